@@ -1,0 +1,55 @@
+package io.logflow.model;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A record logflow gave up on, with why. Every record that does not reach the sinks becomes a Failure (or a counted,
+ * documented drop). A Flink POJO serialised without Kryo.
+ */
+public class Failure {
+    /** Deterministic from the stage and the source coordinates, so a replay does not duplicate failures. */
+    public String failureId;
+    public FailureStage stage;
+    /** Stable, machine-readable code, e.g. {@code invalid_json}, {@code line_too_long}. */
+    public String reason;
+    /** Human-readable detail. */
+    public String detail;
+    public SourceKind source;
+    public String sourceRef;
+    public String workspaceId;
+    /** The raw input, truncated to the configured maximum. */
+    public byte[] raw;
+    /** Size of the raw input before truncation, in bytes. */
+    public int rawSize;
+    /** Epoch millis at which the failure was recorded. */
+    public long time;
+
+    public Failure() {}
+
+    public static Failure of(
+            FailureStage stage, String reason, String detail, RawLog record, byte[] raw, int maxRawBytes, long time) {
+        Failure f = new Failure();
+        f.stage = stage;
+        f.reason = reason;
+        f.detail = detail;
+        f.source = record.source;
+        f.sourceRef = record.sourceRef();
+        f.failureId = EventIds.of("failure", stage.name(), f.sourceRef);
+        f.rawSize = raw == null ? 0 : raw.length;
+        f.raw = raw == null ? null : raw.length <= maxRawBytes ? raw : Arrays.copyOf(raw, maxRawBytes);
+        f.time = time;
+        return f;
+    }
+
+    /** A failure of a record whose raw input is its text. */
+    public static Failure of(FailureStage stage, String reason, String detail, RawLog record, int maxRawBytes, long time) {
+        byte[] raw = record.text == null ? null : record.text.getBytes(StandardCharsets.UTF_8);
+        return of(stage, reason, detail, record, raw, maxRawBytes, time);
+    }
+
+    @Override
+    public String toString() {
+        return "Failure{" + stage + "/" + reason + " at " + sourceRef + ": " + detail + '}';
+    }
+}

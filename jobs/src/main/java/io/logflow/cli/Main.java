@@ -1,0 +1,79 @@
+package io.logflow.cli;
+
+import io.logflow.config.ConfigException;
+import io.logflow.config.JobConfig;
+import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.config.LogflowOptions;
+import io.logflow.config.Settings;
+import io.logflow.job.LogflowJob;
+import io.logflow.sink.postgres.Migrations;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.flywaydb.core.api.output.MigrateResult;
+
+import java.util.Arrays;
+
+/**
+ * Entry point of the job jar.
+ *
+ * <pre>
+ *   flink run logflow-jobs.jar [run] --key value ...   run the job (what a Flink cluster calls)
+ *   java -jar logflow-jobs.jar migrate --postgres.url ...   apply the Postgres schema migrations
+ *   demo                                              the job on embedded defaults (README, needs the demo classpath)
+ * </pre>
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        String command = args.length > 0 && !args[0].startsWith("--") ? args[0] : "run";
+        String[] rest = args.length > 0 && !args[0].startsWith("--") ? Arrays.copyOfRange(args, 1, args.length) : args;
+        try {
+            switch (command) {
+                case "run":
+                    run(rest);
+                    break;
+                case "migrate":
+                    migrate(rest);
+                    break;
+                case "demo":
+                    // Loaded by name: the demo's embedded Postgres is on the demo classpath only, not in the job jar.
+                    Class.forName("io.logflow.demo.Demo").getMethod("main", String[].class).invoke(null, (Object) rest);
+                    break;
+                case "help":
+                case "--help":
+                    usage();
+                    break;
+                default:
+                    System.err.println("logflow: unknown command '" + command + "'");
+                    usage();
+                    System.exit(2);
+            }
+        } catch (ConfigException e) {
+            System.err.println("logflow: configuration error: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    static void run(String[] args) throws Exception {
+        JobConfig config = JobConfig.load(args, System.getenv());
+        if (config.migrateOnStart) {
+            Migrations.apply(config.postgres);
+        }
+        LogflowJob.fromConfig(config).execute(StreamExecutionEnvironment.getExecutionEnvironment());
+    }
+
+    static void migrate(String[] args) {
+        Settings settings = Settings.load(args, System.getenv(), LogflowOptions.all());
+        PostgresConfig postgres = PostgresConfig.from(settings);
+        MigrateResult result = Migrations.apply(postgres);
+        System.out.println("logflow: schema at version " + result.targetSchemaVersion + " ("
+                + result.migrationsExecuted + " migrations applied)");
+    }
+
+    private static void usage() {
+        System.out.println(String.join("\n",
+                "usage: logflow [run] --key value ...      run the job (keys: README, 'Configuration')",
+                "       logflow migrate --postgres.url URL  apply the Postgres schema migrations",
+                "       logflow demo [--key value ...]      the job on embedded defaults (README command 1)"));
+    }
+}

@@ -1,0 +1,111 @@
+package io.logflow.config;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The job's configuration, read once and validated at start: a bad or missing value stops the job with one line
+ * naming the key. Parts handed to operators are {@link Serializable}.
+ */
+public final class JobConfig {
+    public final String jobName;
+    public final Optional<Integer> parallelism;
+    public final Duration checkpointInterval;
+    public final int failureMaxRawBytes;
+    public final Optional<UploadConfig> uploads;
+    public final PostgresConfig postgres;
+    public final boolean migrateOnStart;
+
+    private JobConfig(Settings s) {
+        jobName = s.getRequired(JobOptions.JOB_NAME);
+        parallelism = s.isSet(JobOptions.PARALLELISM)
+                ? Optional.of(s.getPositiveInt(JobOptions.PARALLELISM))
+                : Optional.empty();
+        checkpointInterval = s.getPositiveDuration(JobOptions.CHECKPOINT_INTERVAL);
+        failureMaxRawBytes = s.getPositiveInt(JobOptions.FAILURE_MAX_RAW_BYTES);
+        uploads = s.isSet(UploadOptions.PATH) ? Optional.of(UploadConfig.from(s)) : Optional.empty();
+        postgres = PostgresConfig.from(s);
+        migrateOnStart = s.get(PostgresOptions.MIGRATE_ON_START);
+        if (uploads.isEmpty()) {
+            throw new ConfigException("no source configured: set " + UploadOptions.PATH.key());
+        }
+    }
+
+    public static JobConfig from(Settings settings) {
+        return new JobConfig(settings);
+    }
+
+    public static JobConfig load(String[] args, Map<String, String> env) {
+        return from(Settings.load(args, env, LogflowOptions.all()));
+    }
+
+    /** The folder the upload source reads. */
+    public static final class UploadConfig implements Serializable {
+        private static final long serialVersionUID = 1L;
+        public final String path;
+        /** Null reads the folder once; set keeps watching it. */
+        public final Duration monitorInterval;
+        public final int maxLineBytes;
+
+        UploadConfig(String path, Duration monitorInterval, int maxLineBytes) {
+            this.path = path;
+            this.monitorInterval = monitorInterval;
+            this.maxLineBytes = maxLineBytes;
+        }
+
+        static UploadConfig from(Settings s) {
+            String path = s.getRequired(UploadOptions.PATH).trim();
+            if (!path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:/.*")) {
+                throw new ConfigException(UploadOptions.PATH.key()
+                        + ": expected a folder URI such as file:///data/logs or s3://bucket/prefix, got '" + path + "'");
+            }
+            Duration interval = s.isSet(UploadOptions.MONITOR_INTERVAL)
+                    ? s.getPositiveDuration(UploadOptions.MONITOR_INTERVAL)
+                    : null;
+            return new UploadConfig(path, interval, s.getPositiveInt(UploadOptions.MAX_LINE_BYTES));
+        }
+    }
+
+    /** Connection and batching of the PostgreSQL sinks. */
+    public static final class PostgresConfig implements Serializable {
+        private static final long serialVersionUID = 1L;
+        public final String url;
+        public final String user;
+        public final String password;
+        public final int batchSize;
+        public final Duration flushInterval;
+        public final int maxRetries;
+
+        public PostgresConfig(
+                String url, String user, String password, int batchSize, Duration flushInterval, int maxRetries) {
+            this.url = url;
+            this.user = user;
+            this.password = password;
+            this.batchSize = batchSize;
+            this.flushInterval = flushInterval;
+            this.maxRetries = maxRetries;
+        }
+
+        public static PostgresConfig from(Settings s) {
+            String url = s.getRequired(PostgresOptions.URL).trim();
+            if (!url.startsWith("jdbc:postgresql:")) {
+                throw new ConfigException(PostgresOptions.URL.key()
+                        + ": expected a JDBC URL such as jdbc:postgresql://localhost:5432/logflow, got '" + url + "'");
+            }
+            int retries = s.getRequired(PostgresOptions.MAX_RETRIES);
+            if (retries < 0) {
+                throw new ConfigException(PostgresOptions.MAX_RETRIES.key()
+                        + ": expected zero or a positive integer, got '" + retries + "'");
+            }
+            return new PostgresConfig(
+                    url,
+                    s.getRequired(PostgresOptions.USER),
+                    s.get(PostgresOptions.PASSWORD),
+                    s.getPositiveInt(PostgresOptions.BATCH_SIZE),
+                    s.getPositiveDuration(PostgresOptions.FLUSH_INTERVAL),
+                    retries);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.logflow.config;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+import java.time.Duration;
+
+/** Options of the job as a whole. */
+public final class JobOptions {
+    private JobOptions() {}
+
+    public static final ConfigOption<String> JOB_NAME = ConfigOptions.key("job.name")
+            .stringType()
+            .defaultValue("logflow")
+            .withDescription("Name of the Flink job.");
+
+    public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("job.parallelism")
+            .intType()
+            .noDefaultValue()
+            .withDescription("Default parallelism of the operators; unset means the cluster's default.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("job.checkpoint-interval")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(30))
+            .withDescription("Interval between checkpoints; sinks flush on each checkpoint.");
+
+    public static final ConfigOption<Integer> FAILURE_MAX_RAW_BYTES = ConfigOptions.key("failures.max-raw-bytes")
+            .intType()
+            .defaultValue(8192)
+            .withDescription("Bytes of the raw input kept with a failure; the original size is kept too.");
+}

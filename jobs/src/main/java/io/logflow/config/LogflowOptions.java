@@ -1,0 +1,28 @@
+package io.logflow.config;
+
+import org.apache.flink.configuration.ConfigOption;
+
+import java.util.List;
+
+/** Every configuration key the job knows; a key not listed here is rejected at start. */
+public final class LogflowOptions {
+    private LogflowOptions() {}
+
+    public static List<ConfigOption<?>> all() {
+        return List.of(
+                JobOptions.JOB_NAME,
+                JobOptions.PARALLELISM,
+                JobOptions.CHECKPOINT_INTERVAL,
+                JobOptions.FAILURE_MAX_RAW_BYTES,
+                UploadOptions.PATH,
+                UploadOptions.MONITOR_INTERVAL,
+                UploadOptions.MAX_LINE_BYTES,
+                PostgresOptions.URL,
+                PostgresOptions.USER,
+                PostgresOptions.PASSWORD,
+                PostgresOptions.BATCH_SIZE,
+                PostgresOptions.FLUSH_INTERVAL,
+                PostgresOptions.MAX_RETRIES,
+                PostgresOptions.MIGRATE_ON_START);
+    }
+}

@@ -1,0 +1,178 @@
+package io.logflow.demo;
+
+import io.logflow.config.JobConfig;
+import io.logflow.config.Settings;
+import io.logflow.job.LogflowJob;
+import io.logflow.sink.postgres.Migrations;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * README command 1: the real job on a local MiniCluster over the sample logs in {@code deploy/samples/logs}, into an
+ * embedded PostgreSQL whose data stays in {@code target/demo/}. Any job key can be overridden ({@code --uploads.path
+ * file:///my/logs}); with {@code --postgres.url} it writes to your own database instead. {@code --hold} keeps the
+ * embedded database running after the summary, for psql.
+ */
+public final class Demo {
+    static final int DEMO_PORT = 54329;
+    static final String HOLD = "--hold";
+
+    private Demo() {}
+
+    public static void main(String[] args) throws Exception {
+        boolean hold = List.of(args).contains(HOLD);
+        List<String> jobArgs = new ArrayList<>(List.of(
+                "--uploads.path", Path.of("deploy/samples/logs").toAbsolutePath().toUri().toString(),
+                "--job.name", "logflow-demo",
+                "--job.parallelism", "2",
+                "--job.checkpoint-interval", "2 s"));
+        for (String arg : args) {
+            if (!arg.equals(HOLD)) {
+                jobArgs.add(arg);
+            }
+        }
+        Map<String, String> given = Settings.parseArgs(strip(args));
+        boolean ownPostgres = !given.containsKey("postgres.url") && System.getenv("LOGFLOW_POSTGRES_URL") == null;
+
+        EmbeddedPostgresServer postgres = null;
+        try {
+            if (ownPostgres) {
+                File workDir = new File("target/demo").getAbsoluteFile();
+                int port = isFree(DEMO_PORT) ? DEMO_PORT : EmbeddedPostgresServer.freePort();
+                say("starting embedded PostgreSQL on 127.0.0.1:" + port + " (data in " + workDir + "/pgdata)");
+                postgres = EmbeddedPostgresServer.start(workDir, port, true);
+                jobArgs.add("--postgres.url");
+                jobArgs.add(postgres.createDatabase("logflow"));
+            }
+            JobConfig config = JobConfig.load(jobArgs.toArray(new String[0]), System.getenv());
+            say("applying schema migrations to " + config.postgres.url);
+            Migrations.apply(config.postgres);
+
+            say("running the job on a local MiniCluster over " + config.uploads.get().path);
+            JobClient job = LogflowJob.fromConfig(config).executeAsync(localEnvironment());
+            watch(job, config);
+            summary(config, postgres);
+            if (postgres != null && hold) {
+                say("holding PostgreSQL on port " + postgres.port() + " for psql; press Enter (or Ctrl-C) to stop");
+                System.in.read();
+            }
+        } finally {
+            if (postgres != null) {
+                postgres.close();
+            }
+        }
+    }
+
+    private static String[] strip(String[] args) {
+        return List.of(args).stream().filter(a -> !a.equals(HOLD)).toArray(String[]::new);
+    }
+
+    private static StreamExecutionEnvironment localEnvironment() {
+        Configuration conf = new Configuration();
+        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+        conf.set(TaskManagerOptions.HOST, "127.0.0.1");
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(CoreOptions.TMP_DIRS, new File("target/demo/flink-tmp").getAbsolutePath());
+        return StreamExecutionEnvironment.createLocalEnvironment(conf);
+    }
+
+    /** Prints progress every second until the job ends; the local cluster shuts down with it. */
+    private static void watch(JobClient job, JobConfig config) throws Exception {
+        long start = System.nanoTime();
+        CompletableFuture<JobExecutionResult> result = job.getJobExecutionResult();
+        while (true) {
+            try {
+                result.get(1, TimeUnit.SECONDS); // rethrows a failure of the job
+                break;
+            } catch (TimeoutException stillRunning) {
+                long[] counts = counts(config);
+                say(String.format("  running %5.1f s: %d events, %d failures in Postgres",
+                        (System.nanoTime() - start) / 1e9, counts[0], counts[1]));
+            }
+        }
+        say(String.format("job finished in %.1f s", (System.nanoTime() - start) / 1e9));
+    }
+
+    private static long[] counts(JobConfig config) throws SQLException {
+        try (Connection c = connect(config); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(
+                        "SELECT (SELECT count(*) FROM log_events), (SELECT count(*) FROM ingest_failures)")) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        }
+    }
+
+    private static void summary(JobConfig config, EmbeddedPostgresServer postgres) throws SQLException {
+        try (Connection c = connect(config); Statement st = c.createStatement()) {
+            System.out.println();
+            System.out.println("Events per level (log_events):");
+            print(st, "SELECT coalesce(level, '-') AS level, count(*) FROM log_events GROUP BY level "
+                    + "ORDER BY array_position(ARRAY['TRACE','DEBUG','INFO','WARN','ERROR','FATAL'], level)");
+            System.out.println("Failures per reason (ingest_failures):");
+            print(st, "SELECT stage || '/' || reason, count(*) FROM ingest_failures GROUP BY 1 ORDER BY 1");
+        }
+        System.out.println();
+        System.out.println("The data is in PostgreSQL: " + config.postgres.url + " (tables log_events, ingest_failures).");
+        if (postgres != null) {
+            System.out.println("To query it with psql, run the demo with --hold (mvn -Pdemo -DskipTests verify "
+                    + "-Ddemo.args=--hold), then in another shell:");
+            System.out.println("  psql -h 127.0.0.1 -p " + postgres.port() + " -U postgres logflow -c "
+                    + "\"SELECT event_time, level, message FROM log_events WHERE level = 'ERROR' ORDER BY event_time\"");
+        } else {
+            System.out.println("Query it with: psql '" + config.postgres.url.replace("jdbc:", "") + "'");
+        }
+        System.out.println("Re-running the demo adds no rows: event ids are derived from file and line.");
+    }
+
+    private static void print(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            boolean any = false;
+            while (rs.next()) {
+                any = true;
+                System.out.printf("  %-28s %6d%n", rs.getString(1), rs.getLong(2));
+            }
+            if (!any) {
+                System.out.println("  (none)");
+            }
+        }
+    }
+
+    private static Connection connect(JobConfig config) throws SQLException {
+        return DriverManager.getConnection(config.postgres.url, config.postgres.user, config.postgres.password);
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println("logflow demo: " + line);
+    }
+}

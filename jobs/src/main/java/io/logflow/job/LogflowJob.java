@@ -1,0 +1,90 @@
+package io.logflow.job;
+
+import io.logflow.config.JobConfig;
+import io.logflow.model.Failure;
+import io.logflow.model.LogEvent;
+import io.logflow.model.RawLog;
+import io.logflow.sink.postgres.PostgresLogSinks;
+import io.logflow.source.files.UploadSource;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The logflow topology: sources → parse → sinks, with every stage's failures on one failure stream.
+ *
+ * <p>Sources and sinks are handed in (see {@link #fromConfig}), so tests run this very topology with their own.
+ * Operator uids are part of the savepoint contract: never change one once released.
+ */
+public final class LogflowJob {
+    private final JobConfig config;
+    private final List<LogSource> sources;
+    private final LogSinks sinks;
+
+    public LogflowJob(JobConfig config, List<LogSource> sources, LogSinks sinks) {
+        if (sources.isEmpty()) {
+            throw new IllegalArgumentException("a job needs at least one source");
+        }
+        this.config = config;
+        this.sources = List.copyOf(sources);
+        this.sinks = sinks;
+    }
+
+    /** The production wiring: every source the configuration turns on, Postgres sinks. */
+    public static LogflowJob fromConfig(JobConfig config) {
+        List<LogSource> sources = new ArrayList<>();
+        config.uploads.ifPresent(uploads -> sources.add(new UploadSource(uploads)));
+        return new LogflowJob(config, sources, new PostgresLogSinks(config.postgres));
+    }
+
+    /** Adds the topology to {@code env} and sets the job-wide options. */
+    public void build(StreamExecutionEnvironment env) {
+        // Every type on the wire is a POJO or a Flink type; Kryo would be a silent slowdown, so it is an error.
+        env.getConfig().disableGenericTypes();
+        env.enableCheckpointing(config.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        config.parallelism.ifPresent(env::setParallelism);
+
+        DataStream<RawLog> records = null;
+        List<DataStream<Failure>> failures = new ArrayList<>();
+        for (LogSource source : sources) {
+            LogSource.Streams streams = source.build(env);
+            records = records == null ? streams.records : records.union(streams.records);
+            if (streams.failures != null) {
+                failures.add(streams.failures);
+            }
+        }
+
+        SingleOutputStreamOperator<LogEvent> events = records
+                .process(new ParseFunction(config.failureMaxRawBytes))
+                .uid("parse")
+                .name("Parse log lines");
+        failures.add(events.getSideOutput(Outputs.FAILURES));
+
+        sinks.events(events);
+        sinks.failures(union(failures));
+    }
+
+    public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
+        build(env);
+        return env.execute(config.jobName);
+    }
+
+    public JobClient executeAsync(StreamExecutionEnvironment env) throws Exception {
+        build(env);
+        return env.executeAsync(config.jobName);
+    }
+
+    private static <T> DataStream<T> union(List<DataStream<T>> streams) {
+        DataStream<T> all = streams.get(0);
+        for (int i = 1; i < streams.size(); i++) {
+            all = all.union(streams.get(i));
+        }
+        return all;
+    }
+}

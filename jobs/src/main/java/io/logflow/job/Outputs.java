@@ -1,0 +1,14 @@
+package io.logflow.job;
+
+import io.logflow.model.Failure;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.util.OutputTag;
+
+/** Side outputs shared by the operators of the topology. */
+public final class Outputs {
+    private Outputs() {}
+
+    /** Records given up on, from any stage; all of them end in the failure sinks. */
+    public static final OutputTag<Failure> FAILURES =
+            new OutputTag<>("failures", TypeInformation.of(Failure.class));
+}

@@ -1,0 +1,26 @@
+package io.logflow.sink.postgres;
+
+import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.job.LogSinks;
+import io.logflow.model.Failure;
+import io.logflow.model.LogEvent;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/** Events into {@code log_events}, failures into {@code ingest_failures}. */
+public class PostgresLogSinks implements LogSinks {
+    private final PostgresConfig config;
+
+    public PostgresLogSinks(PostgresConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void events(DataStream<LogEvent> events) {
+        events.sinkTo(PostgresSinks.logEvents(config)).uid("postgres-log-events").name("Postgres log_events");
+    }
+
+    @Override
+    public void failures(DataStream<Failure> failures) {
+        failures.sinkTo(PostgresSinks.failures(config)).uid("postgres-failures").name("Postgres ingest_failures");
+    }
+}

@@ -1,0 +1,35 @@
+package io.logflow.source.files;
+
+import io.logflow.config.JobConfig.UploadConfig;
+import io.logflow.job.LogSource;
+import io.logflow.model.RawLog;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** Log files from a folder URI ({@code file://} or {@code s3://}), read once or watched continuously. */
+public class UploadSource implements LogSource {
+    private final UploadConfig config;
+
+    public UploadSource(UploadConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public Streams build(StreamExecutionEnvironment env) {
+        FileSource.FileSourceBuilder<RawLog> builder =
+                FileSource.forBulkFileFormat(new LogFileFormat(config.maxLineBytes), new Path(config.path));
+        if (config.monitorInterval != null) {
+            builder.monitorContinuously(config.monitorInterval);
+        }
+        DataStream<RawLog> records = env.fromSource(
+                        builder.build(), WatermarkStrategy.noWatermarks(), "Upload files",
+                        TypeInformation.of(RawLog.class))
+                .uid("upload-source")
+                .name("Read upload files");
+        return new Streams(records, null);
+    }
+}

@@ -42,6 +42,26 @@ public class Failure {
         return f;
     }
 
+    /**
+     * A failure of input that never became a {@link RawLog} (an undecodable Kinesis payload): it is identified by a
+     * source reference the caller derives deterministically, so a replay yields the same failure id.
+     */
+    public static Failure ofPayload(
+            FailureStage stage, String reason, String detail, SourceKind source, String sourceRef, byte[] raw,
+            int maxRawBytes, long time) {
+        Failure f = new Failure();
+        f.stage = stage;
+        f.reason = reason;
+        f.detail = detail;
+        f.source = source;
+        f.sourceRef = sourceRef;
+        f.failureId = EventIds.of("failure", stage.name(), sourceRef);
+        f.rawSize = raw == null ? 0 : raw.length;
+        f.raw = raw == null ? null : raw.length <= maxRawBytes ? raw : Arrays.copyOf(raw, maxRawBytes);
+        f.time = time;
+        return f;
+    }
+
     /** A failure of a record whose raw input is its text. */
     public static Failure of(FailureStage stage, String reason, String detail, RawLog record, int maxRawBytes, long time) {
         byte[] raw = record.text == null ? null : record.text.getBytes(StandardCharsets.UTF_8);

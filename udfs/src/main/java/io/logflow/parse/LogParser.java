@@ -1,41 +1,183 @@
 package io.logflow.parse;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logflow.model.Level;
 import io.logflow.model.LogEvent;
 import io.logflow.model.RawLog;
+import io.logflow.parse.format.AccessLogFormat;
+import io.logflow.parse.format.FormatParser;
+import io.logflow.parse.format.JsonFormat;
+import io.logflow.parse.format.LambdaFormat;
+import io.logflow.parse.format.LogfmtFormat;
+import io.logflow.parse.format.ParseContext;
+import io.logflow.parse.format.SyslogFormat;
+import io.logflow.parse.format.TextFormat;
+import io.logflow.parse.format.VpcFlowFormat;
+import io.logflow.parse.redact.Redactor;
 
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
 
 /**
  * Turns one raw record into a structured {@link LogEvent}. Never throws on bad input: every record gives an event, a
  * failure with a reason code, or a skip. Not thread-safe; an operator keeps one instance.
  *
- * <p>Formats: a line starting with {@code {} is a JSON object (field aliases below); any other line is plain text.
+ * <p>The format is detected per line ({@link LogFormat#AUTO}) unless {@link ParserOptions} forces one for the record's
+ * routing key. Detection order: JSON, syslog, Lambda, VPC flow, access log, logfmt, and text as the fallback. A forced
+ * format that does not match gives a {@code format_mismatch} failure. Secrets are redacted from the message and the
+ * fields before the event is returned.
  */
 public final class LogParser {
-    public static final String FORMAT_JSON = "json";
-    public static final String FORMAT_TEXT = "text";
+    /** Kept for callers of the first version; same values as {@link LogFields}. */
+    public static final String FORMAT_JSON = LogFields.FORMAT_JSON;
+    public static final String FORMAT_TEXT = LogFields.FORMAT_TEXT;
 
-    public static final String REASON_INVALID_JSON = "invalid_json";
+    public static final String REASON_INVALID_JSON = JsonFormat.REASON_INVALID_JSON;
     public static final String REASON_BLANK_LINE = "blank_line";
+    public static final String REASON_LINE_TOO_LONG = "line_too_long";
+    public static final String REASON_FORMAT_MISMATCH = "format_mismatch";
+    public static final String REASON_PARSER_ERROR = "parser_error";
+    public static final String REASON_NULL_RECORD = "null_record";
 
-    private static final String[] TIMESTAMP_KEYS = {"timestamp", "@timestamp", "time", "ts"};
-    private static final String[] LEVEL_KEYS = {"level", "severity", "lvl"};
-    private static final String[] MESSAGE_KEYS = {"message", "msg"};
+    private static final String LAMBDA_GROUP_PREFIX = "/aws/lambda/";
 
-    private final ObjectMapper mapper = new ObjectMapper();
+    private final ParserOptions options;
+    private final ParseContext ctx;
+    private final Redactor redactor;
+
+    private final JsonFormat json = new JsonFormat();
+    private final SyslogFormat syslog = new SyslogFormat();
+    private final LambdaFormat lambda = new LambdaFormat();
+    private final VpcFlowFormat vpc = new VpcFlowFormat();
+    private final AccessLogFormat access = new AccessLogFormat();
+    private final LogfmtFormat logfmt = new LogfmtFormat();
+    private final TextFormat text = new TextFormat();
+
+    public LogParser() {
+        this(ParserOptions.defaults());
+    }
+
+    public LogParser(ParserOptions options) {
+        this.options = options;
+        this.ctx = new ParseContext(options);
+        this.redactor = new Redactor(options.redaction);
+    }
+
+    public ParserOptions options() {
+        return options;
+    }
 
     public ParseOutcome parse(RawLog raw) {
-        String text = raw.text;
-        if (text == null || text.isBlank()) {
+        if (raw == null) {
+            return ParseOutcome.failure(REASON_NULL_RECORD, "no record");
+        }
+        if (raw.error != null) {
+            return ParseOutcome.failure(raw.error, raw.errorDetail); // the source could not read it properly
+        }
+        String line = raw.text;
+        if (line == null || line.isBlank()) {
             return ParseOutcome.skip(REASON_BLANK_LINE);
         }
+        if (line.length() > options.maxLineChars) {
+            return ParseOutcome.failure(REASON_LINE_TOO_LONG,
+                    line.length() + " characters, more than the maximum of " + options.maxLineChars);
+        }
+        try {
+            return parseLine(raw, line.strip());
+        } catch (RuntimeException | StackOverflowError e) {
+            // A bug, not bad input; the record still gets a verdict and the job keeps running.
+            return ParseOutcome.failure(REASON_PARSER_ERROR, e.toString());
+        }
+    }
+
+    private ParseOutcome parseLine(RawLog raw, String line) {
+        long receiveTime = raw.receiveTime != 0 ? raw.receiveTime : System.currentTimeMillis();
+        ctx.reset(receiveTime);
         LogEvent event = new LogEvent();
+        event.fields = new HashMap<>();
+        event.timestamp = Timestamps.NONE;
+
+        LogFormat format = options.formatFor(raw.routingKey);
+        boolean matched = format == LogFormat.AUTO ? detect(line, event) : attempt(parserFor(format), line, event);
+        if (!matched) {
+            return ParseOutcome.failure(REASON_FORMAT_MISMATCH, "not a " + format + " line");
+        }
+        if (ctx.failureReason != null) {
+            return ParseOutcome.failure(ctx.failureReason, ctx.failureDetail);
+        }
+        if (ctx.skipReason != null) {
+            return ParseOutcome.skip(ctx.skipReason);
+        }
+        complete(event, raw);
+        return ParseOutcome.event(event);
+    }
+
+    private boolean detect(String line, LogEvent event) {
+        if (JsonFormat.looksLikeJson(line)) {
+            return attempt(json, line, event);
+        }
+        if (SyslogFormat.looksLikeSyslog(line) && attempt(syslog, line, event)) {
+            return true;
+        }
+        char c = line.charAt(0);
+        if ((c == 'S' || c == 'E' || c == 'R' || c == 'I' || c == '[' || (c >= '0' && c <= '9') && line.indexOf('\t') > 0)
+                && attempt(lambda, line, event)) {
+            return true;
+        }
+        if ((c == '2' || c == 'v') && attempt(vpc, line, event)) {
+            return true;
+        }
+        if (line.indexOf('[') > 0 && attempt(access, line, event)) {
+            return true;
+        }
+        if (line.indexOf('=') > 0 && attempt(logfmt, line, event)) {
+            return true;
+        }
+        return attempt(text, line, event);
+    }
+
+    /** Runs one format parser; on a miss, clears what it left in the event so the next one starts clean. */
+    private boolean attempt(FormatParser parser, String line, LogEvent event) {
+        if (parser.parse(line, event, ctx)) {
+            return true;
+        }
+        event.fields.clear();
+        event.timestamp = Timestamps.NONE;
+        event.level = null;
+        event.message = null;
+        event.service = null;
+        event.traceId = null;
+        event.spanId = null;
+        event.requestId = null;
+        event.durationMs = null;
+        event.format = null;
+        ctx.failureReason = null;
+        ctx.failureDetail = null;
+        ctx.skipReason = null;
+        return false;
+    }
+
+    private FormatParser parserFor(LogFormat format) {
+        switch (format) {
+            case JSON:
+                return json;
+            case LOGFMT:
+                return logfmt;
+            case SYSLOG:
+                return syslog;
+            case ACCESS:
+                return access;
+            case LAMBDA:
+                return lambda;
+            case VPC_FLOW:
+                return vpc;
+            case TEXT:
+                return text;
+            default:
+                throw new IllegalArgumentException("no parser for " + format);
+        }
+    }
+
+    /** Source coordinates, defaults for what the line did not say, and redaction. */
+    private void complete(LogEvent event, RawLog raw) {
         event.eventId = raw.eventId;
         event.ingestTime = raw.receiveTime;
         event.source = raw.source;
@@ -43,81 +185,18 @@ public final class LogParser {
         event.routingKey = raw.routingKey;
         event.logGroup = raw.logGroup;
         event.logStream = raw.logStream;
-        long fallbackTime = raw.sourceTime != 0 ? raw.sourceTime : raw.receiveTime;
-
-        String trimmed = text.strip();
-        if (trimmed.charAt(0) == '{') {
-            JsonNode node;
-            try {
-                node = mapper.readTree(trimmed);
-            } catch (JsonProcessingException e) {
-                return ParseOutcome.failure(REASON_INVALID_JSON, e.getOriginalMessage());
-            }
-            if (node == null || !node.isObject()) {
-                return ParseOutcome.failure(REASON_INVALID_JSON, "not a JSON object");
-            }
-            fillFromJson(event, node, fallbackTime);
-        } else {
-            event.format = FORMAT_TEXT;
-            event.message = text;
-            event.level = Level.INFO;
-            event.timestamp = fallbackTime;
+        if (event.timestamp == Timestamps.NONE) {
+            event.timestamp = raw.sourceTime != 0 ? raw.sourceTime : raw.receiveTime;
         }
-        return ParseOutcome.event(event);
-    }
-
-    private static void fillFromJson(LogEvent event, JsonNode node, long fallbackTime) {
-        event.format = FORMAT_JSON;
-        Map<String, String> fields = new HashMap<>();
-        long ts = Timestamps.NONE;
-        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String key = e.getKey();
-            JsonNode value = e.getValue();
-            if (ts == Timestamps.NONE && isOneOf(key, TIMESTAMP_KEYS)) {
-                ts = value.isNumber() ? Timestamps.fromEpoch(value.asDouble()) : Timestamps.parse(value.asText());
-                if (ts != Timestamps.NONE) {
-                    continue;
-                }
-            } else if (event.level == null && isOneOf(key, LEVEL_KEYS)) {
-                event.level = value.isNumber() ? Levels.fromNumber(value.asInt()) : Levels.fromName(value.asText());
-                if (event.level != null) {
-                    continue;
-                }
-            } else if (event.message == null && isOneOf(key, MESSAGE_KEYS) && value.isValueNode()) {
-                event.message = value.asText();
-                continue;
-            }
-            flatten(key, value, fields);
-        }
-        event.timestamp = ts != Timestamps.NONE ? ts : fallbackTime;
         if (event.level == null) {
             event.level = Level.INFO;
         }
-        event.fields = fields;
-    }
-
-    private static void flatten(String prefix, JsonNode value, Map<String, String> out) {
-        if (value.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> it = value.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
-                flatten(prefix + "." + e.getKey(), e.getValue(), out);
-            }
-        } else if (value.isNull()) {
-            out.put(prefix, null);
-        } else {
-            out.put(prefix, value.isValueNode() ? value.asText() : value.toString());
+        if (event.service == null && raw.logGroup != null && raw.logGroup.startsWith(LAMBDA_GROUP_PREFIX)) {
+            event.service = raw.logGroup.substring(LAMBDA_GROUP_PREFIX.length());
         }
-    }
-
-    private static boolean isOneOf(String key, String[] keys) {
-        for (String k : keys) {
-            if (k.equals(key)) {
-                return true;
-            }
+        if (redactor.isEnabled()) {
+            event.message = redactor.redact(event.message);
+            redactor.redactFields(event.fields);
         }
-        return false;
     }
 }

@@ -1,0 +1,22 @@
+package io.logflow.parse;
+
+/** Names of the {@code LogEvent.format} values and of the {@code fields} keys the parser itself writes. */
+public final class LogFields {
+    private LogFields() {}
+
+    public static final String FORMAT_JSON = "json";
+    public static final String FORMAT_LOGFMT = "logfmt";
+    public static final String FORMAT_SYSLOG_3164 = "syslog3164";
+    public static final String FORMAT_SYSLOG_5424 = "syslog5424";
+    public static final String FORMAT_ACCESS_COMMON = "access_common";
+    public static final String FORMAT_ACCESS_COMBINED = "access_combined";
+    public static final String FORMAT_LAMBDA_PLATFORM = "lambda_platform";
+    public static final String FORMAT_LAMBDA_TEXT = "lambda_text";
+    public static final String FORMAT_VPC_FLOW = "vpc_flow";
+    public static final String FORMAT_TEXT = "text";
+
+    /** The timestamp as the line wrote it, kept whenever one was parsed. */
+    public static final String ORIGINAL_TIMESTAMP = "timestamp_original";
+    /** Set to the number of attributes dropped when a line had more than the configured maximum. */
+    public static final String DROPPED_FIELDS = "logflow.dropped_fields";
+}

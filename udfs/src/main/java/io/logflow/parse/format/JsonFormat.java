@@ -1,0 +1,114 @@
+package io.logflow.parse.format;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import io.logflow.model.LogEvent;
+import io.logflow.parse.LogFields;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * A JSON object per line. Read with Jackson's streaming parser straight into dotted keys (no tree is built); arrays and
+ * objects deeper than {@code maxDepth} are kept as their JSON text. Field aliases are resolved by {@link FieldRoles}.
+ */
+public final class JsonFormat implements FormatParser {
+    public static final String REASON_INVALID_JSON = "invalid_json";
+
+    // Thread-safe and expensive to create: one per JVM.
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    /** Whether auto-detection should treat the line as JSON: {@code {"...} or {@code {}}. */
+    public static boolean looksLikeJson(String line) {
+        if (line.charAt(0) != '{') {
+            return false;
+        }
+        for (int i = 1; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                return c == '"' || c == '}';
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean parse(String line, LogEvent event, ParseContext ctx) {
+        if (line.charAt(0) != '{') {
+            return false;
+        }
+        Map<String, String> fields = event.fields;
+        try (JsonParser p = FACTORY.createParser(line)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return ctx.fail(REASON_INVALID_JSON, "not a JSON object");
+            }
+            readObject(p, line, null, 1, fields, ctx);
+            if (p.nextToken() != null) {
+                return ctx.fail(REASON_INVALID_JSON, "content after the JSON object");
+            }
+        } catch (JsonProcessingException e) {
+            return ctx.fail(REASON_INVALID_JSON, e.getOriginalMessage());
+        } catch (IOException e) {
+            return ctx.fail(REASON_INVALID_JSON, e.toString());
+        }
+        event.format = LogFields.FORMAT_JSON;
+        FieldRoles.apply(fields, event, ctx);
+        if (event.message == null) {
+            event.message = line; // a record without a message is searchable by its whole text
+        }
+        return true;
+    }
+
+    private static void readObject(
+            JsonParser p, String line, String prefix, int depth, Map<String, String> fields, ParseContext ctx)
+            throws IOException {
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            String key = prefix == null ? name : prefix + '.' + name;
+            JsonToken v = p.nextToken();
+            if (v == null) {
+                throw new com.fasterxml.jackson.core.JsonParseException(p, "unexpected end of input");
+            }
+            switch (v) {
+                case START_OBJECT:
+                    if (depth < ctx.options.maxDepth) {
+                        readObject(p, line, key, depth + 1, fields, ctx);
+                    } else {
+                        ctx.put(fields, key, rawStructure(p, line));
+                    }
+                    break;
+                case START_ARRAY:
+                    ctx.put(fields, key, rawStructure(p, line));
+                    break;
+                case VALUE_NULL:
+                    ctx.put(fields, key, null);
+                    break;
+                case VALUE_TRUE:
+                    ctx.put(fields, key, "true");
+                    break;
+                case VALUE_FALSE:
+                    ctx.put(fields, key, "false");
+                    break;
+                default:
+                    ctx.put(fields, key, p.getText()); // strings, and numbers as written
+            }
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw new com.fasterxml.jackson.core.JsonParseException(p, "unterminated object");
+        }
+    }
+
+    /** The JSON text of the array or object starting at the current token, cut from the line itself. */
+    private static String rawStructure(JsonParser p, String line) throws IOException {
+        long start = p.currentTokenLocation().getCharOffset();
+        p.skipChildren();
+        long end = p.currentLocation().getCharOffset();
+        if (start < 0 || end > line.length() || end <= start) {
+            return null;
+        }
+        return line.substring((int) start, (int) end);
+    }
+}

@@ -1,0 +1,104 @@
+package io.logflow.parse.format;
+
+import io.logflow.model.LogEvent;
+import io.logflow.parse.LogFields;
+
+import java.util.Map;
+
+/**
+ * logfmt / key=value lines: {@code ts=2024-06-15T12:00:00Z level=info msg="user logged in" user=42}. Values may be
+ * double-quoted with backslash escapes. To leave prose such as "user=bob logged in" to the text parser, a line counts
+ * as logfmt only when it starts with a pair, has at least two pairs, and has no more bare words than half its pairs.
+ */
+public final class LogfmtFormat implements FormatParser {
+
+    @Override
+    public boolean parse(String line, LogEvent event, ParseContext ctx) {
+        if (!startsWithPair(line)) {
+            return false;
+        }
+        Map<String, String> fields = event.fields;
+        int n = line.length();
+        int i = 0;
+        int pairs = 0;
+        int bare = 0;
+        StringBuilder buf = null;
+        while (i < n) {
+            while (i < n && line.charAt(i) == ' ') {
+                i++;
+            }
+            if (i >= n) {
+                break;
+            }
+            int keyStart = i;
+            while (i < n && line.charAt(i) != '=' && line.charAt(i) != ' ' && line.charAt(i) != '"') {
+                i++;
+            }
+            int keyEnd = i;
+            if (i >= n || line.charAt(i) != '=') {
+                // a bare word (or a stray quote); skip it
+                bare++;
+                while (i < n && line.charAt(i) != ' ') {
+                    i++;
+                }
+                continue;
+            }
+            i++; // '='
+            String value;
+            if (i < n && line.charAt(i) == '"') {
+                i++;
+                if (buf == null) {
+                    buf = new StringBuilder();
+                }
+                buf.setLength(0);
+                while (i < n && line.charAt(i) != '"') {
+                    char c = line.charAt(i);
+                    if (c == '\\' && i + 1 < n) {
+                        char e = line.charAt(++i);
+                        buf.append(e == 'n' ? '\n' : e == 't' ? '\t' : e);
+                    } else {
+                        buf.append(c);
+                    }
+                    i++;
+                }
+                i++; // closing quote (or past the end of an unterminated value)
+                value = buf.toString();
+            } else {
+                int vs = i;
+                while (i < n && line.charAt(i) != ' ') {
+                    i++;
+                }
+                value = line.substring(vs, i);
+            }
+            if (keyEnd > keyStart) {
+                ctx.put(fields, line.substring(keyStart, keyEnd), value);
+                pairs++;
+            }
+        }
+        if (pairs < 2 || bare * 2 > pairs) {
+            return false;
+        }
+        event.format = LogFields.FORMAT_LOGFMT;
+        FieldRoles.apply(fields, event, ctx);
+        if (event.message == null) {
+            event.message = line;
+        }
+        return true;
+    }
+
+    /** A key of word characters followed by {@code =} and not {@code ==}. */
+    private static boolean startsWithPair(String line) {
+        int n = Math.min(line.length(), 128);
+        int i = 0;
+        while (i < n) {
+            char c = line.charAt(i);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
+                    || c == '-' || c == '@' || c == '/') {
+                i++;
+            } else {
+                break;
+            }
+        }
+        return i > 0 && i + 1 < line.length() && line.charAt(i) == '=' && line.charAt(i + 1) != '=';
+    }
+}

@@ -1,0 +1,249 @@
+package io.logflow.parse.format;
+
+import io.logflow.model.Level;
+import io.logflow.model.LogEvent;
+import io.logflow.parse.LogFields;
+import io.logflow.parse.Levels;
+import io.logflow.parse.Timestamps;
+
+import java.util.Map;
+
+/**
+ * Syslog, told apart per line:
+ *
+ * <ul>
+ *   <li>RFC 5424: {@code <165>1 2003-10-11T22:14:15.003Z host app procid msgid [sd-id k="v"] message}
+ *   <li>RFC 3164: {@code <34>Oct 11 22:14:15 host tag[pid]: message}, also without the priority as files under
+ *       {@code /var/log} have it, and with an RFC 3339 date when a priority is present (rsyslog's high-precision
+ *       template). The year, which 3164 omits, comes from the receive time.
+ * </ul>
+ *
+ * The severity in the priority gives the level; without a priority the message is sniffed for one.
+ */
+public final class SyslogFormat implements FormatParser {
+    private static final String[] FACILITIES = {
+        "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv", "ftp", "ntp",
+        "audit", "alert", "clock", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"
+    };
+
+    /** Whether auto-detection should try syslog: {@code <digit} or a 3164 date at the start. */
+    public static boolean looksLikeSyslog(String line) {
+        if (line.length() > 2 && line.charAt(0) == '<' && line.charAt(1) >= '0' && line.charAt(1) <= '9') {
+            return true;
+        }
+        return line.length() >= 16 && line.charAt(3) == ' ' && Character.isUpperCase(line.charAt(0))
+                && line.charAt(9) == ':';
+    }
+
+    @Override
+    public boolean parse(String line, LogEvent event, ParseContext ctx) {
+        Map<String, String> fields = event.fields;
+        int n = line.length();
+        int i = 0;
+        int pri = -1;
+        if (line.charAt(0) == '<') {
+            int j = 1;
+            int v = 0;
+            while (j < n && j <= 4 && line.charAt(j) >= '0' && line.charAt(j) <= '9') {
+                v = v * 10 + (line.charAt(j) - '0');
+                j++;
+            }
+            if (j == 1 || j >= n || line.charAt(j) != '>' || v > 191) {
+                return false;
+            }
+            pri = v;
+            i = j + 1;
+        }
+        if (pri >= 0 && i + 1 < n && line.charAt(i) >= '1' && line.charAt(i) <= '9' && line.charAt(i + 1) == ' ') {
+            if (!parse5424(line, i + 2, event, ctx)) {
+                return false;
+            }
+        } else if (!parse3164(line, i, pri >= 0, event, ctx)) {
+            return false;
+        }
+        if (pri >= 0) {
+            event.level = Levels.fromSyslogSeverity(pri & 7);
+            int facility = pri >> 3;
+            fields.put("facility", facility < FACILITIES.length ? FACILITIES[facility] : Integer.toString(facility));
+            fields.put("severity", Integer.toString(pri & 7));
+        } else {
+            Level sniffed = Levels.sniff(event.message, 0, ctx.pos);
+            event.level = sniffed != null ? sniffed : Level.INFO;
+        }
+        return true;
+    }
+
+    private static boolean parse3164(String line, int i, boolean hasPri, LogEvent event, ParseContext ctx) {
+        int n = line.length();
+        long ts = Timestamps.scanSyslog(line, i, ctx.receiveTime, ctx.end);
+        if (ts == Timestamps.NONE && hasPri) {
+            ts = Timestamps.scanIso(line, i, ctx.end);
+        }
+        if (ts == Timestamps.NONE || ctx.end[0] >= n || line.charAt(ctx.end[0]) != ' ') {
+            return false;
+        }
+        event.timestamp = ts;
+        event.fields.put(LogFields.ORIGINAL_TIMESTAMP, line.substring(i, ctx.end[0]));
+        i = ctx.end[0] + 1;
+        // HOSTNAME
+        int hs = i;
+        while (i < n && line.charAt(i) != ' ') {
+            i++;
+        }
+        if (i == hs) {
+            return false;
+        }
+        event.fields.put("host", line.substring(hs, i));
+        i = skipSpaces(line, i);
+        // TAG[pid]: the tag is at most 48 characters of [A-Za-z0-9_./-]
+        int ts0 = i;
+        while (i < n && i - ts0 <= 48 && isTagChar(line.charAt(i))) {
+            i++;
+        }
+        int tagEnd = i;
+        String pid = null;
+        if (i < n && line.charAt(i) == '[') {
+            int ps = i + 1;
+            int pe = line.indexOf(']', ps);
+            if (pe > ps && pe - ps <= 16) {
+                pid = line.substring(ps, pe);
+                i = pe + 1;
+            }
+        }
+        if (tagEnd > ts0 && i < n && line.charAt(i) == ':') {
+            event.service = line.substring(ts0, tagEnd);
+            if (pid != null) {
+                event.fields.put("pid", pid);
+            }
+            i++;
+        } else {
+            i = ts0; // no tag: the rest is the message
+        }
+        event.message = line.substring(skipSpaces(line, i));
+        event.format = LogFields.FORMAT_SYSLOG_3164;
+        return true;
+    }
+
+    private static boolean parse5424(String line, int i, LogEvent event, ParseContext ctx) {
+        int n = line.length();
+        Map<String, String> fields = event.fields;
+        // TIMESTAMP
+        if (i < n && line.charAt(i) == '-') {
+            i++;
+        } else {
+            long ts = Timestamps.scanIso(line, i, ctx.end);
+            if (ts == Timestamps.NONE) {
+                return false;
+            }
+            event.timestamp = ts;
+            fields.put(LogFields.ORIGINAL_TIMESTAMP, line.substring(i, ctx.end[0]));
+            i = ctx.end[0];
+        }
+        String[] header = new String[4]; // HOSTNAME APP-NAME PROCID MSGID
+        for (int h = 0; h < 4; h++) {
+            if (i >= n || line.charAt(i) != ' ') {
+                return false;
+            }
+            i++;
+            int s = i;
+            while (i < n && line.charAt(i) != ' ') {
+                i++;
+            }
+            if (i == s) {
+                return false;
+            }
+            header[h] = i - s == 1 && line.charAt(s) == '-' ? null : line.substring(s, i);
+        }
+        putIfSet(fields, "host", header[0]);
+        event.service = header[1];
+        putIfSet(fields, "procid", header[2]);
+        putIfSet(fields, "msgid", header[3]);
+        if (i >= n || line.charAt(i) != ' ') {
+            return false;
+        }
+        i++;
+        // STRUCTURED-DATA
+        if (i < n && line.charAt(i) == '-') {
+            i++;
+        } else if (i < n && line.charAt(i) == '[') {
+            i = parseStructuredData(line, i, event, ctx);
+            if (i < 0) {
+                return ctx.fail("invalid_syslog", "unterminated structured data");
+            }
+        } else {
+            return false;
+        }
+        if (i < n && line.charAt(i) == ' ') {
+            i++;
+        }
+        if (i < n && line.charAt(i) == '\uFEFF') {
+            i++; // the BOM announcing UTF-8
+        }
+        event.message = line.substring(Math.min(i, n));
+        event.format = LogFields.FORMAT_SYSLOG_5424;
+        return true;
+    }
+
+    /** {@code [id k="v" k2="v2"][id2 ...]} into {@code sd.id.k}; returns the index after the last element or -1. */
+    private static int parseStructuredData(String line, int i, LogEvent event, ParseContext ctx) {
+        int n = line.length();
+        StringBuilder value = new StringBuilder();
+        while (i < n && line.charAt(i) == '[') {
+            i++;
+            int ids = i;
+            while (i < n && line.charAt(i) != ' ' && line.charAt(i) != ']') {
+                i++;
+            }
+            String id = line.substring(ids, i);
+            while (i < n && line.charAt(i) == ' ') {
+                i++;
+                int ks = i;
+                while (i < n && line.charAt(i) != '=' && line.charAt(i) != ']' && line.charAt(i) != ' ') {
+                    i++;
+                }
+                String key = line.substring(ks, i);
+                if (i + 1 >= n || line.charAt(i) != '=' || line.charAt(i + 1) != '"') {
+                    return -1;
+                }
+                i += 2;
+                value.setLength(0);
+                while (i < n && line.charAt(i) != '"') {
+                    char c = line.charAt(i);
+                    if (c == '\\' && i + 1 < n) {
+                        c = line.charAt(++i);
+                    }
+                    value.append(c);
+                    i++;
+                }
+                if (i >= n) {
+                    return -1;
+                }
+                i++; // closing quote
+                ctx.put(event.fields, "sd." + id + "." + key, value.toString());
+            }
+            if (i >= n || line.charAt(i) != ']') {
+                return -1;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    private static void putIfSet(Map<String, String> fields, String key, String value) {
+        if (value != null) {
+            fields.put(key, value);
+        }
+    }
+
+    private static int skipSpaces(String s, int i) {
+        while (i < s.length() && s.charAt(i) == ' ') {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean isTagChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
+                || c == '/' || c == '-';
+    }
+}

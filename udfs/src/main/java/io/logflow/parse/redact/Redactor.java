@@ -1,0 +1,421 @@
+package io.logflow.parse.redact;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Replaces secrets with {@link #MASK} before an event reaches any sink. Hand-written scanners, linear in the input:
+ *
+ * <ul>
+ *   <li>{@code key=value}, {@code key: value}, {@code "key":"value"} where the key is sensitive (see
+ *       {@link #isSensitiveKey}); cookie values are masked one by one and keep their names; authorization values keep
+ *       their scheme ({@code Bearer [REDACTED]}).
+ *   <li>{@code Bearer <token>} and {@code Basic <credentials>} anywhere.
+ *   <li>Free-standing AWS secret access keys (40 characters of base64 with upper case, lower case and digits) and JWTs.
+ *   <li>Configured extra key names and patterns ({@link RedactionRules}).
+ * </ul>
+ *
+ * Not thread-safe (it reuses a buffer); each parser holds its own.
+ */
+public final class Redactor {
+    public static final String MASK = "[REDACTED]";
+
+    private final RedactionRules rules;
+    private final Pattern[] extraPatterns;
+    private final StringBuilder keyBuf = new StringBuilder(32);
+
+    public Redactor(RedactionRules rules) {
+        this.rules = rules;
+        this.extraPatterns = new Pattern[rules.extraPatterns.size()];
+        for (int i = 0; i < extraPatterns.length; i++) {
+            extraPatterns[i] = Pattern.compile(rules.extraPatterns.get(i));
+        }
+    }
+
+    public boolean isEnabled() {
+        return rules.enabled;
+    }
+
+    /** Redacts every field: by key when the key is sensitive, else by scanning the value. */
+    public void redactFields(Map<String, String> fields) {
+        if (!rules.enabled || fields == null) {
+            return;
+        }
+        for (Map.Entry<String, String> e : fields.entrySet()) {
+            String value = e.getValue();
+            if (value == null) {
+                continue;
+            }
+            String redacted = redactValue(e.getKey(), value);
+            if (redacted != value) {
+                e.setValue(redacted);
+            }
+        }
+    }
+
+    /** The value of attribute {@code key} (dotted keys are judged by their last segment), redacted. */
+    public String redactValue(String key, String value) {
+        if (!rules.enabled || value == null) {
+            return value;
+        }
+        int seg = key.lastIndexOf('.') + 1;
+        int kind = keyKind(key, seg, key.length());
+        if (kind != NOT_SENSITIVE) {
+            return maskValue(kind, value, 0, value.length());
+        }
+        return redact(value);
+    }
+
+    /** Free text with secrets masked; the same instance when nothing was found. */
+    public String redact(String text) {
+        if (!rules.enabled || text == null || text.isEmpty()) {
+            return text;
+        }
+        String out = redactKeyValues(text);
+        out = redactSchemes(out);
+        out = redactTokenShapes(out);
+        for (Pattern p : extraPatterns) {
+            java.util.regex.Matcher m = p.matcher(out);
+            if (m.find()) {
+                out = m.replaceAll(MASK);
+            }
+        }
+        return out;
+    }
+
+    /** Whether the values of this key are masked. */
+    public boolean isSensitiveKey(String key) {
+        return keyKind(key, 0, key.length()) != NOT_SENSITIVE;
+    }
+
+    // ---- key = value pairs in free text
+
+    private static final int NOT_SENSITIVE = 0;
+    private static final int PLAIN = 1;
+    private static final int COOKIE = 2;
+    private static final int AUTHORIZATION = 3;
+
+    private String redactKeyValues(String s) {
+        StringBuilder out = null;
+        int copied = 0;
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c != '=' && c != ':') {
+                continue;
+            }
+            // the key ends before the separator, possibly inside quotes
+            int keyEnd = i;
+            if (keyEnd > 0 && (s.charAt(keyEnd - 1) == '"' || s.charAt(keyEnd - 1) == '\'')) {
+                keyEnd--;
+            }
+            int keyStart = keyEnd;
+            while (keyStart > 0 && keyStart > keyEnd - 64 && isKeyChar(s.charAt(keyStart - 1))) {
+                keyStart--;
+            }
+            if (keyStart == keyEnd) {
+                continue;
+            }
+            int kind = keyKind(s, lastSegment(s, keyStart, keyEnd), keyEnd);
+            if (kind == NOT_SENSITIVE) {
+                continue;
+            }
+            int v = i + 1;
+            if (c == '=' && v < n && s.charAt(v) == '=') {
+                continue; // "a == b" is a comparison, not an assignment
+            }
+            while (v < n && (s.charAt(v) == ' ' || s.charAt(v) == '\t')) {
+                v++;
+            }
+            if (v >= n) {
+                break;
+            }
+            int valueStart;
+            int valueEnd;
+            char q = s.charAt(v);
+            if (q == '"' || q == '\'') {
+                valueStart = v + 1;
+                valueEnd = valueStart;
+                while (valueEnd < n && s.charAt(valueEnd) != q) {
+                    valueEnd += s.charAt(valueEnd) == '\\' ? 2 : 1;
+                }
+                valueEnd = Math.min(valueEnd, n);
+            } else {
+                valueStart = v;
+                valueEnd = v;
+                while (valueEnd < n && !endsValue(kind, s.charAt(valueEnd))) {
+                    valueEnd++;
+                }
+            }
+            if (valueEnd <= valueStart || isAlreadyMasked(s, valueStart, valueEnd)) {
+                i = Math.max(i, valueEnd - 1);
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(n + 16);
+            }
+            out.append(s, copied, valueStart).append(maskValue(kind, s, valueStart, valueEnd));
+            copied = valueEnd;
+            i = valueEnd - 1;
+        }
+        if (out == null) {
+            return s;
+        }
+        return out.append(s, copied, n).toString();
+    }
+
+    private static boolean endsValue(int kind, char c) {
+        if (c == '\n' || c == '\r' || c == '"') {
+            return true;
+        }
+        if (kind == COOKIE || kind == AUTHORIZATION) {
+            return c == '}' || c == ']'; // a header value runs to the end of the line
+        }
+        return c == ' ' || c == '\t' || c == '&' || c == ',' || c == ';' || c == '}' || c == ']' || c == ')'
+                || c == '\'';
+    }
+
+    private String maskValue(int kind, CharSequence s, int from, int to) {
+        if (kind == COOKIE) {
+            return maskCookies(s, from, to);
+        }
+        if (kind == AUTHORIZATION) {
+            int sp = from;
+            while (sp < to && s.charAt(sp) != ' ') {
+                sp++;
+            }
+            if (sp < to && sp - from <= 16) {
+                return s.subSequence(from, sp) + " " + MASK; // keep the scheme: it tells Bearer from Basic
+            }
+        }
+        return MASK;
+    }
+
+    /** {@code a=1; b=2} becomes {@code a=[REDACTED]; b=[REDACTED]}; Set-Cookie attributes keep their names too. */
+    private static String maskCookies(CharSequence s, int from, int to) {
+        StringBuilder sb = new StringBuilder(to - from + 16);
+        int i = from;
+        while (i < to) {
+            int semi = i;
+            while (semi < to && s.charAt(semi) != ';') {
+                semi++;
+            }
+            int eq = i;
+            while (eq < semi && s.charAt(eq) != '=') {
+                eq++;
+            }
+            if (eq < semi) {
+                sb.append(s, i, eq + 1).append(MASK);
+            } else {
+                sb.append(s, i, semi); // a bare attribute such as HttpOnly
+            }
+            if (semi < to) {
+                sb.append(';');
+            }
+            i = semi + 1;
+        }
+        return sb.toString();
+    }
+
+    // ---- Bearer / Basic credentials anywhere
+
+    private static String redactSchemes(String s) {
+        StringBuilder out = null;
+        int copied = 0;
+        int n = s.length();
+        for (int i = 0; i + 7 < n; i++) {
+            char c = s.charAt(i);
+            int len;
+            if ((c == 'B' || c == 'b') && regionIgnoreCase(s, i, "bearer ")) {
+                len = 7;
+            } else if ((c == 'B' || c == 'b') && regionIgnoreCase(s, i, "basic ")) {
+                len = 6;
+            } else {
+                continue;
+            }
+            if (i > 0 && Character.isLetterOrDigit(s.charAt(i - 1))) {
+                continue;
+            }
+            int v = i + len;
+            int end = v;
+            while (end < n && isCredentialChar(s.charAt(end))) {
+                end++;
+            }
+            if (end - v < 8) {
+                continue; // "basic auth", "bearer token": prose, not a credential
+            }
+            if (out == null) {
+                out = new StringBuilder(n);
+            }
+            out.append(s, copied, v).append(MASK);
+            copied = end;
+            i = end - 1;
+        }
+        return out == null ? s : out.append(s, copied, n).toString();
+    }
+
+    // ---- AWS secret access keys and JWTs standing alone
+
+    private static String redactTokenShapes(String s) {
+        StringBuilder out = null;
+        int copied = 0;
+        int n = s.length();
+        int i = 0;
+        while (i < n) {
+            char c = s.charAt(i);
+            if (!isBase64Char(c) && c != '-' && c != '_') {
+                i++;
+                continue;
+            }
+            int start = i;
+            int end;
+            if (c == 'e' && s.startsWith("eyJ", i) && (i == 0 || !isJwtChar(s.charAt(i - 1)))) {
+                int dots = 0;
+                end = i;
+                while (end < n && (isJwtChar(s.charAt(end)) || s.charAt(end) == '.')) {
+                    dots += s.charAt(end) == '.' ? 1 : 0;
+                    end++;
+                }
+                if (dots == 2 && end - start >= 24 && s.charAt(end - 1) != '.') {
+                    if (out == null) {
+                        out = new StringBuilder(n);
+                    }
+                    out.append(s, copied, start).append(MASK);
+                    copied = end;
+                    i = end;
+                    continue;
+                }
+            }
+            // a run of base64 characters, bounded by anything else
+            boolean upper = false;
+            boolean lower = false;
+            boolean digit = false;
+            int slashes = 0;
+            end = i;
+            while (end < n && isBase64Char(s.charAt(end))) {
+                char d = s.charAt(end);
+                upper |= d >= 'A' && d <= 'Z';
+                lower |= d >= 'a' && d <= 'z';
+                digit |= d >= '0' && d <= '9';
+                slashes += d == '/' || d == '+' ? 1 : 0;
+                end++;
+            }
+            boolean bounded = (start == 0 || !isJwtChar(s.charAt(start - 1)))
+                    && (end == n || !isJwtChar(s.charAt(end)) || s.charAt(end) == '=');
+            // 40 random base64 characters; a path ("/api/v1/...") starts with a slash and has many
+            if (end - start == 40 && upper && lower && digit && slashes <= 4 && s.charAt(start) != '/' && bounded) {
+                if (out == null) {
+                    out = new StringBuilder(n);
+                }
+                out.append(s, copied, start).append(MASK);
+                copied = end;
+            }
+            i = Math.max(end, i + 1);
+        }
+        return out == null ? s : out.append(s, copied, n).toString();
+    }
+
+    private static boolean isBase64Char(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '+';
+    }
+
+    private static boolean isJwtChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    }
+
+    // ---- key classification
+
+    private int keyKind(CharSequence s, int from, int to) {
+        keyBuf.setLength(0);
+        for (int i = from; i < to && keyBuf.length() < 64; i++) {
+            char c = s.charAt(i);
+            if (c == '_' || c == '-' || c == '.' || c == '"' || c == '\'') {
+                continue;
+            }
+            keyBuf.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
+        }
+        StringBuilder k = keyBuf;
+        if (k.length() == 0) {
+            return NOT_SENSITIVE;
+        }
+        if (is(k, "cookie") || is(k, "setcookie") || is(k, "cookies")) {
+            return COOKIE;
+        }
+        if (is(k, "authorization") || is(k, "proxyauthorization")) {
+            return AUTHORIZATION;
+        }
+        if (endsWith(k, "token")
+                || k.indexOf("password") >= 0
+                || k.indexOf("passwd") >= 0
+                || is(k, "pwd")
+                || k.indexOf("secret") >= 0
+                || endsWith(k, "apikey")
+                || endsWith(k, "credentials")
+                || is(k, "privatekey")
+                || is(k, "sessionid")
+                || (!rules.extraKeys.isEmpty() && rules.extraKeys.contains(k.toString()))) {
+            return PLAIN;
+        }
+        return NOT_SENSITIVE;
+    }
+
+    private static boolean is(StringBuilder k, String name) {
+        return k.length() == name.length() && endsWith(k, name);
+    }
+
+    private static boolean endsWith(StringBuilder k, String suffix) {
+        int off = k.length() - suffix.length();
+        if (off < 0) {
+            return false;
+        }
+        for (int i = 0; i < suffix.length(); i++) {
+            if (k.charAt(off + i) != suffix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int lastSegment(CharSequence s, int from, int to) {
+        for (int i = to - 1; i > from; i--) {
+            if (s.charAt(i) == '.') {
+                return i + 1;
+            }
+        }
+        return from;
+    }
+
+    private static boolean isAlreadyMasked(CharSequence s, int from, int to) {
+        return to - from >= MASK.length() && regionIgnoreCase(s, from, MASK);
+    }
+
+    private static boolean isKeyChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'
+                || c == '.';
+    }
+
+    private static boolean isCredentialChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '+'
+                || c == '=' || c == '.' || c == '-' || c == '_' || c == '~';
+    }
+
+    private static boolean regionIgnoreCase(CharSequence s, int i, String lower) {
+        if (i + lower.length() > s.length()) {
+            return false;
+        }
+        for (int k = 0; k < lower.length(); k++) {
+            char c = s.charAt(i + k);
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c + 32);
+            }
+            char l = lower.charAt(k);
+            if (l >= 'A' && l <= 'Z') {
+                l = (char) (l + 32);
+            }
+            if (c != l) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,144 @@
+package io.logflow.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JobConfigTest {
+    private static final String[] MINIMAL = {
+        "--uploads.path", "file:///data/logs", "--postgres.url", "jdbc:postgresql://db:5432/logflow"
+    };
+
+    @Test
+    void minimalArgumentsGiveDocumentedDefaults() {
+        JobConfig config = JobConfig.load(MINIMAL, Map.of());
+
+        assertThat(config.jobName).isEqualTo("logflow");
+        assertThat(config.parallelism).isEmpty();
+        assertThat(config.checkpointInterval).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.uploads.get().path).isEqualTo("file:///data/logs");
+        assertThat(config.uploads.get().monitorInterval).isNull();
+        assertThat(config.uploads.get().maxLineBytes).isEqualTo(1024 * 1024);
+        assertThat(config.postgres.user).isEqualTo("postgres");
+        assertThat(config.postgres.batchSize).isEqualTo(1000);
+        assertThat(config.postgres.flushInterval).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void argumentsOverrideEnvironmentWhichOverridesTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("logflow.properties");
+        Files.writeString(file, "postgres.batch-size = 10\npostgres.user = from-file\njob.name = from-file\n");
+        Map<String, String> env = Map.of(
+                "LOGFLOW_CONFIG", file.toString(),
+                "LOGFLOW_POSTGRES_BATCH_SIZE", "20",
+                "LOGFLOW_JOB_NAME", "from-env");
+
+        JobConfig config = JobConfig.load(concat(MINIMAL, "--job.name", "from-args"), env);
+
+        assertThat(config.jobName).isEqualTo("from-args");
+        assertThat(config.postgres.batchSize).isEqualTo(20);
+        assertThat(config.postgres.user).isEqualTo("from-file");
+    }
+
+    @Test
+    void durationsAcceptUnits() {
+        JobConfig config = JobConfig.load(
+                concat(MINIMAL, "--job.checkpoint-interval", "5 min", "--uploads.monitor-interval", "500 ms"), Map.of());
+
+        assertThat(config.checkpointInterval).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.uploads.get().monitorInterval).isEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test
+    void nonNumericBatchSizeNamesTheKeyAndTheExpectedType() {
+        assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--postgres.batch-size", "lots"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("postgres.batch-size: expected an integer, got 'lots'");
+    }
+
+    @Test
+    void negativeAndZeroValuesAreRejected() {
+        assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--job.parallelism", "0"), Map.of()))
+                .hasMessage("job.parallelism: expected a positive integer, got '0'");
+        assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--postgres.flush-interval", "0 s"), Map.of()))
+                .hasMessage("postgres.flush-interval: expected a positive duration such as '5 s', got '0 s'");
+        assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--postgres.max-retries", "-1"), Map.of()))
+                .hasMessage("postgres.max-retries: expected zero or a positive integer, got '-1'");
+    }
+
+    @Test
+    void badDurationNamesTheKeyAndGivesExamples() {
+        assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--job.checkpoint-interval", "often"), Map.of()))
+                .hasMessage("job.checkpoint-interval: expected a duration such as '500 ms', '10 s' or '5 min', "
+                        + "got 'often'");
+    }
+
+    @Test
+    void missingPostgresUrlIsRequired() {
+        assertThatThrownBy(() -> JobConfig.load(new String[] {"--uploads.path", "file:///x"}, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("postgres.url: required, expected a value");
+    }
+
+    @Test
+    void postgresUrlMustBeJdbc() {
+        assertThatThrownBy(() -> JobConfig.load(
+                        new String[] {"--uploads.path", "file:///x", "--postgres.url", "postgres://db/logflow"},
+                        Map.of()))
+                .hasMessage("postgres.url: expected a JDBC URL such as jdbc:postgresql://localhost:5432/logflow, "
+                        + "got 'postgres://db/logflow'");
+    }
+
+    @Test
+    void uploadPathMustBeAUri() {
+        assertThatThrownBy(() -> JobConfig.load(
+                        new String[] {"--uploads.path", "/data/logs", "--postgres.url", "jdbc:postgresql://db/x"},
+                        Map.of()))
+                .hasMessage("uploads.path: expected a folder URI such as file:///data/logs or s3://bucket/prefix, "
+                        + "got '/data/logs'");
+    }
+
+    @Test
+    void aJobWithoutSourcesIsRejected() {
+        assertThatThrownBy(() -> JobConfig.load(new String[] {"--postgres.url", "jdbc:postgresql://db/x"}, Map.of()))
+                .hasMessageStartingWith("no source configured: set uploads.path");
+    }
+
+    @Test
+    void unknownKeysAreRejectedSoTyposDoNotFallBackToDefaults() {
+        assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--postgres.batchsize", "10"), Map.of()))
+                .hasMessage("unknown configuration key 'postgres.batchsize' (see the README's configuration table)");
+    }
+
+    @Test
+    void argumentWithoutValueIsRejected() {
+        assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--job.name"), Map.of()))
+                .hasMessage("argument '--job.name': expected a value after it");
+        assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "stray"), Map.of()))
+                .hasMessage("argument 'stray': expected --key value");
+    }
+
+    @Test
+    void unreadableConfigFileIsNamed() {
+        assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--config", "/nonexistent/logflow.properties"), Map.of()))
+                .hasMessageStartingWith("config file '/nonexistent/logflow.properties': cannot be read");
+    }
+
+    @Test
+    void environmentNamesAreDerivedFromKeys() {
+        assertThat(Settings.envName("postgres.batch-size")).isEqualTo("LOGFLOW_POSTGRES_BATCH_SIZE");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

@@ -1,0 +1,172 @@
+package io.logflow.job;
+
+import io.logflow.config.JobConfig;
+import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.model.EventIds;
+import io.logflow.testing.PostgresExtension;
+import io.logflow.testing.TestClusters;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+/** The whole job over a folder of files into a real PostgreSQL: every line is accounted for, a re-run adds nothing. */
+class UploadPipelineTest {
+    @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.miniCluster(2);
+    @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
+
+    private static final int MAX_LINE_BYTES = 1024;
+    private static final long T0 = 1_793_610_000_000L; // 2026-11-02T08:20:00Z
+
+    @TempDir Path dir;
+
+    @Test
+    void everyLineBecomesAnEventOrAFailureAndRerunAddsNothing() throws Exception {
+        List<String> json = new ArrayList<>();
+        String[] levels = {"debug", "info", "warn", "error"};
+        for (int i = 0; i < 40; i++) {
+            json.add("{\"timestamp\":" + (T0 + i * 1000L) + ",\"level\":\"" + levels[i % 4] + "\",\"message\":\"m" + i
+                    + "\",\"ctx\":{\"user\":\"u" + i + "\"}}");
+        }
+        List<String> invalidJson = List.of("{\"level\":\"info\",\"message\":\"unterminated", "{\"level\":\"error\" \"message\":\"missing comma\"}");
+        List<String> plain = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            plain.add("plain line number " + i);
+        }
+        String tooLong = "x".repeat(MAX_LINE_BYTES + 500);
+
+        List<String> appLines = new ArrayList<>(json);
+        appLines.add(7, invalidJson.get(0));
+        appLines.add(21, invalidJson.get(1));
+        appLines.add(30, ""); // a blank line: a counted skip
+        appLines.add(tooLong);
+        write(dir.resolve("app.log"), appLines);
+        write(dir.resolve("plain.txt"), plain);
+
+        List<String> zipped = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            zipped.add("zipped line " + i);
+        }
+        Files.write(dir.resolve("rotated.log.gz"), gzip(String.join("\n", zipped) + "\n"));
+
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {
+            big.append("line of a truncated archive number ").append(i).append('\n');
+        }
+        byte[] full = gzip(big.toString());
+        byte[] truncated = Arrays.copyOf(full, full.length / 2);
+        Files.write(dir.resolve("cut.log.gz"), truncated);
+        long truncatedLinesReadable = completeLinesBeforeEof(truncated);
+        assertThat(truncatedLinesReadable).isBetween(1L, 2999L);
+
+        long expectedEvents = json.size() + plain.size() + zipped.size() + truncatedLinesReadable;
+        long expectedFailures = invalidJson.size() + 1 /* line_too_long */ + 1 /* truncated_gzip */;
+
+        PostgresConfig db = POSTGRES.freshDatabase();
+        runJob(db);
+        assertThat(PostgresExtension.count(db, "SELECT count(*) FROM log_events")).isEqualTo(expectedEvents);
+        assertThat(PostgresExtension.counts(db, "SELECT reason, count(*) FROM ingest_failures GROUP BY 1 ORDER BY 1"))
+                .containsExactly(entry("invalid_json", 2L), entry("line_too_long", 1L), entry("truncated_gzip", 1L));
+        assertThat(PostgresExtension.count(db, "SELECT count(*) FROM ingest_failures")).isEqualTo(expectedFailures);
+        assertThat(PostgresExtension.counts(db,
+                "SELECT level, count(*) FROM log_events WHERE format = 'json' GROUP BY 1 ORDER BY 1"))
+                .containsEntry("DEBUG", 10L).containsEntry("INFO", 10L).containsEntry("WARN", 10L)
+                .containsEntry("ERROR", 10L);
+
+        assertJsonLineStoredWithDeterministicId(db);
+        assertFailureKeepsRawLine(db, invalidJson.get(1));
+
+        runJob(db); // the same input again: deterministic ids, idempotent sinks
+        assertThat(PostgresExtension.count(db, "SELECT count(*) FROM log_events")).isEqualTo(expectedEvents);
+        assertThat(PostgresExtension.count(db, "SELECT count(*) FROM ingest_failures")).isEqualTo(expectedFailures);
+    }
+
+    private void runJob(PostgresConfig db) throws Exception {
+        List<String> args = new ArrayList<>(List.of(PostgresExtension.jobArgs(db)));
+        args.addAll(List.of(
+                "--uploads.path", dir.toUri().toString(),
+                "--uploads.max-line-bytes", Integer.toString(MAX_LINE_BYTES),
+                "--job.parallelism", "2",
+                "--job.checkpoint-interval", "1 s"));
+        JobConfig config = JobConfig.load(args.toArray(new String[0]), Map.of());
+        LogflowJob.fromConfig(config).execute(StreamExecutionEnvironment.getExecutionEnvironment());
+    }
+
+    private void assertJsonLineStoredWithDeterministicId(PostgresConfig db) throws Exception {
+        // app.log line 1 is json.get(0): timestamp T0, level debug, message m0, ctx.user u0
+        String path = "file:" + dir.resolve("app.log").toAbsolutePath();
+        try (Connection c = PostgresExtension.connect(db); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT event_id, event_time, level, message, fields->>'ctx.user', "
+                        + "source, source_ref FROM log_events WHERE source_ref LIKE '%app.log#L1'")) {
+            assertThat(rs.next()).as("row for app.log line 1").isTrue();
+            assertThat(rs.getString(1)).isEqualTo(EventIds.of("upload", path, null, "1"));
+            assertThat(rs.getTimestamp(2).getTime()).isEqualTo(T0);
+            assertThat(rs.getString(3)).isEqualTo("DEBUG");
+            assertThat(rs.getString(4)).isEqualTo("m0");
+            assertThat(rs.getString(5)).isEqualTo("u0");
+            assertThat(rs.getString(6)).isEqualTo("UPLOAD");
+            assertThat(rs.getString(7)).isEqualTo(path + "#L1");
+        }
+    }
+
+    private static void assertFailureKeepsRawLine(PostgresConfig db, String line) throws Exception {
+        try (Connection c = PostgresExtension.connect(db); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT stage, raw, raw_size, detail FROM ingest_failures "
+                        + "WHERE reason = 'invalid_json' AND source_ref LIKE '%app.log#L22'")) {
+            assertThat(rs.next()).as("failure for app.log line 22").isTrue();
+            assertThat(rs.getString(1)).isEqualTo("PARSE");
+            assertThat(new String(rs.getBytes(2), StandardCharsets.UTF_8)).isEqualTo(line);
+            assertThat(rs.getInt(3)).isEqualTo(line.length());
+            assertThat(rs.getString(4)).isNotBlank();
+        }
+    }
+
+    private static void write(Path file, List<String> lines) throws IOException {
+        Files.writeString(file, String.join("\n", lines) + "\n");
+    }
+
+    private static byte[] gzip(String text) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
+    /** How many whole lines a streaming gunzip recovers from a cut archive before it hits the cut. */
+    private static long completeLinesBeforeEof(byte[] truncated) throws IOException {
+        long lines = 0;
+        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(truncated))) {
+            int b;
+            while ((b = in.read()) >= 0) {
+                if (b == '\n') {
+                    lines++;
+                }
+            }
+        } catch (EOFException expected) {
+            // the cut
+        }
+        return lines;
+    }
+}

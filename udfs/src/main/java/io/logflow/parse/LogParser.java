@@ -194,6 +194,12 @@ public final class LogParser {
         if (event.service == null && raw.logGroup != null && raw.logGroup.startsWith(LAMBDA_GROUP_PREFIX)) {
             event.service = raw.logGroup.substring(LAMBDA_GROUP_PREFIX.length());
         }
+        for (java.util.Map.Entry<String, String> f : event.fields.entrySet()) {
+            String v = f.getValue();
+            if (v != null && v.length() > options.maxValueChars) {
+                f.setValue(v.substring(0, options.maxValueChars)); // the message is never cut, attributes are
+            }
+        }
         if (redactor.isEnabled()) {
             event.message = redactor.redact(event.message);
             redactor.redactFields(event.fields);

@@ -32,6 +32,18 @@ public final class FieldRoles {
     static final String[] ERROR_MESSAGE = {"err.message", "error.message", "error"};
 
     private static final String AMZN_TRACE = "x-amzn-trace-id";
+    private static final java.util.Set<String> ROLE_KEYS = new java.util.HashSet<>();
+
+    static {
+        for (String[] aliases : new String[][] {TIMESTAMP, LEVEL, MESSAGE, SERVICE, TRACE, SPAN, REQUEST, DURATION}) {
+            java.util.Collections.addAll(ROLE_KEYS, aliases);
+        }
+    }
+
+    /** Whether this key may become one of the event's core attributes. */
+    static boolean isRoleKey(String key) {
+        return ROLE_KEYS.contains(key);
+    }
 
     private FieldRoles() {}
 

@@ -23,6 +23,7 @@ public final class ParseContext {
     /** Scratch: bounds written by {@code Levels.sniff}. */
     public final int[] pos = new int[2];
     private int dropped;
+    private int attributes;
 
     public ParseContext(ParserOptions options) {
         this.options = options;
@@ -34,6 +35,7 @@ public final class ParseContext {
         this.failureDetail = null;
         this.skipReason = null;
         this.dropped = 0;
+        this.attributes = 0;
     }
 
     /** Marks the record as failed and returns true: the line was this parser's, but broken. */
@@ -43,16 +45,23 @@ public final class ParseContext {
         return true;
     }
 
-    /** Adds an attribute within the configured limits (count and value length). */
+    /**
+     * Adds an attribute within the configured count limit. Keys that may become core attributes (message, level...)
+     * are always kept, so a record with many attributes does not lose its message. Values are cut to length later,
+     * once the core attributes are taken.
+     */
     public void put(Map<String, String> fields, String key, String value) {
-        if (fields.size() >= options.maxFields && !fields.containsKey(key)) {
+        if (FieldRoles.isRoleKey(key)) {
+            fields.put(key, value);
+            return;
+        }
+        if (attributes >= options.maxFields && !fields.containsKey(key)) {
             dropped++;
             fields.put(LogFields.DROPPED_FIELDS, Integer.toString(dropped));
             return;
         }
-        if (value != null && value.length() > options.maxValueChars) {
-            value = value.substring(0, options.maxValueChars);
+        if (fields.put(key, value) == null) {
+            attributes++;
         }
-        fields.put(key, value);
     }
 }

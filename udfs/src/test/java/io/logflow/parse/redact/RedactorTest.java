@@ -1,0 +1,82 @@
+package io.logflow.parse.redact;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RedactorTest {
+    private final Redactor redactor = new Redactor(RedactionRules.defaults());
+
+    @Test
+    void jsonTextKeysAreRedactedInsideMessages() {
+        assertThat(redactor.redact("body={\"username\":\"bob\",\"password\": \"p@ss w0rd\"}"))
+                .isEqualTo("body={\"username\":\"bob\",\"password\": \"[REDACTED]\"}");
+    }
+
+    @Test
+    void queryStringTokensAreRedactedUpToTheNextParameter() {
+        assertThat(redactor.redact("GET /cb?code=1&access_token=abc123&state=x"))
+                .isEqualTo("GET /cb?code=1&access_token=[REDACTED]&state=x");
+    }
+
+    @Test
+    void setCookieKeepsCookieAndAttributeNames() {
+        assertThat(redactor.redactValue("res.headers.set-cookie", "sid=abc; Path=/; HttpOnly"))
+                .isEqualTo("sid=[REDACTED]; Path=[REDACTED]; HttpOnly");
+    }
+
+    @Test
+    void basicAuthorizationKeepsItsScheme() {
+        assertThat(redactor.redactValue("Authorization", "Basic dXNlcjpwYXNz")).isEqualTo("Basic [REDACTED]");
+        assertThat(redactor.redactValue("authorization", "opaque")).isEqualTo("[REDACTED]");
+    }
+
+    @Test
+    void jwtStandingAloneIsRedacted() {
+        String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        assertThat(redactor.redact("token was " + jwt + " ok")).isEqualTo("token was [REDACTED] ok");
+    }
+
+    @Test
+    void harmlessLookalikesAreLeftAlone() {
+        String[] harmless = {
+            "commit 9f3c2ab4e1d0c8b7a6f5e4d3c2b1a0f9e8d7c6b5 merged", // 40 hex: no upper case
+            "id 8f507cfc-0000-4000-8000-000000000001",
+            "GET /api/v1/Users/12345/Orders/abcdefgh1234 200",
+            "bearer token missing", // prose
+            "no secrets here: tokens=3 retries=2",
+            "a == b",
+        };
+        for (String s : harmless) {
+            assertThat(redactor.redact(s)).as(s).isSameAs(s);
+        }
+    }
+
+    @Test
+    void fieldsAreRedactedByKeyOrByContent() {
+        Map<String, String> fields = new HashMap<>();
+        fields.put("user.password", "x");
+        fields.put("headers.X-Api-Key", "k-1");
+        fields.put("note", "used Bearer abcdefghijkl");
+        fields.put("plain", "hello");
+        redactor.redactFields(fields);
+        assertThat(fields).containsEntry("user.password", "[REDACTED]")
+                .containsEntry("headers.X-Api-Key", "[REDACTED]")
+                .containsEntry("note", "used Bearer [REDACTED]")
+                .containsEntry("plain", "hello");
+    }
+
+    @Test
+    void keysThatMerelyContainPasswordErrOnTheSafeSide() {
+        assertThat(redactor.redact("passwordless=true")).isEqualTo("passwordless=[REDACTED]");
+    }
+
+    @Test
+    void disabledRulesChangeNothing() {
+        Redactor off = new Redactor(RedactionRules.none());
+        assertThat(off.redact("password=x")).isEqualTo("password=x");
+    }
+}

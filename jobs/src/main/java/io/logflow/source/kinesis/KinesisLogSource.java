@@ -1,0 +1,57 @@
+package io.logflow.source.kinesis;
+
+import io.logflow.job.LogSource;
+import io.logflow.job.Outputs;
+import io.logflow.model.RawLog;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.connector.kinesis.source.KinesisStreamsSource;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * CloudWatch Logs subscription payloads from a Kinesis stream: the FLIP-27 {@link KinesisStreamsSource} (checkpointed
+ * shard positions), the decode step, and event-time watermarks from the CloudWatch timestamps.
+ *
+ * <p>The uids {@code kinesis-source}, {@code cloudwatch-decode} and {@code cloudwatch-watermarks} are part of the
+ * savepoint contract.
+ */
+public class KinesisLogSource implements LogSource {
+    private final KinesisConfig config;
+    private final int failureMaxRawBytes;
+
+    public KinesisLogSource(KinesisConfig config, int failureMaxRawBytes) {
+        this.config = config;
+        this.failureMaxRawBytes = failureMaxRawBytes;
+    }
+
+    @Override
+    public Streams build(StreamExecutionEnvironment env) {
+        KinesisStreamsSource<byte[]> source = KinesisStreamsSource.<byte[]>builder()
+                .setStreamArn(config.streamArn)
+                .setSourceConfig(config.sourceConfiguration())
+                .setDeserializationSchema(new RawBytesSchema())
+                .build();
+        // Watermarks come after decoding: only the decoded events carry CloudWatch timestamps.
+        DataStream<byte[]> records = env.fromSource(
+                        source, WatermarkStrategy.noWatermarks(), "Kinesis: " + config.streamName(),
+                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                .uid("kinesis-source")
+                .name("Read Kinesis stream " + config.streamName());
+
+        SingleOutputStreamOperator<RawLog> decoded = records
+                .process(new CloudWatchDecodeFunction(config.maxDecompressedBytes, failureMaxRawBytes),
+                        TypeInformation.of(RawLog.class))
+                .uid("cloudwatch-decode")
+                .name("Decode CloudWatch payloads");
+
+        DataStream<RawLog> events = decoded
+                .assignTimestampsAndWatermarks(
+                        CloudWatchTimestamps.strategy(config.maxOutOfOrderness, config.idleness))
+                .uid("cloudwatch-watermarks")
+                .name("CloudWatch event time");
+        return new Streams(events, decoded.getSideOutput(Outputs.FAILURES));
+    }
+}

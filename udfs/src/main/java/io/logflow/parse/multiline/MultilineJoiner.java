@@ -1,0 +1,315 @@
+package io.logflow.parse.multiline;
+
+import io.logflow.model.RawLog;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Joins the lines of one stream (one file, one CloudWatch log stream) that belong to one event: Java stack traces
+ * ({@code at ...}, {@code Caused by:}, {@code Suppressed:}, {@code ... N more}), Python tracebacks (indented frames,
+ * the final {@code Error: message} line, chained tracebacks) and Go panics ({@code goroutine N [running]:}, function
+ * and {@code \t/file.go:12 +0x1d} lines). A Lambda writes each line of a stack trace as its own CloudWatch event; fed
+ * one by one they come out as one record again.
+ *
+ * <p>The joined record is a copy of its first line's record (same eventId, coordinates, times) with the lines joined
+ * by {@code \n}. A record never grows beyond {@code maxLines} lines or {@code maxBytes} UTF-8 bytes: a line that would
+ * exceed either starts the next record instead (counted in {@link #splitRecords()}). A record the source marked with
+ * an error passes through on its own.
+ *
+ * <p>Use: one joiner per stream (key the stream by log stream or file). Feed every record to {@link #offer}, which
+ * returns the records it completed; at the end of a bounded input call {@link #flush}; in a streaming job register a
+ * timer and call {@link #flushIfIdle} so the last event of a quiet stream is not held back. {@link #pending} and
+ * {@link #restore} move the one buffered record in and out of checkpointed state. Not thread-safe.
+ */
+public final class MultilineJoiner {
+    public static final int DEFAULT_MAX_LINES = 500;
+    public static final int DEFAULT_MAX_BYTES = 256 * 1024;
+    public static final long DEFAULT_FLUSH_TIMEOUT_MS = 2_000;
+
+    private enum Mode {
+        PLAIN,
+        /** Inside a Python traceback's frames. */
+        PYTHON,
+        /** After a traceback's final line: only chaining text may follow. */
+        PYTHON_DONE,
+        /** After "During handling of the above exception...": a new Traceback line continues the record. */
+        PYTHON_CHAINED,
+        GO
+    }
+
+    private final int maxLines;
+    private final int maxBytes;
+    private final long flushTimeoutMs;
+
+    private RawLog pending;
+    private StringBuilder text;
+    private int lines;
+    private int bytes;
+    private long lastActivity;
+    private Mode mode = Mode.PLAIN;
+    private long splitRecords;
+
+    public MultilineJoiner() {
+        this(DEFAULT_MAX_LINES, DEFAULT_MAX_BYTES, DEFAULT_FLUSH_TIMEOUT_MS);
+    }
+
+    public MultilineJoiner(int maxLines, int maxBytes, long flushTimeoutMs) {
+        if (maxLines < 1 || maxBytes < 1 || flushTimeoutMs < 0) {
+            throw new IllegalArgumentException("maxLines and maxBytes must be positive, flushTimeoutMs not negative");
+        }
+        this.maxLines = maxLines;
+        this.maxBytes = maxBytes;
+        this.flushTimeoutMs = flushTimeoutMs;
+    }
+
+    /** Takes the next record of the stream; returns the records this one completed (usually none or one). */
+    public List<RawLog> offer(RawLog record) {
+        long now = record.receiveTime != 0 ? record.receiveTime : System.currentTimeMillis();
+        if (record.error != null || record.text == null) {
+            List<RawLog> out = new ArrayList<>(2);
+            if (pending != null) {
+                out.add(complete());
+            }
+            out.add(record);
+            return out;
+        }
+        String line = stripLineEnd(record.text);
+        if (pending != null && isContinuation(line)) {
+            int lineBytes = utf8Length(line) + 1;
+            int lineCount = countLines(line);
+            if (lines + lineCount <= maxLines && bytes + lineBytes <= maxBytes) {
+                text.append('\n').append(line);
+                lines += lineCount;
+                bytes += lineBytes;
+                lastActivity = now;
+                return Collections.emptyList();
+            }
+            splitRecords++;
+        }
+        RawLog done = pending != null ? complete() : null;
+        start(record, line, now);
+        return done == null ? Collections.emptyList() : Collections.singletonList(done);
+    }
+
+    /** Ends the input: returns the buffered record, if any. */
+    public List<RawLog> flush() {
+        return pending == null ? Collections.emptyList() : Collections.singletonList(complete());
+    }
+
+    /** Returns the buffered record when nothing was added to it for the flush timeout. */
+    public List<RawLog> flushIfIdle(long now) {
+        if (pending != null && now - lastActivity >= flushTimeoutMs) {
+            return flush();
+        }
+        return Collections.emptyList();
+    }
+
+    /** When {@link #flushIfIdle} would flush the buffered record; {@code Long.MAX_VALUE} when there is none. */
+    public long nextFlushTime() {
+        return pending == null ? Long.MAX_VALUE : lastActivity + flushTimeoutMs;
+    }
+
+    /** The buffered record as it stands (text joined so far), for checkpointed state; null when none. */
+    public RawLog pending() {
+        if (pending == null) {
+            return null;
+        }
+        RawLog snapshot = copy(pending);
+        snapshot.text = text.toString();
+        return snapshot;
+    }
+
+    /** Puts back a record taken with {@link #pending} after a restore; the mode is worked out from its lines. */
+    public void restore(RawLog buffered) {
+        pending = null;
+        text = null;
+        mode = Mode.PLAIN;
+        if (buffered == null) {
+            return;
+        }
+        String[] parts = buffered.text.split("\n", -1);
+        start(buffered, parts[0], buffered.receiveTime);
+        for (int i = 1; i < parts.length; i++) {
+            isContinuation(parts[i]); // replays the mode transitions
+            text.append('\n').append(parts[i]);
+            lines++;
+            bytes += utf8Length(parts[i]) + 1;
+        }
+    }
+
+    public boolean hasPending() {
+        return pending != null;
+    }
+
+    /** How many times a record hit the line or byte limit and its next line started a new record. */
+    public long splitRecords() {
+        return splitRecords;
+    }
+
+    private void start(RawLog record, String line, long now) {
+        pending = record;
+        text = new StringBuilder(Math.min(line.length() + 256, maxBytes));
+        text.append(line);
+        lines = countLines(line);
+        bytes = utf8Length(line);
+        lastActivity = now;
+        mode = startMode(line);
+    }
+
+    private RawLog complete() {
+        String joinedText = text.toString();
+        RawLog joined = pending;
+        if (!joinedText.equals(pending.text)) {
+            joined = copy(pending); // never change the caller's record
+            joined.text = joinedText;
+        }
+        pending = null;
+        text = null;
+        mode = Mode.PLAIN;
+        return joined;
+    }
+
+    private static Mode startMode(String line) {
+        if (line.startsWith("Traceback (most recent call last):")) {
+            return Mode.PYTHON;
+        }
+        if (line.startsWith("panic: ") || line.startsWith("fatal error: ")) {
+            return Mode.GO;
+        }
+        // a message whose last line opens a traceback, as Lambda's Python runtime writes "[ERROR] ...\nTraceback..."
+        int tb = line.lastIndexOf("\nTraceback (most recent call last):");
+        return tb >= 0 ? Mode.PYTHON : Mode.PLAIN;
+    }
+
+    /** Whether {@code line} continues the buffered record; updates the mode as tracebacks progress. */
+    private boolean isContinuation(String line) {
+        if (isJavaFrame(line)) {
+            return true;
+        }
+        switch (mode) {
+            case PYTHON:
+                if (startsWithSpace(line) || line.isEmpty()) {
+                    return true;
+                }
+                mode = Mode.PYTHON_DONE; // the exception line ends the traceback
+                return true;
+            case PYTHON_DONE:
+            case PYTHON_CHAINED:
+                if (line.isEmpty()) {
+                    return true;
+                }
+                if (line.startsWith("During handling of the above exception")
+                        || line.startsWith("The above exception was the direct cause")) {
+                    mode = Mode.PYTHON_CHAINED;
+                    return true;
+                }
+                if (mode == Mode.PYTHON_CHAINED && line.startsWith("Traceback (most recent call last):")) {
+                    mode = Mode.PYTHON;
+                    return true;
+                }
+                return false;
+            case GO:
+                return isGoPanicLine(line);
+            default:
+                return false;
+        }
+    }
+
+    private static boolean isJavaFrame(String line) {
+        int i = 0;
+        int n = line.length();
+        while (i < n && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+            i++;
+        }
+        if (i > 0 && line.startsWith("at ", i)) {
+            return true;
+        }
+        if (line.startsWith("Caused by: ", i) || line.startsWith("Suppressed: ", i)) {
+            return true;
+        }
+        if (i > 0 && line.startsWith("... ", i)) {
+            int j = i + 4;
+            int d = j;
+            while (j < n && line.charAt(j) >= '0' && line.charAt(j) <= '9') {
+                j++;
+            }
+            return j > d && (line.startsWith(" more", j) || line.startsWith(" common frames omitted", j));
+        }
+        return false;
+    }
+
+    private static boolean isGoPanicLine(String line) {
+        if (line.isEmpty() || startsWithSpace(line)) {
+            return true;
+        }
+        return line.startsWith("goroutine ") || line.startsWith("created by ") || line.startsWith("[signal ")
+                || line.startsWith("exit status ") || line.startsWith("panic(") || line.endsWith(")")
+                || line.startsWith("\t");
+    }
+
+    private static boolean startsWithSpace(String line) {
+        return !line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t');
+    }
+
+    private static String stripLineEnd(String s) {
+        int end = s.length();
+        while (end > 0 && (s.charAt(end - 1) == '\n' || s.charAt(end - 1) == '\r')) {
+            end--;
+        }
+        return end == s.length() ? s : s.substring(0, end);
+    }
+
+    private static int countLines(String s) {
+        int count = 1;
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) == '\n') {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static int utf8Length(String s) {
+        int bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
+    private static RawLog copy(RawLog r) {
+        RawLog c = new RawLog();
+        c.source = r.source;
+        c.eventId = r.eventId;
+        c.routingKey = r.routingKey;
+        c.receiveTime = r.receiveTime;
+        c.sourceTime = r.sourceTime;
+        c.owner = r.owner;
+        c.logGroup = r.logGroup;
+        c.logStream = r.logStream;
+        c.cloudwatchId = r.cloudwatchId;
+        c.path = r.path;
+        c.entry = r.entry;
+        c.line = r.line;
+        c.topic = r.topic;
+        c.partition = r.partition;
+        c.offset = r.offset;
+        c.index = r.index;
+        c.text = r.text;
+        c.error = r.error;
+        c.errorDetail = r.errorDetail;
+        return c;
+    }
+}

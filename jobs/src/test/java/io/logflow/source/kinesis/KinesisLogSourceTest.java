@@ -5,7 +5,6 @@ import io.logflow.decode.CloudWatchPayloads;
 import io.logflow.decode.CloudWatchPayloads.LogEvent;
 import io.logflow.decode.DecodeReasons;
 import io.logflow.job.LogSource;
-import io.logflow.model.EventIds;
 import io.logflow.model.Failure;
 import io.logflow.model.RawLog;
 import io.logflow.testing.KinesisEmulator;
@@ -29,9 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.File;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -43,6 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
+import static io.logflow.source.kinesis.CloudWatchInput.cut;
+import static io.logflow.source.kinesis.CloudWatchInput.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -79,7 +78,7 @@ class KinesisLogSourceTest {
 
     @Test
     void everyRecordBecomesEventsAFailureByReasonOrACountedControlDrop() throws Exception {
-        Input input = new Input()
+        CloudWatchInput input = new CloudWatchInput()
                 .good(12)
                 .control(3)
                 .broken(DecodeReasons.TRUNCATED_GZIP, cut(CloudWatchPayloads.dataMessage("1", "g", "s", events(0, 5))))
@@ -101,11 +100,11 @@ class KinesisLogSourceTest {
         assertThat(run.events).hasSize(input.expectedEvents.size());
         assertThat(run.eventIds()).isEqualTo(input.expectedEvents.keySet());
         for (Timed<RawLog> e : run.events) {
-            Expected expected = input.expectedEvents.get(e.value.eventId);
-            assertThat(e.value.text).isEqualTo(expected.message);
-            assertThat(e.value.logGroup).isEqualTo(expected.logGroup);
-            assertThat(e.value.routingKey).isEqualTo(expected.owner + "/" + expected.logGroup);
-            assertThat(e.timestamp).as("event time is the CloudWatch timestamp").isEqualTo(expected.timestamp);
+            CloudWatchInput.Expected expected = input.expectedEvents.get(e.value.eventId);
+            assertThat(e.value.text).isEqualTo(expected.message());
+            assertThat(e.value.logGroup).isEqualTo(expected.logGroup());
+            assertThat(e.value.routingKey).isEqualTo(expected.owner() + "/" + expected.logGroup());
+            assertThat(e.timestamp).as("event time is the CloudWatch timestamp").isEqualTo(expected.timestamp());
         }
         assertThat(run.failureReasons()).isEqualTo(input.expectedFailures);
         assertThat(run.metric("cloudwatch.recordsRead")).isEqualTo(input.records.size());
@@ -121,7 +120,7 @@ class KinesisLogSourceTest {
 
     @Test
     void reReadingTheStreamGivesTheSameEventAndFailureIds() throws Exception {
-        Input input = new Input()
+        CloudWatchInput input = new CloudWatchInput()
                 .good(6)
                 .control(1)
                 .broken(DecodeReasons.NOT_GZIP, new byte[] {1, 2, 3})
@@ -140,8 +139,8 @@ class KinesisLogSourceTest {
     @Test
     void shardSplitDuringTheRunLosesAndDuplicatesNothing() throws Exception {
         String stream = "split";
-        Input before = new Input().good(8);
-        Input after = new Input(100).good(8).control(1);
+        CloudWatchInput before = new CloudWatchInput().good(8);
+        CloudWatchInput after = new CloudWatchInput(100).good(8).control(1);
         put(stream, 2, before);
 
         String runId = "run-" + RUNS.incrementAndGet();
@@ -171,13 +170,13 @@ class KinesisLogSourceTest {
 
     // ---- running the source ------------------------------------------------------------------------------------------
 
-    private static List<String> put(String stream, int shards, Input input) throws Exception {
+    private static List<String> put(String stream, int shards, CloudWatchInput input) throws Exception {
         KinesisEmulator.createStream(stream, shards);
         return KinesisEmulator.putRecords(stream, input.records, i -> "key-" + i);
     }
 
     /** Reads the stream from its start until everything the input should produce has arrived, then cancels. */
-    private static Run run(String stream, Input input) throws Exception {
+    private static Run run(String stream, CloudWatchInput input) throws Exception {
         String runId = "run-" + RUNS.incrementAndGet();
         JobClient job = start(stream, runId);
         try {
@@ -254,82 +253,6 @@ class KinesisLogSourceTest {
 
         long metric(String name) {
             return KinesisLogSourceTest.metric(job, name);
-        }
-    }
-
-    // ---- the input ---------------------------------------------------------------------------------------------------
-
-    private static List<LogEvent> events(int stream, int count) {
-        List<LogEvent> out = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            long ts = 1_790_000_000_000L + stream * 1000L + i;
-            out.add(new LogEvent(CloudWatchPayloads.eventId(ts, stream, i), ts, "stream " + stream + " event " + i));
-        }
-        return out;
-    }
-
-    private static byte[] cut(byte[] payload) {
-        return Arrays.copyOf(payload, payload.length / 2);
-    }
-
-    /** What a CloudWatch event should arrive as. */
-    private record Expected(String owner, String logGroup, String message, long timestamp) {}
-
-    /** The records a test puts, with what they must decode into, computed as they are built. */
-    private static final class Input {
-        final List<byte[]> records = new ArrayList<>();
-        final Map<String, Expected> expectedEvents = new LinkedHashMap<>();
-        final Map<String, Long> expectedFailures = new TreeMap<>();
-        int controlMessages;
-        private int streams;
-
-        Input() {
-            this(0);
-        }
-
-        /** {@code firstStream} keeps the CloudWatch ids of two inputs in one test apart. */
-        Input(int firstStream) {
-            this.streams = firstStream;
-        }
-
-        /** {@code n} DATA payloads of 1 to 5 events each, over three log groups of two accounts. */
-        Input good(int n) {
-            String[] owners = {"111111111111", "222222222222"};
-            String[] groups = {"/aws/lambda/checkout", "/ecs/api", "app"};
-            for (int i = 0; i < n; i++) {
-                int stream = streams++;
-                String owner = owners[stream % owners.length];
-                String group = groups[stream % groups.length];
-                List<LogEvent> events = events(stream, stream % 5 + 1);
-                records.add(CloudWatchPayloads.dataMessage(owner, group, "stream-" + stream, events));
-                for (LogEvent e : events) {
-                    expectedEvents.put(EventIds.of("cloudwatch", owner, group, e.id()),
-                            new Expected(owner, group, e.message(), e.timestamp()));
-                }
-            }
-            return this;
-        }
-
-        Input control(int n) {
-            for (int i = 0; i < n; i++) {
-                records.add(CloudWatchPayloads.controlMessage(1_790_000_000_000L + i));
-            }
-            controlMessages += n;
-            return this;
-        }
-
-        Input broken(String reason, byte[] payload) {
-            records.add(payload);
-            expectedFailures.merge(reason, 1L, Long::sum);
-            return this;
-        }
-
-        long failureCount() {
-            return expectedFailures.values().stream().mapToLong(Long::longValue).sum();
-        }
-
-        long bytes() {
-            return records.stream().mapToLong(r -> r.length).sum();
         }
     }
 

@@ -71,9 +71,21 @@ public final class Redactor {
         if (!rules.enabled || text == null || text.isEmpty()) {
             return text;
         }
-        String out = redactKeyValues(text);
-        out = redactSchemes(out);
-        out = redactTokenShapes(out);
+        // One cheap scan decides which passes can find anything; most attribute values are short plain words.
+        boolean separator = false;
+        boolean b = false;
+        int run = 0;
+        int longestRun = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            separator |= c == '=' || c == ':';
+            b |= c == 'b' || c == 'B';
+            run = isCredentialChar(c) ? run + 1 : 0;
+            longestRun = Math.max(longestRun, run);
+        }
+        String out = separator ? redactKeyValues(text) : text;
+        out = b ? redactSchemes(out) : out;
+        out = longestRun >= 24 ? redactTokenShapes(out) : out;
         for (Pattern p : extraPatterns) {
             java.util.regex.Matcher m = p.matcher(out);
             if (m.find()) {

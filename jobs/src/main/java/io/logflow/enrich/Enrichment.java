@@ -1,0 +1,66 @@
+package io.logflow.enrich;
+
+import io.logflow.job.Outputs;
+import io.logflow.model.Failure;
+import io.logflow.model.LogEvent;
+import io.logflow.workspace.WorkspaceChange;
+import io.logflow.workspace.WorkspaceConfig;
+import io.logflow.workspace.WorkspaceValidation;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * Adds workspace enrichment to a topology: events keyed by routing key, registrations broadcast to every subtask.
+ *
+ * <pre>
+ *   DataStream&lt;WorkspaceChange&gt; registrations = WorkspaceRegistrations.stream(env, workspaces); // uid workspace-registrations
+ *   Enrichment.Result enriched = Enrichment.apply(events, registrations, workspaces, failureMaxRawBytes); // uid enrich
+ *   WorkspaceTable.write(registrations, enriched.validations, postgres); // uids postgres-workspaces, postgres-validations
+ * </pre>
+ */
+public final class Enrichment {
+    public static final String UID = "enrich";
+
+    private Enrichment() {}
+
+    /** The enriched events and the two side outputs. */
+    public static final class Result {
+        /** Events with their {@code workspaceId}; validation lines are not among them. */
+        public final SingleOutputStreamOperator<LogEvent> events;
+        /** Validation lines for the workspace that owns their routing key. */
+        public final DataStream<WorkspaceValidation> validations;
+        /** {@code unknown_workspace} and {@code validation_mismatch} failures (stage ENRICH). */
+        public final DataStream<Failure> failures;
+
+        Result(SingleOutputStreamOperator<LogEvent> events) {
+            this.events = events;
+            this.validations = events.getSideOutput(EnrichFunction.VALIDATIONS);
+            this.failures = events.getSideOutput(Outputs.FAILURES);
+        }
+    }
+
+    /** Keys events by routing key (a missing key becomes "", which fails as {@code unknown_workspace}). */
+    public static final class RoutingKey implements KeySelector<LogEvent, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(LogEvent event) {
+            return event.routingKey == null ? "" : event.routingKey;
+        }
+    }
+
+    public static Result apply(DataStream<LogEvent> events, DataStream<WorkspaceChange> registrations,
+            WorkspaceConfig config, int failureMaxRawBytes) {
+        EnrichFunction function = new EnrichFunction(
+                config.bufferMaxEvents, config.bufferTimeout.toMillis(), failureMaxRawBytes);
+        SingleOutputStreamOperator<LogEvent> enriched = events
+                .keyBy(new RoutingKey())
+                .connect(registrations.broadcast())
+                .transform("Enrich with workspaces", TypeInformation.of(LogEvent.class), new EnrichOperator(function))
+                .uid(UID)
+                .name("Enrich with workspaces");
+        return new Result(enriched);
+    }
+}

@@ -1,0 +1,89 @@
+package io.logflow.workspace;
+
+import io.logflow.config.ConfigException;
+import io.logflow.config.Settings;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * Workspace registrations and enrichment, read once from {@link Settings} and validated: a bad value stops the job with
+ * one line naming the key. Serializable, so operators can carry it.
+ *
+ * <p>Registrations come from Kafka ({@code kafka.bootstrap-servers}) or, for local runs, from a file
+ * ({@code workspaces.file}); with neither, enrichment is off ({@link #isConfigured}).
+ */
+public final class WorkspaceConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final Pattern BOOTSTRAP = Pattern.compile("[^\\s,:]+:\\d{1,5}(,[^\\s,:]+:\\d{1,5})*");
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    /** Null when registrations are read from {@link #file}. */
+    public final String bootstrapServers;
+    public final String topic;
+    /** Null when registrations are read from Kafka. */
+    public final String file;
+    public final int bufferMaxEvents;
+    public final Duration bufferTimeout;
+
+    public WorkspaceConfig(String bootstrapServers, String topic, String file, int bufferMaxEvents,
+            Duration bufferTimeout) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+        this.file = file;
+        this.bufferMaxEvents = bufferMaxEvents;
+        this.bufferTimeout = bufferTimeout;
+    }
+
+    /** Whether the settings name a source of registrations (Kafka or a file), i.e. enrichment is on. */
+    public static boolean isConfigured(Settings s) {
+        return s.isSet(WorkspaceOptions.BOOTSTRAP_SERVERS) || s.isSet(WorkspaceOptions.FILE);
+    }
+
+    /** Reads and checks every {@code workspaces.*} key; requires {@code kafka.bootstrap-servers} or a file. */
+    public static WorkspaceConfig from(Settings s) {
+        String file = s.isSet(WorkspaceOptions.FILE) ? s.getRequired(WorkspaceOptions.FILE).trim() : null;
+        String servers = null;
+        if (file == null || s.isSet(WorkspaceOptions.BOOTSTRAP_SERVERS)) {
+            servers = bootstrapServers(s);
+        }
+        if (file != null && servers != null) {
+            throw new ConfigException(WorkspaceOptions.FILE.key() + ": set either it or "
+                    + WorkspaceOptions.BOOTSTRAP_SERVERS.key() + " as the source of registrations, not both");
+        }
+        return new WorkspaceConfig(servers, topic(s), file, s.getPositiveInt(WorkspaceOptions.BUFFER_MAX_EVENTS),
+                s.getPositiveDuration(WorkspaceOptions.BUFFER_TIMEOUT));
+    }
+
+    /** Kafka's part only (the commands): brokers and topic. */
+    public static WorkspaceConfig forCommands(Settings s) {
+        return new WorkspaceConfig(bootstrapServers(s), topic(s), null,
+                s.getPositiveInt(WorkspaceOptions.BUFFER_MAX_EVENTS),
+                s.getPositiveDuration(WorkspaceOptions.BUFFER_TIMEOUT));
+    }
+
+    private static String bootstrapServers(Settings s) {
+        String servers = s.getRequired(WorkspaceOptions.BOOTSTRAP_SERVERS).trim().replace(" ", "");
+        if (!BOOTSTRAP.matcher(servers).matches()) {
+            throw new ConfigException(WorkspaceOptions.BOOTSTRAP_SERVERS.key()
+                    + ": expected host:port[,host:port...] such as kafka-1:9092,kafka-2:9092, got '" + servers + "'");
+        }
+        return servers;
+    }
+
+    private static String topic(Settings s) {
+        String topic = s.getRequired(WorkspaceOptions.TOPIC).trim();
+        if (!TOPIC_NAME.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
+            throw new ConfigException(WorkspaceOptions.TOPIC.key()
+                    + ": expected a Kafka topic name (letters, digits, '.', '_', '-'), got '" + topic + "'");
+        }
+        return topic;
+    }
+
+    @Override
+    public String toString() {
+        return "WorkspaceConfig{" + (file != null ? "file=" + file : bootstrapServers + "/" + topic)
+                + ", bufferMaxEvents=" + bufferMaxEvents + ", bufferTimeout=" + bufferTimeout + '}';
+    }
+}

@@ -289,27 +289,20 @@ public final class MultilineJoiner {
         return bytes;
     }
 
+    /** Every public instance field of the model, so fields the model gains later are carried over too. */
+    private static final java.lang.reflect.Field[] RAW_FIELDS = java.util.Arrays.stream(RawLog.class.getFields())
+            .filter(f -> !java.lang.reflect.Modifier.isStatic(f.getModifiers()))
+            .toArray(java.lang.reflect.Field[]::new);
+
     private static RawLog copy(RawLog r) {
         RawLog c = new RawLog();
-        c.source = r.source;
-        c.eventId = r.eventId;
-        c.routingKey = r.routingKey;
-        c.receiveTime = r.receiveTime;
-        c.sourceTime = r.sourceTime;
-        c.owner = r.owner;
-        c.logGroup = r.logGroup;
-        c.logStream = r.logStream;
-        c.cloudwatchId = r.cloudwatchId;
-        c.path = r.path;
-        c.entry = r.entry;
-        c.line = r.line;
-        c.topic = r.topic;
-        c.partition = r.partition;
-        c.offset = r.offset;
-        c.index = r.index;
-        c.text = r.text;
-        c.error = r.error;
-        c.errorDetail = r.errorDetail;
+        try {
+            for (java.lang.reflect.Field f : RAW_FIELDS) {
+                f.set(c, f.get(r));
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("RawLog fields are public", e);
+        }
         return c;
     }
 }

@@ -34,8 +34,11 @@ class MultilineJoinerTest {
             "    ... 2 more",
         };
         List<RawLog> out = new ArrayList<>();
+        RawLog first = null;
         for (String line : trace) {
-            out.addAll(joiner.offer(cloudwatch(line)));
+            RawLog record = cloudwatch(line);
+            first = first == null ? record : first;
+            out.addAll(joiner.offer(record));
         }
         assertThat(out).isEmpty();
         out.addAll(joiner.offer(cloudwatch("next request started")));
@@ -44,6 +47,8 @@ class MultilineJoinerTest {
         RawLog joined = out.get(0);
         assertThat(joined.eventId).isEqualTo("evt-1");
         assertThat(joined.cloudwatchId).isEqualTo("cw-1");
+        assertThat(joined.logGroup).isEqualTo("/aws/lambda/f");
+        assertThat(joined.receiveTime).isEqualTo(first.receiveTime);
         assertThat(joined.text).isEqualTo(String.join("\n", trace).replace("\n\n", "\n"));
         assertThat(joiner.flush()).extracting(r -> r.text).containsExactly("next request started");
 

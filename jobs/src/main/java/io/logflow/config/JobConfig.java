@@ -1,5 +1,8 @@
 package io.logflow.config;
 
+import io.logflow.source.files.UploadLimits;
+import io.logflow.source.files.UploadPathPattern;
+
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Map;
@@ -41,18 +44,20 @@ public final class JobConfig {
         return from(Settings.load(args, env, LogflowOptions.all()));
     }
 
-    /** The folder the upload source reads. */
+    /** The folder the upload source reads, its path convention and its limits. */
     public static final class UploadConfig implements Serializable {
         private static final long serialVersionUID = 1L;
         public final String path;
         /** Null reads the folder once; set keeps watching it. */
         public final Duration monitorInterval;
-        public final int maxLineBytes;
+        public final UploadPathPattern pattern;
+        public final UploadLimits limits;
 
-        UploadConfig(String path, Duration monitorInterval, int maxLineBytes) {
+        UploadConfig(String path, Duration monitorInterval, UploadPathPattern pattern, UploadLimits limits) {
             this.path = path;
             this.monitorInterval = monitorInterval;
-            this.maxLineBytes = maxLineBytes;
+            this.pattern = pattern;
+            this.limits = limits;
         }
 
         static UploadConfig from(Settings s) {
@@ -64,7 +69,23 @@ public final class JobConfig {
             Duration interval = s.isSet(UploadOptions.MONITOR_INTERVAL)
                     ? s.getPositiveDuration(UploadOptions.MONITOR_INTERVAL)
                     : null;
-            return new UploadConfig(path, interval, s.getPositiveInt(UploadOptions.MAX_LINE_BYTES));
+            UploadPathPattern pattern;
+            try {
+                pattern = UploadPathPattern.parse(s.getRequired(UploadOptions.PATH_PATTERN));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(UploadOptions.PATH_PATTERN.key() + ": " + e.getMessage());
+            }
+            long maxDecompressed = s.getRequired(UploadOptions.MAX_DECOMPRESSED_BYTES).getBytes();
+            if (maxDecompressed <= 0) {
+                throw new ConfigException(UploadOptions.MAX_DECOMPRESSED_BYTES.key()
+                        + ": expected a positive size such as '512 mb'");
+            }
+            UploadLimits limits = new UploadLimits(
+                    maxDecompressed,
+                    s.getPositiveInt(UploadOptions.MAX_ENTRIES),
+                    s.getPositiveInt(UploadOptions.MAX_DEPTH),
+                    s.getPositiveInt(UploadOptions.MAX_LINE_BYTES));
+            return new UploadConfig(path, interval, pattern, limits);
         }
     }
 

@@ -3,6 +3,8 @@ package io.logflow.config;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
+import org.apache.flink.configuration.MemorySize;
+
 import java.time.Duration;
 
 /** Options of the file/upload source. */
@@ -19,6 +21,30 @@ public final class UploadOptions {
             .durationType()
             .noDefaultValue()
             .withDescription("How often to look for new files; unset reads the folder once and finishes.");
+
+    public static final ConfigOption<String> PATH_PATTERN = ConfigOptions.key("uploads.path-pattern")
+            .stringType()
+            .defaultValue("<workspace>/<service>/<yyyy>/<mm>/<dd>/<file>")
+            .withDescription("Layout of files below uploads.path: gives each file's routing key (<workspace>), "
+                    + "service and date; parts are <workspace>, <service>, <yyyy>, <mm>, <dd>, <file>, * or a literal.");
+
+    public static final ConfigOption<MemorySize> MAX_DECOMPRESSED_BYTES =
+            ConfigOptions.key("uploads.max-decompressed-bytes")
+                    .memoryType()
+                    .defaultValue(MemorySize.parse("1 gb"))
+                    .withDescription("Bytes all decompression of one file may produce; past it the rest of the file "
+                            + "is a 'decompressed_too_large' failure (zip and gzip bombs).");
+
+    public static final ConfigOption<Integer> MAX_ENTRIES = ConfigOptions.key("uploads.max-entries")
+            .intType()
+            .defaultValue(10_000)
+            .withDescription("Entries read from one archive; the rest is a 'too_many_entries' failure.");
+
+    public static final ConfigOption<Integer> MAX_DEPTH = ConfigOptions.key("uploads.max-depth")
+            .intType()
+            .defaultValue(4)
+            .withDescription("Layers of compression and archives inside each other (a .tar.gz in a .zip is 3); "
+                    + "deeper content is a 'nesting_too_deep' failure.");
 
     public static final ConfigOption<Integer> MAX_LINE_BYTES = ConfigOptions.key("uploads.max-line-bytes")
             .intType()

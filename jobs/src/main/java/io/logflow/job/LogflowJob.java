@@ -39,7 +39,7 @@ public final class LogflowJob {
     /** The production wiring: every source the configuration turns on, Postgres sinks. */
     public static LogflowJob fromConfig(JobConfig config) {
         List<LogSource> sources = new ArrayList<>();
-        config.uploads.ifPresent(uploads -> sources.add(new UploadSource(uploads)));
+        config.uploads.ifPresent(uploads -> sources.add(new UploadSource(uploads, config.failureMaxRawBytes)));
         return new LogflowJob(config, sources, new PostgresLogSinks(config.postgres));
     }
 
@@ -68,6 +68,7 @@ public final class LogflowJob {
 
         sinks.events(events);
         sinks.failures(union(failures));
+        sinks.uploads(events.getSideOutput(Outputs.UPLOADS));
     }
 
     public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {

@@ -25,7 +25,11 @@ class JobConfigTest {
         assertThat(config.checkpointInterval).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.uploads.get().path).isEqualTo("file:///data/logs");
         assertThat(config.uploads.get().monitorInterval).isNull();
-        assertThat(config.uploads.get().maxLineBytes).isEqualTo(1024 * 1024);
+        assertThat(config.uploads.get().limits.maxLineBytes).isEqualTo(1024 * 1024);
+        assertThat(config.uploads.get().limits.maxDecompressedBytes).isEqualTo(1L << 30);
+        assertThat(config.uploads.get().limits.maxEntries).isEqualTo(10_000);
+        assertThat(config.uploads.get().limits.maxDepth).isEqualTo(4);
+        assertThat(config.uploads.get().pattern).hasToString("<workspace>/<service>/<yyyy>/<mm>/<dd>/<file>");
         assertThat(config.postgres.user).isEqualTo("postgres");
         assertThat(config.postgres.batchSize).isEqualTo(1000);
         assertThat(config.postgres.flushInterval).isEqualTo(Duration.ofSeconds(1));
@@ -78,6 +82,24 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--job.checkpoint-interval", "often"), Map.of()))
                 .hasMessage("job.checkpoint-interval: expected a duration such as '500 ms', '10 s' or '5 min', "
                         + "got 'often'");
+    }
+
+    @Test
+    void malformedPathPatternSaysWhatIsWrong() {
+        assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--uploads.path-pattern", "<tenant>/<file>"), Map.of()))
+                .hasMessage("uploads.path-pattern: unknown part '<tenant>', expected one of <workspace>, <service>, "
+                        + "<yyyy>, <mm>, <dd>, <file>");
+        assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--uploads.path-pattern", "<yyyy>/<mm>/<file>"), Map.of()))
+                .hasMessage("uploads.path-pattern: a date needs all of <yyyy>, <mm> and <dd>");
+    }
+
+    @Test
+    void sizesTakeUnitsAndRejectGarbage() {
+        JobConfig config = JobConfig.load(concat(MINIMAL, "--uploads.max-decompressed-bytes", "64 mb"), Map.of());
+        assertThat(config.uploads.get().limits.maxDecompressedBytes).isEqualTo(64L << 20);
+
+        assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--uploads.max-decompressed-bytes", "huge"), Map.of()))
+                .hasMessage("uploads.max-decompressed-bytes: expected a size such as '512 kb' or '4 mb', got 'huge'");
     }
 
     @Test

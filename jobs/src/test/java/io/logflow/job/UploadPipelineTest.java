@@ -81,13 +81,13 @@ class UploadPipelineTest {
         assertThat(truncatedLinesReadable).isBetween(1L, 2999L);
 
         long expectedEvents = json.size() + plain.size() + zipped.size() + truncatedLinesReadable;
-        long expectedFailures = invalidJson.size() + 1 /* line_too_long */ + 1 /* truncated_gzip */;
+        long expectedFailures = invalidJson.size() + 1 /* line_too_long */ + 1 /* truncated_file */;
 
         PostgresConfig db = POSTGRES.freshDatabase();
         runJob(db);
         assertThat(PostgresExtension.count(db, "SELECT count(*) FROM log_events")).isEqualTo(expectedEvents);
         assertThat(PostgresExtension.counts(db, "SELECT reason, count(*) FROM ingest_failures GROUP BY 1 ORDER BY 1"))
-                .containsExactly(entry("invalid_json", 2L), entry("line_too_long", 1L), entry("truncated_gzip", 1L));
+                .containsExactly(entry("invalid_json", 2L), entry("line_too_long", 1L), entry("truncated_file", 1L));
         assertThat(PostgresExtension.count(db, "SELECT count(*) FROM ingest_failures")).isEqualTo(expectedFailures);
         assertThat(PostgresExtension.counts(db,
                 "SELECT level, count(*) FROM log_events WHERE format = 'json' GROUP BY 1 ORDER BY 1"))
@@ -96,6 +96,17 @@ class UploadPipelineTest {
 
         assertJsonLineStoredWithDeterministicId(db);
         assertFailureKeepsRawLine(db, invalidJson.get(1));
+
+        // every file is accounted for: lines = events + failures + skipped
+        assertThat(PostgresExtension.counts(db, "SELECT regexp_replace(path, '.*/', '') || ' ' || status || ' ' "
+                        + "|| lines || '=' || events || '+' || failures || '+' || skipped || ' ' || coalesce(error, '-'), "
+                        + "bytes FROM uploads ORDER BY 1"))
+                .containsExactly(
+                        entry("app.log DONE " + appLines.size() + "=40+3+1 -", Files.size(dir.resolve("app.log"))),
+                        entry("cut.log.gz FAILED " + (truncatedLinesReadable + 1) + "=" + truncatedLinesReadable
+                                + "+1+0 truncated_file", (long) truncated.length),
+                        entry("plain.txt DONE 25=25+0+0 -", Files.size(dir.resolve("plain.txt"))),
+                        entry("rotated.log.gz DONE 30=30+0+0 -", Files.size(dir.resolve("rotated.log.gz"))));
 
         runJob(db); // the same input again: deterministic ids, idempotent sinks
         assertThat(PostgresExtension.count(db, "SELECT count(*) FROM log_events")).isEqualTo(expectedEvents);
@@ -115,12 +126,14 @@ class UploadPipelineTest {
 
     private void assertJsonLineStoredWithDeterministicId(PostgresConfig db) throws Exception {
         // app.log line 1 is json.get(0): timestamp T0, level debug, message m0, ctx.user u0
-        String path = "file:" + dir.resolve("app.log").toAbsolutePath();
+        Path file = dir.resolve("app.log");
+        String path = "file:" + file.toAbsolutePath();
+        String version = Files.getLastModifiedTime(file).toMillis() + "-" + Files.size(file);
         try (Connection c = PostgresExtension.connect(db); Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT event_id, event_time, level, message, fields->>'ctx.user', "
-                        + "source, source_ref FROM log_events WHERE source_ref LIKE '%app.log#L1'")) {
+                        + "source, source_ref FROM log_events WHERE source_ref LIKE '%/app.log#L1'")) {
             assertThat(rs.next()).as("row for app.log line 1").isTrue();
-            assertThat(rs.getString(1)).isEqualTo(EventIds.of("upload", path, null, "1"));
+            assertThat(rs.getString(1)).isEqualTo(EventIds.of("upload", path, version, null, "1"));
             assertThat(rs.getTimestamp(2).getTime()).isEqualTo(T0);
             assertThat(rs.getString(3)).isEqualTo("DEBUG");
             assertThat(rs.getString(4)).isEqualTo("m0");

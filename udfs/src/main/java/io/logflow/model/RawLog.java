@@ -28,10 +28,16 @@ public class RawLog {
     // Upload coordinates
     /** URI of the file, e.g. {@code s3://bucket/key} or {@code file:/data/app.log}. */
     public String path;
+    /** Version of the file: S3 object version/ETag or, where the file system offers none, last-modified + size. */
+    public String version;
     /** Entry name inside an archive, or null. */
     public String entry;
     /** 1-based line number within the file or entry. */
     public long line;
+    /** Size of the file in bytes (set on {@link Marker#FILE_START}). */
+    public long fileBytes;
+    /** Set on control records only; null on every log record. */
+    public Marker marker;
 
     // Kafka coordinates
     public String topic;
@@ -39,6 +45,9 @@ public class RawLog {
     public long offset;
     /** Position of the object within a batch record (JSON array or NDJSON). */
     public int index;
+
+    /** Service the source attributes the record to (from an upload's path), used when the line names none. */
+    public String service;
 
     /** The record's text (one line, one CloudWatch message, one JSON object). */
     public String text;
@@ -48,17 +57,37 @@ public class RawLog {
 
     public RawLog() {}
 
-    /** A line of an uploaded or local file. */
+    /** A line of a file whose version is not known. */
     public static RawLog fileLine(String path, String entry, long line, String text, long receiveTime) {
+        return fileLine(path, null, entry, line, text, receiveTime);
+    }
+
+    /**
+     * A line of an uploaded or local file. The id covers the file's version, so re-reading the same object gives the
+     * same ids while a new upload under the same key gives new ones.
+     */
+    public static RawLog fileLine(String path, String version, String entry, long line, String text, long receiveTime) {
         RawLog raw = new RawLog();
         raw.source = SourceKind.UPLOAD;
         raw.path = path;
+        raw.version = version;
         raw.entry = entry;
         raw.line = line;
         raw.text = text;
         raw.receiveTime = receiveTime;
         raw.routingKey = path;
-        raw.eventId = EventIds.of("upload", path, entry, Long.toString(line));
+        raw.eventId = EventIds.of("upload", path, version, entry, Long.toString(line));
+        return raw;
+    }
+
+    /** A control record of a file source (see {@link Marker}). */
+    public static RawLog fileMarker(Marker marker, String path, String version, long receiveTime) {
+        RawLog raw = new RawLog();
+        raw.source = SourceKind.UPLOAD;
+        raw.marker = marker;
+        raw.path = path;
+        raw.version = version;
+        raw.receiveTime = receiveTime;
         return raw;
     }
 

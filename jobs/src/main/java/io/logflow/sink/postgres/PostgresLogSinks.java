@@ -4,9 +4,10 @@ import io.logflow.config.JobConfig.PostgresConfig;
 import io.logflow.job.LogSinks;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
+import io.logflow.model.UploadStatus;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
-/** Events into {@code log_events}, failures into {@code ingest_failures}. */
+/** Events into {@code log_events}, failures into {@code ingest_failures}, upload progress into {@code uploads}. */
 public class PostgresLogSinks implements LogSinks {
     private final PostgresConfig config;
 
@@ -22,5 +23,10 @@ public class PostgresLogSinks implements LogSinks {
     @Override
     public void failures(DataStream<Failure> failures) {
         failures.sinkTo(PostgresSinks.failures(config)).uid("postgres-failures").name("Postgres ingest_failures");
+    }
+
+    @Override
+    public void uploads(DataStream<UploadStatus> uploads) {
+        uploads.sinkTo(PostgresSinks.uploads(config)).uid("postgres-uploads").name("Postgres uploads");
     }
 }

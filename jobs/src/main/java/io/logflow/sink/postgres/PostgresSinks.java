@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logflow.config.JobConfig.PostgresConfig;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
+import io.logflow.model.UploadStatus;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
@@ -36,6 +37,20 @@ public final class PostgresSinks {
             + "source_ref, workspace_id, raw, raw_size, failed_at) "
             + "VALUES (CAST(? AS uuid), ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (failure_id) DO NOTHING";
 
+    /**
+     * A later status of a file replaces an earlier one (statuses may reach parallel sink writers out of order);
+     * first_seen stays that of the first.
+     */
+    static final String UPSERT_UPLOAD = "INSERT INTO uploads AS u (path, version, status, bytes, lines, events, "
+            + "failures, skipped, error, first_seen, started_at, finished_at, updated_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            + "ON CONFLICT (path, version) DO UPDATE SET status = EXCLUDED.status, bytes = EXCLUDED.bytes, "
+            + "lines = EXCLUDED.lines, events = EXCLUDED.events, failures = EXCLUDED.failures, "
+            + "skipped = EXCLUDED.skipped, error = EXCLUDED.error, "
+            + "started_at = COALESCE(EXCLUDED.started_at, u.started_at), finished_at = EXCLUDED.finished_at, "
+            + "updated_at = EXCLUDED.updated_at "
+            + "WHERE u.updated_at <= EXCLUDED.updated_at";
+
     public static JdbcSink<LogEvent> logEvents(PostgresConfig config) {
         return JdbcSink.<LogEvent>builder()
                 .withQueryStatement(INSERT_EVENT, new EventStatement())
@@ -50,9 +65,21 @@ public final class PostgresSinks {
                 .buildAtLeastOnce(connectionOptions(config));
     }
 
+    /** Upload progress: few rows, upserted; one batch may hold two statuses of one file, so no batch rewrite. */
+    public static JdbcSink<UploadStatus> uploads(PostgresConfig config) {
+        return JdbcSink.<UploadStatus>builder()
+                .withQueryStatement(UPSERT_UPLOAD, new UploadStatement())
+                .withExecutionOptions(executionOptions(config))
+                .buildAtLeastOnce(connectionOptions(config, config.url));
+    }
+
     static JdbcConnectionOptions connectionOptions(PostgresConfig config) {
+        return connectionOptions(config, withBatchRewrite(config.url));
+    }
+
+    private static JdbcConnectionOptions connectionOptions(PostgresConfig config, String url) {
         return new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                .withUrl(withBatchRewrite(config.url))
+                .withUrl(url)
                 .withDriverName("org.postgresql.Driver")
                 .withUsername(config.user)
                 .withPassword(config.password)
@@ -77,6 +104,14 @@ public final class PostgresSinks {
 
     static OffsetDateTime utc(long epochMillis) {
         return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
+    }
+
+    static void setTime(PreparedStatement ps, int index, Long epochMillis) throws SQLException {
+        if (epochMillis == null) {
+            ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            ps.setObject(index, utc(epochMillis));
+        }
     }
 
     /** PostgreSQL text and jsonb cannot hold NUL; a log line may. */
@@ -124,6 +159,28 @@ public final class PostgresSinks {
             } catch (JsonProcessingException e) {
                 throw new SQLException("fields cannot be written as JSON", e);
             }
+        }
+    }
+
+    static final class UploadStatement implements JdbcStatementBuilder<UploadStatus> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void accept(PreparedStatement ps, UploadStatus u) throws SQLException {
+            boolean finished = !UploadStatus.PROCESSING.equals(u.status);
+            ps.setString(1, text(u.path));
+            ps.setString(2, text(u.version));
+            ps.setString(3, u.status);
+            ps.setLong(4, u.bytes);
+            ps.setLong(5, u.lines);
+            ps.setLong(6, u.events);
+            ps.setLong(7, u.failures);
+            ps.setLong(8, u.skipped);
+            ps.setString(9, text(u.error));
+            ps.setObject(10, utc(u.time));
+            setTime(ps, 11, finished ? null : u.time);
+            setTime(ps, 12, finished ? u.time : null);
+            ps.setObject(13, utc(u.time));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.logflow.source.files;
 
+import io.logflow.model.Marker;
 import io.logflow.model.RawLog;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -8,46 +9,42 @@ import org.apache.flink.connector.file.src.reader.BulkFormat;
 import org.apache.flink.connector.file.src.util.ArrayResultIterator;
 import org.apache.flink.connector.file.src.util.CheckpointedPosition;
 import org.apache.flink.core.fs.FSDataInputStream;
-import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
 
 import javax.annotation.Nullable;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.zip.GZIPInputStream;
 
 /**
- * Reads log files line by line into {@link RawLog}s that carry the file and line number, so every event id is
- * deterministic. A file is one split (compressed files cannot be split); gzip is detected by its magic bytes, not
- * the extension. The checkpointed position is the number of lines already emitted, so a restore skips them.
- *
- * <p>Problems never fail the job: an oversize line becomes a {@code line_too_long} record, an unreadable or
- * truncated file a {@code read_error} / {@code truncated_gzip} record for the line where reading stopped; the parse
- * step turns these into failures.
+ * Reads uploaded files into {@link RawLog}s that carry file, version, entry and line, so every event id is
+ * deterministic. What a file holds is told by {@link UploadReader}. Each file is one split (compressed files cannot be
+ * split), framed by {@link Marker#FILE_START} and {@link Marker#FILE_END} records for the per-upload status. The
+ * checkpointed position is the number of records already emitted, so a restore re-reads the file and skips them.
  */
 public class LogFileFormat implements BulkFormat<RawLog, FileSourceSplit> {
     private static final long serialVersionUID = 1L;
     private static final int BATCH_SIZE = 256;
 
-    public static final String REASON_LINE_TOO_LONG = "line_too_long";
-    public static final String REASON_TRUNCATED_GZIP = "truncated_gzip";
-    public static final String REASON_READ_ERROR = "read_error";
+    private final String rootPath;
+    private final UploadPathPattern pattern;
+    private final UploadLimits limits;
+    private final int failureMaxRawBytes;
 
-    private final int maxLineBytes;
-
-    public LogFileFormat(int maxLineBytes) {
-        this.maxLineBytes = maxLineBytes;
+    public LogFileFormat(String rootUri, UploadPathPattern pattern, UploadLimits limits, int failureMaxRawBytes) {
+        this.rootPath = new Path(rootUri).toUri().getPath();
+        this.pattern = pattern;
+        this.limits = limits;
+        this.failureMaxRawBytes = failureMaxRawBytes;
     }
 
     @Override
     public Reader<RawLog> createReader(Configuration config, FileSourceSplit split) throws IOException {
-        return new LineReader(split, 0);
+        return new FileReader(split, 0);
     }
 
     @Override
     public Reader<RawLog> restoreReader(Configuration config, FileSourceSplit split) throws IOException {
-        long linesDone = split.getReaderPosition().map(CheckpointedPosition::getRecordsAfterOffset).orElse(0L);
-        return new LineReader(split, linesDone);
+        long done = split.getReaderPosition().map(CheckpointedPosition::getRecordsAfterOffset).orElse(0L);
+        return new FileReader(split, done);
     }
 
     @Override
@@ -60,56 +57,47 @@ public class LogFileFormat implements BulkFormat<RawLog, FileSourceSplit> {
         return TypeInformation.of(RawLog.class);
     }
 
-    private final class LineReader implements Reader<RawLog> {
-        private final String path;
-        private final FSDataInputStream file;
-        private BoundedLineReader lines;
-        private boolean gzip;
-        private long lineNumber;
-        private boolean finished;
-
-        LineReader(FileSourceSplit split, long linesDone) throws IOException {
-            this.path = split.path().toUri().toString();
-            FileSystem fs = split.path().getFileSystem();
-            this.file = fs.open(split.path());
-            try {
-                this.lines = new BoundedLineReader(decompressIfGzip(file), maxLineBytes);
-            } catch (IOException e) {
-                // a file that claims gzip but whose header is broken: reported as a record below
-                this.lines = null;
-            }
-            try {
-                while (lineNumber < linesDone && lines != null && lines.readLine() != null) {
-                    lineNumber++;
-                }
-            } catch (IOException e) {
-                finished = true; // the read problem was emitted before the checkpoint that is restored
-            }
-            lineNumber = linesDone;
+    /** Routing key, service and date from the path below the source folder; the version from size and mtime. */
+    UploadFile describe(FileSourceSplit split) {
+        String uri = split.path().toUri().toString();
+        String filePath = split.path().toUri().getPath();
+        String relative = filePath.startsWith(rootPath) ? filePath.substring(rootPath.length()) : filePath;
+        while (relative.startsWith("/")) {
+            relative = relative.substring(1);
         }
+        UploadPathPattern.Match match = pattern.match(relative);
+        String version = split.fileModificationTime() + "-" + split.fileSize();
+        return new UploadFile(uri, version, match.routingKey, match.service, match.dateMillis());
+    }
 
-        private InputStream decompressIfGzip(InputStream raw) throws IOException {
-            BufferedInputStream in = new BufferedInputStream(raw, 64 * 1024);
-            in.mark(2);
-            int b1 = in.read();
-            int b2 = in.read();
-            in.reset();
-            gzip = b1 == 0x1f && b2 == 0x8b;
-            return gzip ? new GZIPInputStream(in, 64 * 1024) : in;
+    private final class FileReader implements Reader<RawLog> {
+        private final FileSourceSplit split;
+        private final UploadFile file;
+        private final FSDataInputStream stream;
+        private final UploadReader reader;
+        /** Records emitted, markers included: the checkpointed position. */
+        private long emitted;
+        private boolean started;
+        private boolean ended;
+
+        FileReader(FileSourceSplit split, long alreadyEmitted) throws IOException {
+            this.split = split;
+            this.file = describe(split);
+            this.stream = split.path().getFileSystem().open(split.path());
+            this.reader = new UploadReader(stream, file, limits, failureMaxRawBytes, System.currentTimeMillis());
+            while (emitted < alreadyEmitted && nextRecord() != null) {
+                // skip what the restored checkpoint already emitted
+            }
         }
 
         @Nullable
         @Override
         public RecordIterator<RawLog> readBatch() {
-            if (finished) {
-                return null;
-            }
-            long receiveTime = System.currentTimeMillis();
-            long firstSkipCount = lineNumber;
+            long firstSkipCount = emitted;
             RawLog[] batch = new RawLog[BATCH_SIZE];
             int n = 0;
             while (n < BATCH_SIZE) {
-                RawLog record = nextRecord(receiveTime);
+                RawLog record = nextRecord();
                 if (record == null) {
                     break;
                 }
@@ -123,46 +111,31 @@ public class LogFileFormat implements BulkFormat<RawLog, FileSourceSplit> {
             return it;
         }
 
-        @Nullable
-        private RawLog nextRecord(long receiveTime) {
-            if (finished) {
+        private RawLog nextRecord() {
+            RawLog record;
+            if (!started) {
+                started = true;
+                record = RawLog.fileMarker(Marker.FILE_START, file.path, file.version, System.currentTimeMillis());
+                record.fileBytes = split.fileSize();
+            } else if (ended) {
                 return null;
+            } else {
+                record = reader.next();
+                if (record == null) {
+                    ended = true;
+                    record = RawLog.fileMarker(Marker.FILE_END, file.path, file.version, System.currentTimeMillis());
+                    record.line = reader.recordsEmitted();
+                    record.fileBytes = split.fileSize();
+                    record.error = reader.stopReason();
+                }
             }
-            if (lines == null) {
-                finished = true;
-                return problem(receiveTime, REASON_TRUNCATED_GZIP, "gzip header is broken", "");
-            }
-            String text;
-            try {
-                text = lines.readLine();
-            } catch (IOException e) {
-                finished = true;
-                String reason = gzip ? REASON_TRUNCATED_GZIP : REASON_READ_ERROR;
-                return problem(receiveTime, reason, "reading stopped after line " + lineNumber + ": " + e, "");
-            }
-            if (text == null) {
-                finished = true;
-                return null;
-            }
-            lineNumber++;
-            RawLog raw = RawLog.fileLine(path, null, lineNumber, text, receiveTime);
-            if (lines.lastLineTooLong()) {
-                raw.error = REASON_LINE_TOO_LONG;
-                raw.errorDetail = "line of " + lines.lastLineBytes() + " bytes exceeds the limit of " + maxLineBytes;
-            }
-            return raw;
-        }
-
-        private RawLog problem(long receiveTime, String reason, String detail, String text) {
-            RawLog raw = RawLog.fileLine(path, null, ++lineNumber, text, receiveTime);
-            raw.error = reason;
-            raw.errorDetail = detail;
-            return raw;
+            emitted++;
+            return record;
         }
 
         @Override
         public void close() throws IOException {
-            file.close();
+            stream.close();
         }
     }
 }

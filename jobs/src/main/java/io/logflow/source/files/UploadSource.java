@@ -13,15 +13,19 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /** Log files from a folder URI ({@code file://} or {@code s3://}), read once or watched continuously. */
 public class UploadSource implements LogSource {
     private final UploadConfig config;
+    private final int failureMaxRawBytes;
 
-    public UploadSource(UploadConfig config) {
+    public UploadSource(UploadConfig config, int failureMaxRawBytes) {
         this.config = config;
+        this.failureMaxRawBytes = failureMaxRawBytes;
     }
 
     @Override
     public Streams build(StreamExecutionEnvironment env) {
         FileSource.FileSourceBuilder<RawLog> builder =
-                FileSource.forBulkFileFormat(new LogFileFormat(config.maxLineBytes), new Path(config.path));
+                FileSource.forBulkFileFormat(
+                        new LogFileFormat(config.path, config.pattern, config.limits, failureMaxRawBytes),
+                        new Path(config.path));
         if (config.monitorInterval != null) {
             builder.monitorContinuously(config.monitorInterval);
         }

@@ -1,0 +1,436 @@
+package io.logflow.source.files;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.logflow.decode.CloudWatchDecoder;
+import io.logflow.decode.DecodeResult;
+import io.logflow.model.Failure;
+import io.logflow.model.RawLog;
+import org.apache.commons.compress.archivers.ArchiveEntry;
+import org.apache.commons.compress.archivers.ArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads one uploaded file into records, whatever it holds: plain lines (text, NDJSON), a JSON array of objects,
+ * CloudWatch envelopes delivered by Firehose, and gzip, zip and tar containers of any of these, nested. The kind is
+ * told by the content (magic bytes), never by the name.
+ *
+ * <p>Never throws: a limit breach or a damaged stream becomes a record with {@link RawLog#error} set, which the parse
+ * step turns into a failure. The sequence of records is deterministic, so a restore can skip what was emitted.
+ *
+ * <p>Nothing is extracted to disk: archive entry names (even {@code ../../x}) are only labels in the coordinates.
+ */
+final class UploadReader {
+    static final String LINE_TOO_LONG = "line_too_long";
+    static final String TRUNCATED = "truncated_file";
+    static final String CORRUPT = "corrupt_file";
+    static final String DECOMPRESSED_TOO_LARGE = "decompressed_too_large";
+    static final String TOO_MANY_ENTRIES = "too_many_entries";
+    static final String NESTING_TOO_DEEP = "nesting_too_deep";
+    static final String INVALID_JSON_ARRAY = "invalid_json_array";
+
+    private static final int SNIFF_BYTES = 512;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final UploadFile file;
+    private final UploadLimits limits;
+    private final long receiveTime;
+    private final CloudWatchDecoder cloudWatch;
+    private final JsonFactory jsonFactory;
+    private final Deque<Frame> frames = new ArrayDeque<>();
+    private long decompressed;
+    private boolean overBudget;
+    /** Why reading stopped before the end of the file, or null. */
+    private String stopReason;
+    private long recordsEmitted;
+
+    UploadReader(InputStream in, UploadFile file, UploadLimits limits, int failureMaxRawBytes, long receiveTime) {
+        this.file = file;
+        this.limits = limits;
+        this.receiveTime = receiveTime;
+        int cap = (int) Math.min(Integer.MAX_VALUE - 8, limits.maxDecompressedBytes);
+        this.cloudWatch = new CloudWatchDecoder(cap, failureMaxRawBytes);
+        this.jsonFactory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxStringLength(limits.maxLineBytes)
+                        .maxNestingDepth(64)
+                        .build())
+                .build();
+        try {
+            openContent(in, 0, null);
+        } catch (IOException e) {
+            stopReason = isTruncation(e) ? TRUNCATED : CORRUPT;
+            frames.push(new ProblemFrame(problem(null, 0, stopReason, "cannot be read: " + e)));
+        }
+    }
+
+    /** Records emitted so far, problems included. */
+    long recordsEmitted() {
+        return recordsEmitted;
+    }
+
+    /** The reason reading stopped before the end of the file (a damaged stream, a bomb), or null. */
+    String stopReason() {
+        return stopReason;
+    }
+
+    /** The next record, or null when the file is done. */
+    RawLog next() {
+        while (!frames.isEmpty()) {
+            RawLog record;
+            try {
+                record = frames.peek().next();
+            } catch (IOException | RuntimeException e) {
+                if (overBudget) { // archive readers may wrap our exception; the flag says what happened
+                    frames.clear();
+                    stopReason = DECOMPRESSED_TOO_LARGE;
+                    record = problem(null, 0, DECOMPRESSED_TOO_LARGE, "decompressed content exceeds the limit of "
+                            + limits.maxDecompressedBytes + " bytes; the rest of the file was skipped");
+                    recordsEmitted++;
+                    return record;
+                }
+                // A damaged stream: nothing after this point of the file can be trusted.
+                Frame broken = frames.peek();
+                frames.clear();
+                stopReason = isTruncation(e) ? TRUNCATED : CORRUPT;
+                record = problem(broken.entry(), broken.position() + 1, stopReason, "reading stopped: " + e);
+            }
+            if (record == CONTINUE) {
+                continue;
+            }
+            if (record == null) {
+                frames.pop();
+                continue;
+            }
+            recordsEmitted++;
+            return record;
+        }
+        return null;
+    }
+
+    /** Looks at the first bytes of {@code in} and pushes the frame that reads that kind of content. */
+    private void openContent(InputStream raw, int depth, String entry) throws IOException {
+        // Pushback, not BufferedInputStream: the latter keeps reading while an inflater reports available bytes and
+        // drops what it read when the cut of a truncated file throws; pushback makes one underlying read per call.
+        PushbackInputStream in = new PushbackInputStream(raw, SNIFF_BYTES);
+        byte[] head = new byte[SNIFF_BYTES];
+        int n = in.readNBytes(head, 0, SNIFF_BYTES); // a damaged stream throws here: the caller stops the file
+        in.unread(head, 0, n);
+        ContentKind kind = ContentKind.sniff(head, n);
+        if (kind.isContainer() && depth >= limits.maxDepth) {
+            frames.push(new ProblemFrame(problem(entry, 0, NESTING_TOO_DEEP,
+                    kind + " at depth " + (depth + 1) + " exceeds the limit of " + limits.maxDepth)));
+            return;
+        }
+        switch (kind) {
+            case GZIP:
+                // The JDK's reader reads concatenated members (Firehose) and, unlike commons-compress, hands out what
+                // it inflated before a cut, so a truncated file keeps its readable lines.
+                openContent(counted(new GZIPInputStream(in, 64 * 1024)), depth + 1, entry);
+                break;
+            case ZIP:
+                frames.push(new ArchiveFrame(new ZipArchiveInputStream(in), depth + 1, entry));
+                break;
+            case TAR:
+                frames.push(new ArchiveFrame(new TarArchiveInputStream(in), depth + 1, entry));
+                break;
+            case JSON_ARRAY:
+                frames.push(new JsonArrayFrame(jsonFactory.createParser(in), entry));
+                break;
+            case CLOUDWATCH:
+                frames.push(new CloudWatchFrame(in, entry));
+                break;
+            default:
+                frames.push(new LinesFrame(new BoundedLineReader(in, limits.maxLineBytes), entry));
+        }
+    }
+
+    private RawLog record(String entry, long position, String text) {
+        RawLog raw = RawLog.fileLine(file.path, file.version, entry, position, text, receiveTime);
+        raw.routingKey = file.routingKey;
+        raw.service = file.service;
+        raw.sourceTime = file.pathDate;
+        return raw;
+    }
+
+    private RawLog problem(String entry, long position, String reason, String detail) {
+        RawLog raw = record(entry, position, "");
+        raw.error = reason;
+        raw.errorDetail = detail;
+        return raw;
+    }
+
+    private static boolean isTruncation(Throwable e) {
+        return e instanceof java.io.EOFException
+                || (e.getMessage() != null && e.getMessage().toLowerCase().contains("truncated"));
+    }
+
+    private InputStream counted(InputStream decompressor) {
+        return new FilterInputStream(decompressor) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    add(1);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buf, int off, int len) throws IOException {
+                int r = super.read(buf, off, len);
+                if (r > 0) {
+                    add(r);
+                }
+                return r;
+            }
+        };
+    }
+
+    private void add(long bytes) throws IOException {
+        decompressed += bytes;
+        if (decompressed > limits.maxDecompressedBytes) {
+            overBudget = true;
+            throw new IOException("decompressed content exceeds the limit of " + limits.maxDecompressedBytes
+                    + " bytes");
+        }
+    }
+
+    private static String join(String parent, String name) {
+        return parent == null ? name : parent + "!" + name;
+    }
+
+    /** Returned by a frame that changed the stack instead of producing a record. */
+    private static final RawLog CONTINUE = new RawLog();
+
+    private interface Frame {
+        /** The next record, {@link #CONTINUE}, or null when this frame is exhausted. */
+        RawLog next() throws IOException;
+
+        String entry();
+
+        long position();
+    }
+
+    private static final class ProblemFrame implements Frame {
+        private RawLog problem;
+        private final String entry;
+
+        ProblemFrame(RawLog problem) {
+            this.problem = problem;
+            this.entry = problem.entry;
+        }
+
+        @Override
+        public RawLog next() {
+            RawLog out = problem;
+            problem = null;
+            return out;
+        }
+
+        @Override
+        public String entry() {
+            return entry;
+        }
+
+        @Override
+        public long position() {
+            return 0;
+        }
+    }
+
+    private final class LinesFrame implements Frame {
+        private final BoundedLineReader lines;
+        private final String entry;
+        private long line;
+
+        LinesFrame(BoundedLineReader lines, String entry) {
+            this.lines = lines;
+            this.entry = entry;
+        }
+
+        @Override
+        public RawLog next() throws IOException {
+            String text = lines.readLine();
+            if (text == null) {
+                return null;
+            }
+            line++;
+            RawLog raw = record(entry, line, text);
+            if (lines.lastLineTooLong()) {
+                raw.error = LINE_TOO_LONG;
+                raw.errorDetail = "line of " + lines.lastLineBytes() + " bytes exceeds the limit of "
+                        + limits.maxLineBytes;
+            }
+            return raw;
+        }
+
+        @Override
+        public String entry() {
+            return entry;
+        }
+
+        @Override
+        public long position() {
+            return line;
+        }
+    }
+
+    /** {@code [ {...}, {...} ]}: each element is one record, numbered like a line. */
+    private final class JsonArrayFrame implements Frame {
+        private final JsonParser parser;
+        private final String entry;
+        private long index;
+        private boolean started;
+
+        JsonArrayFrame(JsonParser parser, String entry) {
+            this.parser = parser;
+            this.entry = entry;
+        }
+
+        @Override
+        public RawLog next() throws IOException {
+            if (!started) {
+                started = true;
+                if (parser.nextToken() != JsonToken.START_ARRAY) {
+                    throw new IOException("expected a JSON array");
+                }
+            }
+            JsonToken token = parser.nextToken();
+            if (token == null) {
+                throw new java.io.EOFException("JSON array is truncated");
+            }
+            if (token == JsonToken.END_ARRAY) {
+                return null;
+            }
+            index++;
+            String text = token.isScalarValue() ? parser.getText() : JSON.readTree(parser).toString();
+            return record(entry, index, text);
+        }
+
+        @Override
+        public String entry() {
+            return entry;
+        }
+
+        @Override
+        public long position() {
+            return index;
+        }
+    }
+
+    /** Concatenated CloudWatch envelopes as Firehose writes them: decoded by the CloudWatch decoder. */
+    private final class CloudWatchFrame implements Frame {
+        private final InputStream in;
+        private final String entry;
+        private DecodeResult decoded;
+        private int nextEvent;
+        private int nextFailure;
+
+        CloudWatchFrame(InputStream in, String entry) {
+            this.in = in;
+            this.entry = entry;
+        }
+
+        @Override
+        public RawLog next() throws IOException {
+            if (decoded == null) {
+                byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxDecompressedBytes + 1));
+                decoded = cloudWatch.decodeUncompressed(bytes, receiveTime);
+            }
+            if (nextEvent < decoded.events().size()) {
+                return decoded.events().get(nextEvent++);
+            }
+            if (nextFailure < decoded.failures().size()) {
+                Failure f = decoded.failures().get(nextFailure++);
+                RawLog raw = problem(entry, nextFailure, f.reason, f.detail);
+                raw.text = f.raw == null ? "" : new String(f.raw, StandardCharsets.UTF_8);
+                return raw;
+            }
+            return null;
+        }
+
+        @Override
+        public String entry() {
+            return entry;
+        }
+
+        @Override
+        public long position() {
+            return nextEvent + nextFailure;
+        }
+    }
+
+    /** Zip or tar: each regular entry is opened as content of its own, one level deeper. */
+    private final class ArchiveFrame implements Frame {
+        private final ArchiveInputStream<?> archive;
+        private final int depth;
+        private final String entry;
+        private int entries;
+
+        ArchiveFrame(ArchiveInputStream<?> archive, int depth, String entry) {
+            this.archive = archive;
+            this.depth = depth;
+            this.entry = entry;
+        }
+
+        @Override
+        public RawLog next() throws IOException {
+            ArchiveEntry e;
+            do {
+                e = archive.getNextEntry();
+            } while (e != null && e.isDirectory());
+            if (e == null) {
+                return null;
+            }
+            if (++entries > limits.maxEntries) {
+                frames.pop(); // the rest of this archive is skipped
+                frames.push(new ProblemFrame(problem(entry, 0, TOO_MANY_ENTRIES,
+                        "archive has more than " + limits.maxEntries + " entries; the rest were skipped")));
+                return CONTINUE;
+            }
+            InputStream content = archive.canReadEntryData(e) ? counted(archive) : null;
+            String name = join(entry, e.getName());
+            if (content == null) {
+                frames.push(new ProblemFrame(problem(name, 0, CORRUPT, "entry data cannot be read (encrypted or "
+                        + "an unsupported compression method)")));
+            } else {
+                openContent(new NonClosing(content), depth, name);
+            }
+            return CONTINUE;
+        }
+
+        @Override
+        public String entry() {
+            return entry;
+        }
+
+        @Override
+        public long position() {
+            return entries;
+        }
+    }
+
+    /** An entry's view of its archive stream: reading it must never close the archive. */
+    private static final class NonClosing extends FilterInputStream {
+        NonClosing(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() {}
+    }
+}

@@ -1,6 +1,8 @@
 package io.logflow.config;
 
 import io.logflow.source.files.UploadLimits;
+import io.logflow.source.kinesis.KinesisConfig;
+import io.logflow.source.kinesis.KinesisOptions;
 import io.logflow.source.files.UploadPathPattern;
 
 import java.io.Serializable;
@@ -18,6 +20,7 @@ public final class JobConfig {
     public final Duration checkpointInterval;
     public final int failureMaxRawBytes;
     public final Optional<UploadConfig> uploads;
+    public final Optional<KinesisConfig> kinesis;
     public final PostgresConfig postgres;
     public final boolean migrateOnStart;
 
@@ -29,10 +32,12 @@ public final class JobConfig {
         checkpointInterval = s.getPositiveDuration(JobOptions.CHECKPOINT_INTERVAL);
         failureMaxRawBytes = s.getPositiveInt(JobOptions.FAILURE_MAX_RAW_BYTES);
         uploads = s.isSet(UploadOptions.PATH) ? Optional.of(UploadConfig.from(s)) : Optional.empty();
+        kinesis = s.isSet(KinesisOptions.STREAM_ARN) ? Optional.of(KinesisConfig.from(s)) : Optional.empty();
         postgres = PostgresConfig.from(s);
         migrateOnStart = s.get(PostgresOptions.MIGRATE_ON_START);
-        if (uploads.isEmpty()) {
-            throw new ConfigException("no source configured: set " + UploadOptions.PATH.key());
+        if (uploads.isEmpty() && kinesis.isEmpty()) {
+            throw new ConfigException("no source configured: set " + UploadOptions.PATH.key() + " or "
+                    + KinesisOptions.STREAM_ARN.key());
         }
     }
 

@@ -1,7 +1,9 @@
 package io.logflow.config;
 
+import io.logflow.source.kinesis.KinesisOptions;
 import org.apache.flink.configuration.ConfigOption;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** Every configuration key the job knows; a key not listed here is rejected at start. */
@@ -9,7 +11,7 @@ public final class LogflowOptions {
     private LogflowOptions() {}
 
     public static List<ConfigOption<?>> all() {
-        return List.of(
+        List<ConfigOption<?>> all = new ArrayList<>(List.of(
                 JobOptions.JOB_NAME,
                 JobOptions.PARALLELISM,
                 JobOptions.CHECKPOINT_INTERVAL,
@@ -27,6 +29,8 @@ public final class LogflowOptions {
                 PostgresOptions.BATCH_SIZE,
                 PostgresOptions.FLUSH_INTERVAL,
                 PostgresOptions.MAX_RETRIES,
-                PostgresOptions.MIGRATE_ON_START);
+                PostgresOptions.MIGRATE_ON_START));
+        all.addAll(KinesisOptions.all());
+        return List.copyOf(all);
     }
 }

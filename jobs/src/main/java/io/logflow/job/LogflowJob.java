@@ -6,6 +6,7 @@ import io.logflow.model.LogEvent;
 import io.logflow.model.RawLog;
 import io.logflow.sink.postgres.PostgresLogSinks;
 import io.logflow.source.files.UploadSource;
+import io.logflow.source.kinesis.KinesisLogSource;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.CheckpointingMode;
@@ -40,6 +41,7 @@ public final class LogflowJob {
     public static LogflowJob fromConfig(JobConfig config) {
         List<LogSource> sources = new ArrayList<>();
         config.uploads.ifPresent(uploads -> sources.add(new UploadSource(uploads, config.failureMaxRawBytes)));
+        config.kinesis.ifPresent(kinesis -> sources.add(new KinesisLogSource(kinesis, config.failureMaxRawBytes)));
         return new LogflowJob(config, sources, new PostgresLogSinks(config.postgres));
     }
 

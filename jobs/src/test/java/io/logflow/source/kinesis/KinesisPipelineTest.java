@@ -2,11 +2,9 @@ package io.logflow.source.kinesis;
 
 import io.logflow.config.JobConfig;
 import io.logflow.config.JobConfig.PostgresConfig;
-import io.logflow.config.Settings;
 import io.logflow.decode.CloudWatchPayloads;
 import io.logflow.decode.DecodeReasons;
 import io.logflow.job.LogflowJob;
-import io.logflow.sink.postgres.PostgresLogSinks;
 import io.logflow.testing.KinesisEmulator;
 import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.TestClusters;
@@ -15,9 +13,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,8 +36,6 @@ class KinesisPipelineTest {
     @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
-
-    @TempDir Path emptyUploads;
 
     @Test
     void cloudWatchEventsLandInPostgresBrokenRecordsAsFailuresAndARerunAddsNothing() throws Exception {
@@ -77,18 +71,13 @@ class KinesisPipelineTest {
     /** Runs the job until every expected row is in Postgres, lets a little more time pass for strays, then cancels. */
     private void runUntilStored(String stream, PostgresConfig db, CloudWatchInput input) throws Exception {
         List<String> args = new ArrayList<>(List.of(PostgresExtension.jobArgs(db)));
-        // JobConfig wants a source until it knows kinesis.*: an empty upload folder, which the job reads and forgets.
-        args.addAll(List.of("--uploads.path", emptyUploads.toUri().toString(),
-                "--job.parallelism", "2", "--job.checkpoint-interval", "1 s"));
+        args.addAll(List.of("--job.parallelism", "2", "--job.checkpoint-interval", "1 s",
+                "--kinesis.max-decompressed-bytes", "64 kb"));
+        KinesisEmulator.sourceSettings(stream).forEach((key, value) -> args.addAll(List.of("--" + key, value)));
         JobConfig config = JobConfig.load(args.toArray(new String[0]), Map.of());
-        Map<String, String> kinesis = KinesisEmulator.sourceSettings(stream);
-        kinesis.put("kinesis.max-decompressed-bytes", "64 kb");
-        KinesisConfig kinesisConfig = KinesisConfig.from(Settings.of(kinesis, KinesisOptions.all()));
 
-        LogflowJob job = new LogflowJob(config,
-                List.of(new KinesisLogSource(kinesisConfig, config.failureMaxRawBytes)),
-                new PostgresLogSinks(config.postgres));
-        JobClient client = job.executeAsync(StreamExecutionEnvironment.getExecutionEnvironment());
+        JobClient client = LogflowJob.fromConfig(config)
+                .executeAsync(StreamExecutionEnvironment.getExecutionEnvironment());
         try {
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (count(db, "SELECT count(*) FROM log_events") < input.expectedEvents.size()

@@ -149,9 +149,7 @@ public final class LogParser {
         event.requestId = null;
         event.durationMs = null;
         event.format = null;
-        ctx.failureReason = null;
-        ctx.failureDetail = null;
-        ctx.skipReason = null;
+        ctx.reset(ctx.receiveTime);
         return false;
     }
 
@@ -194,15 +192,20 @@ public final class LogParser {
         if (event.service == null && raw.logGroup != null && raw.logGroup.startsWith(LAMBDA_GROUP_PREFIX)) {
             event.service = raw.logGroup.substring(LAMBDA_GROUP_PREFIX.length());
         }
+        boolean redact = redactor.isEnabled();
         for (java.util.Map.Entry<String, String> f : event.fields.entrySet()) {
             String v = f.getValue();
-            if (v != null && v.length() > options.maxValueChars) {
-                f.setValue(v.substring(0, options.maxValueChars)); // the message is never cut, attributes are
+            if (v == null) {
+                continue;
+            }
+            String out = v.length() > options.maxValueChars ? v.substring(0, options.maxValueChars) : v;
+            out = redact ? redactor.redactValue(f.getKey(), out) : out; // the message is never cut, attributes are
+            if (out != v) {
+                f.setValue(out);
             }
         }
-        if (redactor.isEnabled()) {
+        if (redact) {
             event.message = redactor.redact(event.message);
-            redactor.redactFields(event.fields);
         }
     }
 }

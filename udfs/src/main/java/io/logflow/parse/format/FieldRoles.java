@@ -32,24 +32,48 @@ public final class FieldRoles {
     static final String[] ERROR_MESSAGE = {"err.message", "error.message", "error"};
 
     private static final String AMZN_TRACE = "x-amzn-trace-id";
-    private static final java.util.Set<String> ROLE_KEYS = new java.util.HashSet<>();
+    static final int G_TIMESTAMP = 1;
+    static final int G_LEVEL = 1 << 1;
+    static final int G_MESSAGE = 1 << 2;
+    static final int G_SERVICE = 1 << 3;
+    static final int G_TRACE = 1 << 4;
+    static final int G_SPAN = 1 << 5;
+    static final int G_REQUEST = 1 << 6;
+    static final int G_DURATION = 1 << 7;
+    static final int G_ERROR = 1 << 8;
+    /** Alias to its role's bit: one lookup per attribute tells which alias lists are worth trying. */
+    private static final Map<String, Integer> ROLE_GROUPS = new java.util.HashMap<>();
 
     static {
-        for (String[] aliases : new String[][] {TIMESTAMP, LEVEL, MESSAGE, SERVICE, TRACE, SPAN, REQUEST, DURATION}) {
-            java.util.Collections.addAll(ROLE_KEYS, aliases);
+        String[][] groups = {TIMESTAMP, LEVEL, MESSAGE, SERVICE, TRACE, SPAN, REQUEST, DURATION, ERROR_MESSAGE};
+        for (int g = 0; g < groups.length; g++) {
+            for (String alias : groups[g]) {
+                ROLE_GROUPS.merge(alias, 1 << g, (a, b) -> a | b);
+            }
         }
     }
 
-    /** Whether this key may become one of the event's core attributes. */
-    static boolean isRoleKey(String key) {
-        return ROLE_KEYS.contains(key);
+    /** The role bits of this key (0 when it is no alias). */
+    static int roleGroups(String key) {
+        Integer g = ROLE_GROUPS.get(key);
+        return g == null ? 0 : g;
+    }
+
+    /** Whether an attribute key is (or ends with) the X-Ray trace header. */
+    static boolean isAmznTraceKey(String k) {
+        int n = AMZN_TRACE.length();
+        return k.length() >= n && (k.charAt(k.length() - 1) == 'd' || k.charAt(k.length() - 1) == 'D')
+                && k.regionMatches(true, k.length() - n, AMZN_TRACE, 0, n)
+                && (k.length() == n || k.charAt(k.length() - n - 1) == '.');
     }
 
     private FieldRoles() {}
 
     /** Fills the event's core attributes from {@code fields}, removing what it used. */
     public static void apply(Map<String, String> fields, LogEvent event, ParseContext ctx) {
-        for (String key : TIMESTAMP) {
+        int present = ctx.roleGroups;
+        for (int k = 0; (present & G_TIMESTAMP) != 0 && k < TIMESTAMP.length; k++) {
+            String key = TIMESTAMP[k];
             String v = fields.get(key);
             long ts = v == null ? Timestamps.NONE : Timestamps.parse(v);
             if (ts != Timestamps.NONE) {
@@ -60,7 +84,8 @@ public final class FieldRoles {
             }
         }
         boolean numericLevel = false;
-        for (String key : LEVEL) {
+        for (int k = 0; (present & G_LEVEL) != 0 && k < LEVEL.length; k++) {
+            String key = LEVEL[k];
             String v = fields.get(key);
             Level level = v == null ? null : Levels.fromName(v);
             if (level != null) {
@@ -70,16 +95,16 @@ public final class FieldRoles {
                 break;
             }
         }
-        event.message = take(fields, MESSAGE);
-        event.service = take(fields, SERVICE);
+        event.message = (present & G_MESSAGE) != 0 ? take(fields, MESSAGE) : null;
+        event.service = (present & G_SERVICE) != 0 ? take(fields, SERVICE) : null;
         if (event.service == null && numericLevel && fields.containsKey("pid") && fields.get("name") != null) {
             event.service = fields.remove("name"); // pino and bunyan name the logger (the app) "name"
         }
-        event.traceId = take(fields, TRACE);
-        event.spanId = take(fields, SPAN);
-        event.requestId = take(fields, REQUEST);
-        if (event.requestId == null || event.traceId == null) {
-            String amzn = findBySuffix(fields, AMZN_TRACE);
+        event.traceId = (present & G_TRACE) != 0 ? take(fields, TRACE) : null;
+        event.spanId = (present & G_SPAN) != 0 ? take(fields, SPAN) : null;
+        event.requestId = (present & G_REQUEST) != 0 ? take(fields, REQUEST) : null;
+        if ((event.requestId == null || event.traceId == null) && ctx.amznTraceKey != null) {
+            String amzn = fields.get(ctx.amznTraceKey);
             if (amzn != null) {
                 if (event.requestId == null) {
                     event.requestId = amzn;
@@ -89,7 +114,8 @@ public final class FieldRoles {
                 }
             }
         }
-        for (String key : DURATION) {
+        for (int k = 0; (present & G_DURATION) != 0 && k < DURATION.length; k++) {
+            String key = DURATION[k];
             String v = fields.get(key);
             double ms = v == null ? Double.NaN : parseDurationMs(v);
             if (!Double.isNaN(ms)) {
@@ -98,7 +124,7 @@ public final class FieldRoles {
                 break;
             }
         }
-        if (event.message == null) {
+        if (event.message == null && (present & G_ERROR) != 0) {
             for (String key : ERROR_MESSAGE) {
                 String v = fields.get(key);
                 if (v != null && !v.isEmpty()) {
@@ -176,16 +202,4 @@ public final class FieldRoles {
         return null;
     }
 
-    private static String findBySuffix(Map<String, String> fields, String suffix) {
-        for (Map.Entry<String, String> e : fields.entrySet()) {
-            String k = e.getKey();
-            if (k.length() >= suffix.length()
-                    && k.regionMatches(true, k.length() - suffix.length(), suffix, 0, suffix.length())
-                    && (k.length() == suffix.length() || k.charAt(k.length() - suffix.length() - 1) == '.')
-                    && e.getValue() != null) {
-                return e.getValue();
-            }
-        }
-        return null;
-    }
 }

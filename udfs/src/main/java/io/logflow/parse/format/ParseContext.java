@@ -22,6 +22,10 @@ public final class ParseContext {
     public final int[] end = new int[1];
     /** Scratch: bounds written by {@code Levels.sniff}. */
     public final int[] pos = new int[2];
+    /** Which role alias groups ({@code FieldRoles.G_*}) the record's attributes contain. */
+    public int roleGroups;
+    /** The key of an X-Ray trace header attribute, if the record has one. */
+    public String amznTraceKey;
     private int dropped;
     private int attributes;
 
@@ -35,6 +39,8 @@ public final class ParseContext {
         this.failureDetail = null;
         this.skipReason = null;
         this.dropped = 0;
+        this.roleGroups = 0;
+        this.amznTraceKey = null;
         this.attributes = 0;
     }
 
@@ -51,9 +57,14 @@ public final class ParseContext {
      * once the core attributes are taken.
      */
     public void put(Map<String, String> fields, String key, String value) {
-        if (FieldRoles.isRoleKey(key)) {
+        int groups = FieldRoles.roleGroups(key);
+        if (groups != 0) {
+            roleGroups |= groups;
             fields.put(key, value);
             return;
+        }
+        if (amznTraceKey == null && FieldRoles.isAmznTraceKey(key)) {
+            amznTraceKey = key;
         }
         if (attributes >= options.maxFields && !fields.containsKey(key)) {
             dropped++;

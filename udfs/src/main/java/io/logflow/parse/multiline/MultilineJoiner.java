@@ -178,9 +178,8 @@ public final class MultilineJoiner {
         if (line.startsWith("panic: ") || line.startsWith("fatal error: ")) {
             return Mode.GO;
         }
-        // a message whose last line opens a traceback, as Lambda's Python runtime writes "[ERROR] ...\nTraceback..."
-        int tb = line.lastIndexOf("\nTraceback (most recent call last):");
-        return tb >= 0 ? Mode.PYTHON : Mode.PLAIN;
+        // Lambda's Python runtime writes "[ERROR] KeyError: 'id'\nTraceback ..." as one event, complete in itself.
+        return Mode.PLAIN;
     }
 
     /** Whether {@code line} continues the buffered record; updates the mode as tracebacks progress. */
@@ -193,8 +192,11 @@ public final class MultilineJoiner {
                 if (startsWithSpace(line) || line.isEmpty()) {
                     return true;
                 }
-                mode = Mode.PYTHON_DONE; // the exception line ends the traceback
-                return true;
+                if (isPythonExceptionLine(line)) {
+                    mode = Mode.PYTHON_DONE; // the exception line ends the traceback
+                    return true;
+                }
+                return false; // a traceback cut short, e.g. by Lambda's END line
             case PYTHON_DONE:
             case PYTHON_CHAINED:
                 if (line.isEmpty()) {
@@ -238,6 +240,16 @@ public final class MultilineJoiner {
             return j > d && (line.startsWith(" more", j) || line.startsWith(" common frames omitted", j));
         }
         return false;
+    }
+
+    /** {@code KeyError: 'id'}, {@code module.CustomError: text}, {@code KeyboardInterrupt}: a dotted name, then a colon. */
+    private static boolean isPythonExceptionLine(String line) {
+        int i = 0;
+        int n = line.length();
+        while (i < n && (Character.isLetterOrDigit(line.charAt(i)) || line.charAt(i) == '_' || line.charAt(i) == '.')) {
+            i++;
+        }
+        return i > 0 && (i == n || line.charAt(i) == ':');
     }
 
     private static boolean isGoPanicLine(String line) {

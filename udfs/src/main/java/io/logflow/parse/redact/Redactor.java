@@ -23,6 +23,9 @@ public final class Redactor {
     private final RedactionRules rules;
     private final Pattern[] extraPatterns;
     private final StringBuilder keyBuf = new StringBuilder(32);
+    /** Attribute keys repeat from record to record: their verdicts are cached (bounded, cleared when full). */
+    private final java.util.HashMap<String, Integer> kindByKey = new java.util.HashMap<>();
+    private static final int KEY_CACHE_SIZE = 4096;
 
     public Redactor(RedactionRules rules) {
         this.rules = rules;
@@ -58,8 +61,17 @@ public final class Redactor {
         if (!rules.enabled || value == null) {
             return value;
         }
-        int seg = key.lastIndexOf('.') + 1;
-        int kind = keyKind(key, seg, key.length());
+        Integer cached = kindByKey.get(key);
+        int kind;
+        if (cached != null) {
+            kind = cached;
+        } else {
+            kind = keyKind(key, key.lastIndexOf('.') + 1, key.length());
+            if (kindByKey.size() >= KEY_CACHE_SIZE) {
+                kindByKey.clear();
+            }
+            kindByKey.put(key, kind);
+        }
         if (kind != NOT_SENSITIVE) {
             return maskValue(kind, value, 0, value.length());
         }

@@ -16,6 +16,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Exit;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -54,6 +55,13 @@ public final class KafkaExtension implements BeforeAllCallback {
             return;
         }
         long started = System.nanoTime();
+        // The kit's data directory is removed by a shutdown hook of Kafka's own, which can run while the broker is
+        // still closing; the broker then halts the JVM ("all log dirs failed") and the test run fails at exit.
+        // Kafka's Exit procedures are its hooks for exactly this: in a test JVM, report instead of halting.
+        Exit.setHaltProcedure((code, message) ->
+                System.err.println("Kafka asked to halt the JVM (" + code + "): " + message + " - ignored in tests"));
+        Exit.setExitProcedure((code, message) ->
+                System.err.println("Kafka asked to exit the JVM (" + code + "): " + message + " - ignored in tests"));
         KafkaClusterTestKit kit = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                         .setCombined(true)
                         .setNumBrokerNodes(1)
@@ -82,9 +90,15 @@ public final class KafkaExtension implements BeforeAllCallback {
         kit.startup();
         kit.waitForReadyBrokers();
         cluster = kit;
-        bootstrapServers = kit.bootstrapServers();
-        System.out.printf("Kafka (KRaft, in-JVM) on %s, ready in %d ms%n", bootstrapServers,
-                (System.nanoTime() - started) / 1_000_000);
+        // The kit names its listeners 'localhost'; the brokers listen (and advertise) on 127.0.0.1.
+        bootstrapServers = kit.bootstrapServers().replace("localhost", "127.0.0.1");
+        String advertised;
+        try (Admin admin = admin()) {
+            advertised = admin.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).stream()
+                    .map(n -> n.host() + ":" + n.port()).collect(Collectors.joining(","));
+        }
+        System.out.printf("Kafka (KRaft, in-JVM) on %s (advertised %s), ready in %d ms%n", bootstrapServers,
+                advertised, (System.nanoTime() - started) / 1_000_000);
     }
 
     /** {@code host:port} of the broker, for {@code bootstrap.servers}. */

@@ -75,11 +75,13 @@ class ShadedJarIT {
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
         assertThat(p.exitValue()).as(output).isZero();
-        assertThat(output).contains("logflow: schema at version 1");
+        assertThat(output).contains("logflow: schema at version " + latestMigration() + " (");
         PostgresConfig migrated = new PostgresConfig(url, "postgres", "", 1, db.flushInterval, 0);
         assertThat(PostgresExtension.count(migrated,
                 "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('log_events', 'ingest_failures')"))
                 .isEqualTo(2);
+        assertThat(PostgresExtension.count(migrated, "SELECT count(*) FROM flyway_schema_history WHERE success"))
+                .isEqualTo(migrationVersions().size());
     }
 
     @Test
@@ -96,6 +98,20 @@ class ShadedJarIT {
         assertThat(p.exitValue()).isEqualTo(2);
         assertThat(output).isEqualTo(
                 "logflow: configuration error: postgres.batch-size: expected an integer, got 'many'");
+    }
+
+    /** The highest V&lt;n&gt;__*.sql in sql/postgres: what a fresh database must reach. */
+    private static int latestMigration() throws IOException {
+        return migrationVersions().stream().mapToInt(Integer::intValue).max().orElseThrow();
+    }
+
+    private static List<Integer> migrationVersions() throws IOException {
+        try (var files = Files.list(Path.of("..", "sql", "postgres"))) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .map(n -> Integer.parseInt(n.substring(1, n.indexOf("__"))))
+                    .collect(Collectors.toList());
+        }
     }
 
     /**

@@ -35,8 +35,9 @@ public class EnrichOperator extends CoBroadcastWithKeyedOperator<String, LogEven
         if (++endedInputs < 2) {
             return;
         }
+        // Every key with buffered events has a timer entry (a released key may have only that): walk those.
         List<String> keys;
-        try (Stream<String> stream = this.<String>getKeyedStateBackend().getKeys(EnrichFunction.BUFFER.getName(),
+        try (Stream<String> stream = this.<String>getKeyedStateBackend().getKeys(EnrichFunction.TIMER.getName(),
                 VoidNamespace.INSTANCE)) {
             keys = stream.collect(Collectors.toList());
         }

@@ -167,8 +167,14 @@ public final class Redactor {
             } else {
                 valueStart = v;
                 valueEnd = v;
-                while (valueEnd < n && !endsValue(kind, s.charAt(valueEnd))) {
-                    valueEnd++;
+                while (valueEnd < n) {
+                    if (s.charAt(valueEnd) == '[' && s.startsWith(MASK, valueEnd)) {
+                        valueEnd += MASK.length(); // our own mask is part of the value, not its end
+                    } else if (endsValue(kind, s.charAt(valueEnd))) {
+                        break;
+                    } else {
+                        valueEnd++;
+                    }
                 }
             }
             if (valueEnd <= valueStart || isAlreadyMasked(s, valueStart, valueEnd)) {

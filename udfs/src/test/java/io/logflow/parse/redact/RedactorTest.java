@@ -75,6 +75,13 @@ class RedactorTest {
     }
 
     @Test
+    void redactingTwiceChangesNothing() {
+        String once = redactor.redact("Cookie: a=b; c");
+        assertThat(once).isEqualTo("Cookie: a=[REDACTED]; c");
+        assertThat(redactor.redact(once)).isEqualTo(once);
+    }
+
+    @Test
     void disabledRulesChangeNothing() {
         Redactor off = new Redactor(RedactionRules.none());
         assertThat(off.redact("password=x")).isEqualTo("password=x");

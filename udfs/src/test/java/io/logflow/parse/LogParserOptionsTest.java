@@ -102,6 +102,29 @@ class LogParserOptionsTest {
     }
 
     @Test
+    void optionsSurviveJavaSerialisationAsAFlinkFunctionFieldWould() throws Exception {
+        ParserOptions options = ParserOptions.builder()
+                .formatFor("acct/", LogFormat.LOGFMT)
+                .maxFields(9)
+                .redaction(RedactionRules.defaults().withKeys("ssn").withPattern("\\d{3}-\\d{4}"))
+                .build();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(options);
+        }
+        ParserOptions copy;
+        try (java.io.ObjectInputStream in =
+                new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (ParserOptions) in.readObject();
+        }
+        assertThat(copy.formatFor("acct/x")).isEqualTo(LogFormat.LOGFMT);
+        assertThat(copy.maxFields).isEqualTo(9);
+        ParseOutcome outcome = new LogParser(copy).parse(record("other", "{\"msg\":\"call 555-1234\",\"ssn\":\"1\"}"));
+        assertThat(outcome.event.message).isEqualTo("call [REDACTED]");
+        assertThat(outcome.event.fields).containsEntry("ssn", "[REDACTED]");
+    }
+
+    @Test
     void invalidOptionsFailWithTheirName() {
         assertThatThrownBy(() -> ParserOptions.builder().maxFields(0)).hasMessageContaining("maxFields");
         assertThatThrownBy(() -> RedactionRules.defaults().withPattern("(")).isInstanceOf(RuntimeException.class);

@@ -12,7 +12,8 @@ import java.util.Objects;
  * POJO (the lists carry a type factory), so it travels without Kryo.
  *
  * <p>A log-group entry is an exact name ({@code /aws/lambda/checkout}) or a prefix ending in {@code *}
- * ({@code /aws/lambda/*}). An upload prefix is a URI prefix ({@code s3://bucket/tenant-a/}, {@code file:/data/a/}).
+ * ({@code /aws/lambda/*}). An upload prefix is a folder below the uploads folder ({@code acme/}: the upload source's
+ * {@code <workspace>} folder) or a URI prefix ({@code s3://bucket/acme/}), matched against the upload's routing key.
  */
 public class Workspace {
     public String id;

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * Which workspace owns a routing key, from a set of registrations. Immutable; rebuild it when a registration changes.
  *
  * <p>Routing keys: a CloudWatch event's is {@code <account>/<logGroup>} (e.g. {@code 123456789012//aws/lambda/x}),
- * an uploaded file's is its URI. Rules, in order:
+ * an uploaded file's is its {@code <workspace>} folder, its path below the uploads folder, or its URI (matched with a
+ * trailing {@code /} when it is not a URI, so {@code acme/} claims the key {@code acme}). Rules, in order:
  * <ol>
  *   <li>an exact log-group claim of the key's account beats any prefix;</li>
  *   <li>among log-group prefixes ({@code /aws/lambda/*}) of that account, the longest wins;</li>
@@ -161,7 +162,12 @@ public final class WorkspaceIndex {
                 }
             }
         }
+        // An upload's key is its <workspace> folder ("acme"), its path below the uploads folder, or a URI; the
+        // folder form is matched as "acme/" too, so the prefix "acme/" claims it but not "acme-2".
         String key = WorkspaceJson.normaliseUri(routingKey);
+        if (!key.endsWith("/") && !WorkspaceJson.URI_PREFIX.matcher(key).matches()) {
+            key = key + "/";
+        }
         for (int length : uploadPrefixLengths) {
             if (length <= key.length()) {
                 String prefix = key.substring(0, length);

@@ -35,7 +35,8 @@ public final class WorkspaceJson {
     static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     /** CloudWatch log group names: 1-512 of {@code a-zA-Z0-9 _ - / . #}. */
     static final Pattern LOG_GROUP_CHARS = Pattern.compile("[A-Za-z0-9_\\-/.#]*");
-    static final Pattern URI_PREFIX = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*:/.*");
+    static final Pattern URI_PREFIX = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*:/\\S*");
+    static final Pattern RELATIVE_PREFIX = Pattern.compile("[^/\\s][^\\s]*");
     private static final Set<String> FIELDS = Set.of(
             "id", "name", "description", "awsAccountId", "logGroups", "uploadPrefixes", "status");
 
@@ -159,15 +160,23 @@ public final class WorkspaceJson {
         return pattern;
     }
 
+    /**
+     * An upload prefix is matched against an upload's routing key: with the upload source's path pattern (default
+     * {@code <workspace>/<service>/...}) that is the {@code <workspace>} folder, so {@code acme/} claims the uploads
+     * under {@code acme/}; a file the pattern does not match has its path below the uploads folder as key, and a URI
+     * prefix ({@code s3://bucket/acme/}) matches keys that are full URIs.
+     */
     static String checkUploadPrefix(String field, String value) {
         if (value == null || value.isBlank()) {
-            throw new InvalidWorkspaceException(field + ": empty; expected a URI prefix such as s3://bucket/tenant/ "
-                    + "or file:///data/tenant/");
+            throw new InvalidWorkspaceException(field + ": empty; expected a folder below the uploads folder such as "
+                    + "acme/, or a URI prefix such as s3://bucket/acme/");
         }
         String prefix = normaliseUri(value.trim());
-        if (!URI_PREFIX.matcher(prefix).matches() || prefix.contains("*")) {
-            throw new InvalidWorkspaceException(field + ": '" + value.trim() + "' is malformed: expected a URI prefix "
-                    + "such as s3://bucket/tenant/ or file:///data/tenant/ (no wildcards)");
+        boolean uri = URI_PREFIX.matcher(prefix).matches();
+        if (prefix.contains("*") || (!uri && !RELATIVE_PREFIX.matcher(prefix).matches())) {
+            throw new InvalidWorkspaceException(field + ": '" + value.trim() + "' is malformed: expected a folder "
+                    + "below the uploads folder such as acme/, or a URI prefix such as s3://bucket/acme/ "
+                    + "(no wildcards, no spaces, no leading '/')");
         }
         return prefix;
     }

@@ -40,6 +40,18 @@ class WorkspaceIndexTest {
     }
 
     @Test
+    void relativeUploadPrefixesMatchTheUploadSourcesWorkspaceFolderKeys() {
+        WorkspaceIndex index = WorkspaceIndex.of(List.of(
+                new Workspace("acme", "a", null, List.of(), List.of("acme/")),
+                new Workspace("acme-eu", "e", null, List.of(), List.of("acme-eu/", "misc/acme-eu-"))));
+        assertThat(index.ownerOf("acme")).isEqualTo("acme"); // <workspace> of acme/checkout/2026/11/23/app.log
+        assertThat(index.ownerOf("acme-eu")).isEqualTo("acme-eu");
+        assertThat(index.ownerOf("acme/odd/path.log")).isEqualTo("acme"); // a path the pattern did not match
+        assertThat(index.ownerOf("misc/acme-eu-1.log")).isEqualTo("acme-eu");
+        assertThat(index.ownerOf("acme2")).isNull();
+    }
+
+    @Test
     void sameClaimByTwoWorkspacesGoesToTheLowestIdInAnyOrderAndIsReported() {
         List<Workspace> workspaces = new ArrayList<>(List.of(cw("b-team", "/shared", "/b-only"), cw("a-team", "/shared"),
                 cw("c-team", "/shared")));

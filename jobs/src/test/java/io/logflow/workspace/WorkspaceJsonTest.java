@@ -67,8 +67,12 @@ class WorkspaceJsonTest {
                 .hasMessageStartingWith("id: expected");
         assertThatThrownBy(() -> WorkspaceJson.parse("{\"id\":\"a\",\"logGroup\":[\"/x\"]}"))
                 .hasMessageStartingWith("unknown field 'logGroup'");
-        assertThatThrownBy(() -> WorkspaceJson.parse("{\"id\":\"a\",\"uploadPrefixes\":[\"bucket/x\"]}"))
-                .hasMessageStartingWith("uploadPrefixes[0]: 'bucket/x' is malformed");
+        assertThatThrownBy(() -> WorkspaceJson.parse("{\"id\":\"a\",\"uploadPrefixes\":[\"/abs/x\"]}"))
+                .hasMessageStartingWith("uploadPrefixes[0]: '/abs/x' is malformed");
+        assertThatThrownBy(() -> WorkspaceJson.parse("{\"id\":\"a\",\"uploadPrefixes\":[\"s3://b/*/x\"]}"))
+                .hasMessageStartingWith("uploadPrefixes[0]: 's3://b/*/x' is malformed");
+        assertThat(WorkspaceJson.parse("{\"id\":\"a\",\"uploadPrefixes\":[\"acme/\"]}").uploadPrefixes)
+                .containsExactly("acme/");
         assertThatThrownBy(() -> WorkspaceJson.parse("{\"id\":\"a\"}"))
                 .hasMessageStartingWith("a workspace must claim at least one");
         assertThatThrownBy(() -> WorkspaceJson.parse("{\"id\":\"a\",\"status\":\"gone\",\"uploadPrefixes\":[\"s3://b/\"]}"))

@@ -189,6 +189,9 @@ public final class LogParser {
         if (event.level == null) {
             event.level = Level.INFO;
         }
+        if (event.service == null) {
+            event.service = raw.service; // what the source knows (an upload's path), when the line names none
+        }
         if (event.service == null && raw.logGroup != null && raw.logGroup.startsWith(LAMBDA_GROUP_PREFIX)) {
             event.service = raw.logGroup.substring(LAMBDA_GROUP_PREFIX.length());
         }

@@ -125,6 +125,17 @@ class LogParserOptionsTest {
     }
 
     @Test
+    void theLinesOwnServiceWinsOverTheOneTheSourceAttributes() {
+        RawLog named = record("k", "{\"msg\":\"m\",\"service\":\"billing\"}");
+        named.service = "from-path";
+        RawLog unnamed = record("k", "plain line");
+        unnamed.service = "from-path";
+        LogParser parser = new LogParser();
+        assertThat(parser.parse(named).event.service).isEqualTo("billing");
+        assertThat(parser.parse(unnamed).event.service).isEqualTo("from-path");
+    }
+
+    @Test
     void invalidOptionsFailWithTheirName() {
         assertThatThrownBy(() -> ParserOptions.builder().maxFields(0)).hasMessageContaining("maxFields");
         assertThatThrownBy(() -> RedactionRules.defaults().withPattern("(")).isInstanceOf(RuntimeException.class);

@@ -1,15 +1,19 @@
 package io.logflow.enrich;
 
+import io.logflow.config.JobConfig.PostgresConfig;
 import io.logflow.job.Outputs;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceConfig;
+import io.logflow.workspace.WorkspaceRegistrations;
+import io.logflow.workspace.WorkspaceTable;
 import io.logflow.workspace.WorkspaceValidation;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * Adds workspace enrichment to a topology: events keyed by routing key, registrations broadcast to every subtask.
@@ -49,6 +53,19 @@ public final class Enrichment {
         public String getKey(LogEvent event) {
             return event.routingKey == null ? "" : event.routingKey;
         }
+    }
+
+    /**
+     * Everything at once, as the job wires it: the registrations source (Kafka or file), the enrichment, and the two
+     * writers of the {@code workspaces} table. The caller stores {@link Result#events} and unions
+     * {@link Result#failures} into the failure sink.
+     */
+    public static Result withRegistrations(StreamExecutionEnvironment env, DataStream<LogEvent> events,
+            WorkspaceConfig config, PostgresConfig postgres, int failureMaxRawBytes) {
+        DataStream<WorkspaceChange> registrations = WorkspaceRegistrations.stream(env, config);
+        Result result = apply(events, registrations, config, failureMaxRawBytes);
+        WorkspaceTable.write(registrations, result.validations, postgres);
+        return result;
     }
 
     public static Result apply(DataStream<LogEvent> events, DataStream<WorkspaceChange> registrations,

@@ -8,11 +8,8 @@ import io.logflow.sink.postgres.PostgresSinks;
 import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.TestClusters;
 import io.logflow.workspace.Workspace;
-import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceConfig;
 import io.logflow.workspace.WorkspaceJson;
-import io.logflow.workspace.WorkspaceRegistrations;
-import io.logflow.workspace.WorkspaceTable;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -68,11 +65,9 @@ class FileRegistrationsPipelineTest {
         env.setParallelism(2);
         DataStream<LogEvent> input = env.fromData(events, TypeInformation.of(LogEvent.class))
                 .uid("test-events").name("Test events");
-        DataStream<WorkspaceChange> changes = WorkspaceRegistrations.stream(env, config);
-        Enrichment.Result enriched = Enrichment.apply(input, changes, config, 256);
+        Enrichment.Result enriched = Enrichment.withRegistrations(env, input, config, db, 256);
         enriched.events.sinkTo(PostgresSinks.logEvents(db)).uid("postgres-log-events").name("events");
         enriched.failures.sinkTo(PostgresSinks.failures(db)).uid("postgres-failures").name("failures");
-        WorkspaceTable.write(changes, enriched.validations, db);
         env.execute("file registrations test");
 
         assertThat(PostgresExtension.counts(db, "SELECT workspace_id, count(*) FROM log_events GROUP BY 1"))

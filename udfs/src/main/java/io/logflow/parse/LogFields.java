@@ -17,6 +17,14 @@ public final class LogFields {
 
     /** The timestamp as the line wrote it, kept whenever one was parsed. */
     public static final String ORIGINAL_TIMESTAMP = "timestamp_original";
+    /**
+     * Set when the line carries no timestamp of its own: where the event's time came from instead — {@code path}
+     * (the date in an upload's path), {@code source} (the CloudWatch event's timestamp) or {@code ingest}.
+     */
+    public static final String TIMESTAMP_SOURCE = "timestamp_source";
+    public static final String TIMESTAMP_FROM_PATH = "path";
+    public static final String TIMESTAMP_FROM_SOURCE = "source";
+    public static final String TIMESTAMP_FROM_INGEST = "ingest";
     /** Set to the number of attributes dropped when a line had more than the configured maximum. */
     public static final String DROPPED_FIELDS = "logflow.dropped_fields";
 }

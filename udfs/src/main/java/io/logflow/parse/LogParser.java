@@ -3,6 +3,7 @@ package io.logflow.parse;
 import io.logflow.model.Level;
 import io.logflow.model.LogEvent;
 import io.logflow.model.RawLog;
+import io.logflow.model.SourceKind;
 import io.logflow.parse.format.AccessLogFormat;
 import io.logflow.parse.format.FormatParser;
 import io.logflow.parse.format.JsonFormat;
@@ -184,7 +185,15 @@ public final class LogParser {
         event.logGroup = raw.logGroup;
         event.logStream = raw.logStream;
         if (event.timestamp == Timestamps.NONE) {
-            event.timestamp = raw.sourceTime != 0 ? raw.sourceTime : raw.receiveTime;
+            // The line has no time of its own: say where the event's time came from.
+            if (raw.sourceTime != 0) {
+                event.timestamp = raw.sourceTime;
+                event.fields.put(LogFields.TIMESTAMP_SOURCE, raw.source == SourceKind.UPLOAD
+                        ? LogFields.TIMESTAMP_FROM_PATH : LogFields.TIMESTAMP_FROM_SOURCE);
+            } else {
+                event.timestamp = raw.receiveTime;
+                event.fields.put(LogFields.TIMESTAMP_SOURCE, LogFields.TIMESTAMP_FROM_INGEST);
+            }
         }
         if (event.level == null) {
             event.level = Level.INFO;

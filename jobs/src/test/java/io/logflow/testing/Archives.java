@@ -78,6 +78,23 @@ public final class Archives {
         return out;
     }
 
+    /** How many whole lines a streaming gunzip recovers from a cut archive before it hits the cut. */
+    public static long completeLinesBeforeCut(byte[] truncatedGzip) {
+        long lines = 0;
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(
+                new java.io.ByteArrayInputStream(truncatedGzip))) {
+            int b;
+            while ((b = in.read()) >= 0) {
+                if (b == '\n') {
+                    lines++;
+                }
+            }
+        } catch (IOException expected) {
+            // the cut
+        }
+        return lines;
+    }
+
     /** A CloudWatch Logs DATA_MESSAGE envelope with {@code n} events, as a subscription or Firehose writes it. */
     public static String cloudWatchEnvelope(String owner, String logGroup, String logStream, int firstId, int n) {
         StringBuilder events = new StringBuilder();

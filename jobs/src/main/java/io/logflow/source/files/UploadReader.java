@@ -352,7 +352,11 @@ final class UploadReader {
                 decoded = cloudWatch.decodeUncompressed(bytes, receiveTime);
             }
             if (nextEvent < decoded.events().size()) {
-                return decoded.events().get(nextEvent++);
+                RawLog event = decoded.events().get(nextEvent++);
+                // CloudWatch coordinates identify the event; the file's are kept so its upload row counts it
+                event.path = file.path;
+                event.version = file.version;
+                return event;
             }
             if (nextFailure < decoded.failures().size()) {
                 Failure f = decoded.failures().get(nextFailure++);

@@ -7,6 +7,7 @@ import io.logflow.config.LogflowOptions;
 import io.logflow.config.Settings;
 import io.logflow.job.LogflowJob;
 import io.logflow.sink.postgres.Migrations;
+import io.logflow.workspace.WorkspaceCommands;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.flywaydb.core.api.output.MigrateResult;
 
@@ -18,6 +19,7 @@ import java.util.Arrays;
  * <pre>
  *   flink run logflow-jobs.jar [run] --key value ...   run the job (what a Flink cluster calls)
  *   java -jar logflow-jobs.jar migrate --postgres.url ...   apply the Postgres schema migrations
+ *   ... workspace put|delete|list|status ...            register tenants (see the README)
  *   demo                                              the job on embedded defaults (README, needs the demo classpath)
  * </pre>
  */
@@ -34,6 +36,9 @@ public final class Main {
                     break;
                 case "migrate":
                     migrate(rest);
+                    break;
+                case "workspace":
+                    System.exit(WorkspaceCommands.run(rest));
                     break;
                 case "demo":
                     // Loaded by name: the demo's embedded Postgres is on the demo classpath only, not in the job jar.
@@ -74,6 +79,7 @@ public final class Main {
         System.out.println(String.join("\n",
                 "usage: logflow [run] --key value ...      run the job (keys: README, 'Configuration')",
                 "       logflow migrate --postgres.url URL  apply the Postgres schema migrations",
+                "       logflow workspace put FILE|-|JSON | delete ID | list | status ID  [--key value ...]",
                 "       logflow demo [--key value ...]      the job on embedded defaults (README command 1)"));
     }
 }

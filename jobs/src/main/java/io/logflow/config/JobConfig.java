@@ -3,6 +3,7 @@ package io.logflow.config;
 import io.logflow.source.files.UploadLimits;
 import io.logflow.source.kinesis.KinesisConfig;
 import io.logflow.source.kinesis.KinesisOptions;
+import io.logflow.workspace.WorkspaceConfig;
 import io.logflow.source.files.UploadPathPattern;
 
 import java.io.Serializable;
@@ -21,6 +22,8 @@ public final class JobConfig {
     public final int failureMaxRawBytes;
     public final Optional<UploadConfig> uploads;
     public final Optional<KinesisConfig> kinesis;
+    /** Workspace enrichment; empty means events are stored without a workspace. */
+    public final Optional<WorkspaceConfig> workspaces;
     public final PostgresConfig postgres;
     public final boolean migrateOnStart;
 
@@ -33,6 +36,7 @@ public final class JobConfig {
         failureMaxRawBytes = s.getPositiveInt(JobOptions.FAILURE_MAX_RAW_BYTES);
         uploads = s.isSet(UploadOptions.PATH) ? Optional.of(UploadConfig.from(s)) : Optional.empty();
         kinesis = s.isSet(KinesisOptions.STREAM_ARN) ? Optional.of(KinesisConfig.from(s)) : Optional.empty();
+        workspaces = WorkspaceConfig.isConfigured(s) ? Optional.of(WorkspaceConfig.from(s)) : Optional.empty();
         postgres = PostgresConfig.from(s);
         migrateOnStart = s.get(PostgresOptions.MIGRATE_ON_START);
         if (uploads.isEmpty() && kinesis.isEmpty()) {

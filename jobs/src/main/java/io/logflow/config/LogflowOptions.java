@@ -1,6 +1,7 @@
 package io.logflow.config;
 
 import io.logflow.source.kinesis.KinesisOptions;
+import io.logflow.workspace.WorkspaceOptions;
 import org.apache.flink.configuration.ConfigOption;
 
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ public final class LogflowOptions {
                 PostgresOptions.MAX_RETRIES,
                 PostgresOptions.MIGRATE_ON_START));
         all.addAll(KinesisOptions.all());
+        all.addAll(WorkspaceOptions.all());
         return List.copyOf(all);
     }
 }

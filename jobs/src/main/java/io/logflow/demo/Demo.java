@@ -4,6 +4,7 @@ import io.logflow.config.JobConfig;
 import io.logflow.config.Settings;
 import io.logflow.job.LogflowJob;
 import io.logflow.sink.postgres.Migrations;
+import io.logflow.workspace.WorkspaceCommands;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -30,7 +31,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * README command 1: the real job on a local MiniCluster over the sample logs in {@code deploy/samples/logs}, into an
+ * README command 1: the real job on a local MiniCluster over the sample logs in {@code deploy/samples/logs}, with the
+ * workspace registrations of {@code deploy/samples/workspaces.ndjson} (the file form of the Kafka topic), into an
  * embedded PostgreSQL whose data stays in {@code target/demo/}. Any job key can be overridden ({@code --uploads.path
  * file:///my/logs}); with {@code --postgres.url} it writes to your own database instead. {@code --hold} keeps the
  * embedded database running after the summary, for psql.
@@ -45,6 +47,8 @@ public final class Demo {
         boolean hold = List.of(args).contains(HOLD);
         List<String> jobArgs = new ArrayList<>(List.of(
                 "--uploads.path", Path.of("deploy/samples/logs").toAbsolutePath().toUri().toString(),
+                // the stand-in for the registrations topic: the same JSON records, read from a file
+                "--workspaces.file", Path.of("deploy/samples/workspaces.ndjson").toAbsolutePath().toUri().toString(),
                 "--job.name", "logflow-demo",
                 "--job.parallelism", "2",
                 "--job.checkpoint-interval", "2 s"));
@@ -74,6 +78,12 @@ public final class Demo {
             JobClient job = LogflowJob.fromConfig(config).executeAsync(localEnvironment());
             watch(job, config);
             summary(config, postgres);
+            if (config.workspaces.isPresent()) {
+                System.out.println();
+                System.out.println("Workspaces (logflow workspace list):");
+                WorkspaceCommands.run(new String[] {"list", "--postgres.url", config.postgres.url,
+                    "--postgres.user", config.postgres.user, "--postgres.password", config.postgres.password});
+            }
             if (postgres != null && hold) {
                 say("holding PostgreSQL on port " + postgres.port() + " for psql; press Enter (or Ctrl-C) to stop");
                 System.in.read();
@@ -131,11 +141,17 @@ public final class Demo {
             System.out.println("Events per level (log_events):");
             print(st, "SELECT coalesce(level, '-') AS level, count(*) FROM log_events GROUP BY level "
                     + "ORDER BY array_position(ARRAY['TRACE','DEBUG','INFO','WARN','ERROR','FATAL'], level)");
+            System.out.println("Events per workspace:");
+            print(st, "SELECT coalesce(workspace_id, '(none)'), count(*) FROM log_events GROUP BY 1 ORDER BY 1");
+            System.out.println("Uploads: status and events per file (uploads):");
+            print(st, "SELECT regexp_replace(path, '^.*/samples/logs/', '') || ' ' || status, events FROM uploads "
+                    + "ORDER BY 1");
             System.out.println("Failures per reason (ingest_failures):");
             print(st, "SELECT stage || '/' || reason, count(*) FROM ingest_failures GROUP BY 1 ORDER BY 1");
         }
         System.out.println();
-        System.out.println("The data is in PostgreSQL: " + config.postgres.url + " (tables log_events, ingest_failures).");
+        System.out.println("The data is in PostgreSQL: " + config.postgres.url
+                + " (tables log_events, ingest_failures, uploads, workspaces).");
         if (postgres != null) {
             System.out.println("To query it with psql, run the demo with --hold (mvn -Pdemo -DskipTests verify "
                     + "-Ddemo.args=--hold), then in another shell:");
@@ -144,7 +160,7 @@ public final class Demo {
         } else {
             System.out.println("Query it with: psql '" + config.postgres.url.replace("jdbc:", "") + "'");
         }
-        System.out.println("Re-running the demo adds no rows: event ids are derived from file and line.");
+        System.out.println("Re-running the demo adds no rows: event ids are derived from file, version and line.");
     }
 
     private static void print(Statement st, String sql) throws SQLException {
@@ -152,7 +168,7 @@ public final class Demo {
             boolean any = false;
             while (rs.next()) {
                 any = true;
-                System.out.printf("  %-28s %6d%n", rs.getString(1), rs.getLong(2));
+                System.out.printf("  %-50s %6d%n", rs.getString(1), rs.getLong(2));
             }
             if (!any) {
                 System.out.println("  (none)");

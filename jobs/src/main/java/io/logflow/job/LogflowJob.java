@@ -1,6 +1,7 @@
 package io.logflow.job;
 
 import io.logflow.config.JobConfig;
+import io.logflow.enrich.Enrichment;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.RawLog;
@@ -18,7 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The logflow topology: sources → parse → sinks, with every stage's failures on one failure stream.
+ * The logflow topology: sources → parse → workspace enrichment (when configured) → sinks, with every stage's
+ * failures on one failure stream.
  *
  * <p>Sources and sinks are handed in (see {@link #fromConfig}), so tests run this very topology with their own.
  * Operator uids are part of the savepoint contract: never change one once released.
@@ -62,15 +64,24 @@ public final class LogflowJob {
             }
         }
 
-        SingleOutputStreamOperator<LogEvent> events = records
+        SingleOutputStreamOperator<LogEvent> parsed = records
                 .process(new ParseFunction(config.failureMaxRawBytes))
                 .uid("parse")
                 .name("Parse log lines");
-        failures.add(events.getSideOutput(Outputs.FAILURES));
+        failures.add(parsed.getSideOutput(Outputs.FAILURES));
+
+        DataStream<LogEvent> events = parsed;
+        if (config.workspaces.isPresent()) {
+            // uids: workspace-registrations, enrich, postgres-workspaces, postgres-validations
+            Enrichment.Result enriched = Enrichment.withRegistrations(
+                    env, parsed, config.workspaces.get(), config.postgres, config.failureMaxRawBytes);
+            events = enriched.events;
+            failures.add(enriched.failures);
+        }
 
         sinks.events(events);
         sinks.failures(union(failures));
-        sinks.uploads(events.getSideOutput(Outputs.UPLOADS));
+        sinks.uploads(parsed.getSideOutput(Outputs.UPLOADS));
     }
 
     public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {

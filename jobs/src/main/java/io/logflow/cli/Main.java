@@ -37,6 +37,9 @@ public final class Main {
                 case "migrate":
                     migrate(rest);
                     break;
+                case "backfill":
+                    run(backfillArgs(rest));
+                    break;
                 case "workspace":
                     System.exit(WorkspaceCommands.run(rest));
                     break;
@@ -67,6 +70,29 @@ public final class Main {
         LogflowJob.fromConfig(config).execute(StreamExecutionEnvironment.getExecutionEnvironment());
     }
 
+    /**
+     * {@code backfill --from DAY --to DAY --key value ...}: the job as a bounded BATCH run over the uploads whose path
+     * date lies in the range, writing idempotently into the same tables.
+     */
+    static String[] backfillArgs(String[] args) {
+        java.util.List<String> out = new java.util.ArrayList<>(java.util.List.of("--job.runtime-mode", "BATCH"));
+        boolean range = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if ((arg.equals("--from") || arg.equals("--to")) && i + 1 < args.length) {
+                out.add(arg.equals("--from") ? "--uploads.date-from" : "--uploads.date-to");
+                out.add(args[++i]);
+                range = true;
+            } else {
+                out.add(arg);
+            }
+        }
+        if (!range) {
+            throw new ConfigException("backfill: expected --from DAY and/or --to DAY (e.g. --from 2026-11-01)");
+        }
+        return out.toArray(new String[0]);
+    }
+
     static void migrate(String[] args) {
         Settings settings = Settings.load(args, System.getenv(), LogflowOptions.all());
         PostgresConfig postgres = PostgresConfig.from(settings);
@@ -79,6 +105,7 @@ public final class Main {
         System.out.println(String.join("\n",
                 "usage: logflow [run] --key value ...      run the job (keys: README, 'Configuration')",
                 "       logflow migrate --postgres.url URL  apply the Postgres schema migrations",
+                "       logflow backfill --from DAY --to DAY --uploads.path URI ...  re-read uploads of those days",
                 "       logflow workspace put FILE|-|JSON | delete ID | list | status ID  [--key value ...]",
                 "       logflow demo [--key value ...]      the job on embedded defaults (README command 1)"));
     }

@@ -6,8 +6,14 @@ import io.logflow.source.kinesis.KinesisOptions;
 import io.logflow.workspace.WorkspaceConfig;
 import io.logflow.source.files.UploadPathPattern;
 
+import io.logflow.source.files.UploadFileFilter;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.ConfigOption;
+
 import java.io.Serializable;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,6 +25,7 @@ public final class JobConfig {
     public final String jobName;
     public final Optional<Integer> parallelism;
     public final Duration checkpointInterval;
+    public final RuntimeExecutionMode runtimeMode;
     public final int failureMaxRawBytes;
     public final Optional<UploadConfig> uploads;
     public final Optional<KinesisConfig> kinesis;
@@ -33,6 +40,7 @@ public final class JobConfig {
                 ? Optional.of(s.getPositiveInt(JobOptions.PARALLELISM))
                 : Optional.empty();
         checkpointInterval = s.getPositiveDuration(JobOptions.CHECKPOINT_INTERVAL);
+        runtimeMode = s.getRequired(JobOptions.RUNTIME_MODE);
         failureMaxRawBytes = s.getPositiveInt(JobOptions.FAILURE_MAX_RAW_BYTES);
         uploads = s.isSet(UploadOptions.PATH) ? Optional.of(UploadConfig.from(s)) : Optional.empty();
         kinesis = s.isSet(KinesisOptions.STREAM_ARN) ? Optional.of(KinesisConfig.from(s)) : Optional.empty();
@@ -42,6 +50,16 @@ public final class JobConfig {
         if (uploads.isEmpty() && kinesis.isEmpty()) {
             throw new ConfigException("no source configured: set " + UploadOptions.PATH.key() + " or "
                     + KinesisOptions.STREAM_ARN.key());
+        }
+        if (runtimeMode == RuntimeExecutionMode.BATCH) {
+            if (kinesis.isPresent()) {
+                throw new ConfigException(JobOptions.RUNTIME_MODE.key() + ": BATCH reads bounded sources only; "
+                        + "unset " + KinesisOptions.STREAM_ARN.key());
+            }
+            if (uploads.isPresent() && uploads.get().monitorInterval != null) {
+                throw new ConfigException(JobOptions.RUNTIME_MODE.key() + ": BATCH reads bounded sources only; "
+                        + "unset " + UploadOptions.MONITOR_INTERVAL.key());
+            }
         }
     }
 
@@ -61,12 +79,22 @@ public final class JobConfig {
         public final Duration monitorInterval;
         public final UploadPathPattern pattern;
         public final UploadLimits limits;
+        /** Inclusive range of path dates to read, or null: every file. */
+        public final LocalDate dateFrom;
+        public final LocalDate dateTo;
 
-        UploadConfig(String path, Duration monitorInterval, UploadPathPattern pattern, UploadLimits limits) {
+        UploadConfig(String path, Duration monitorInterval, UploadPathPattern pattern, UploadLimits limits,
+                LocalDate dateFrom, LocalDate dateTo) {
             this.path = path;
             this.monitorInterval = monitorInterval;
             this.pattern = pattern;
             this.limits = limits;
+            this.dateFrom = dateFrom;
+            this.dateTo = dateTo;
+        }
+
+        public UploadFileFilter fileFilter() {
+            return new UploadFileFilter(path, pattern, dateFrom, dateTo);
         }
 
         static UploadConfig from(Settings s) {
@@ -94,7 +122,29 @@ public final class JobConfig {
                     s.getPositiveInt(UploadOptions.MAX_ENTRIES),
                     s.getPositiveInt(UploadOptions.MAX_DEPTH),
                     s.getPositiveInt(UploadOptions.MAX_LINE_BYTES));
-            return new UploadConfig(path, interval, pattern, limits);
+            LocalDate from = date(s, UploadOptions.DATE_FROM);
+            LocalDate to = date(s, UploadOptions.DATE_TO);
+            if ((from != null || to != null) && !pattern.hasDate()) {
+                throw new ConfigException((from != null ? UploadOptions.DATE_FROM : UploadOptions.DATE_TO).key()
+                        + ": needs a date (<yyyy>/<mm>/<dd>) in " + UploadOptions.PATH_PATTERN.key());
+            }
+            if (from != null && to != null && to.isBefore(from)) {
+                throw new ConfigException(UploadOptions.DATE_TO.key() + ": expected a day on or after "
+                        + UploadOptions.DATE_FROM.key() + " (" + from + "), got '" + to + "'");
+            }
+            return new UploadConfig(path, interval, pattern, limits, from, to);
+        }
+
+        private static LocalDate date(Settings s, ConfigOption<String> option) {
+            if (!s.isSet(option)) {
+                return null;
+            }
+            String text = s.getRequired(option).trim();
+            try {
+                return LocalDate.parse(text);
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(option.key() + ": expected a day such as 2026-11-02, got '" + text + "'");
+            }
         }
     }
 

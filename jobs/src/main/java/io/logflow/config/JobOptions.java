@@ -1,5 +1,6 @@
 package io.logflow.config;
 
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
@@ -23,6 +24,11 @@ public final class JobOptions {
             .durationType()
             .defaultValue(Duration.ofSeconds(30))
             .withDescription("Interval between checkpoints; sinks flush on each checkpoint.");
+
+    public static final ConfigOption<RuntimeExecutionMode> RUNTIME_MODE = ConfigOptions.key("job.runtime-mode")
+            .enumType(RuntimeExecutionMode.class)
+            .defaultValue(RuntimeExecutionMode.STREAMING)
+            .withDescription("STREAMING (the job) or BATCH (a backfill: bounded sources only, no checkpoints).");
 
     public static final ConfigOption<Integer> FAILURE_MAX_RAW_BYTES = ConfigOptions.key("failures.max-raw-bytes")
             .intType()

@@ -46,6 +46,16 @@ public final class UploadOptions {
             .withDescription("Layers of compression and archives inside each other (a .tar.gz in a .zip is 3); "
                     + "deeper content is a 'nesting_too_deep' failure.");
 
+    public static final ConfigOption<String> DATE_FROM = ConfigOptions.key("uploads.date-from")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Only files whose path date (yyyy-mm-dd) is this day or later; for backfills.");
+
+    public static final ConfigOption<String> DATE_TO = ConfigOptions.key("uploads.date-to")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Only files whose path date (yyyy-mm-dd) is this day or earlier; for backfills.");
+
     public static final ConfigOption<Integer> MAX_LINE_BYTES = ConfigOptions.key("uploads.max-line-bytes")
             .intType()
             .defaultValue(1024 * 1024)

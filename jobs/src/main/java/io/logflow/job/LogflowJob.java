@@ -9,6 +9,7 @@ import io.logflow.sink.postgres.PostgresLogSinks;
 import io.logflow.source.files.UploadSource;
 import io.logflow.source.kinesis.KinesisLogSource;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -51,7 +52,10 @@ public final class LogflowJob {
     public void build(StreamExecutionEnvironment env) {
         // Every type on the wire is a POJO or a Flink type; Kryo would be a silent slowdown, so it is an error.
         env.getConfig().disableGenericTypes();
-        env.enableCheckpointing(config.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        env.setRuntimeMode(config.runtimeMode);
+        if (config.runtimeMode == RuntimeExecutionMode.STREAMING) {
+            env.enableCheckpointing(config.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        }
         config.parallelism.ifPresent(env::setParallelism);
 
         DataStream<RawLog> records = null;

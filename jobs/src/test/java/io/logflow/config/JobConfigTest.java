@@ -103,6 +103,28 @@ class JobConfigTest {
     }
 
     @Test
+    void dateRangeIsCheckedAndNeedsADateInThePattern() {
+        assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--uploads.date-from", "02/11/2026"), Map.of()))
+                .hasMessage("uploads.date-from: expected a day such as 2026-11-02, got '02/11/2026'");
+        assertThatThrownBy(() -> JobConfig.load(
+                        concat(MINIMAL, "--uploads.date-from", "2026-11-05", "--uploads.date-to", "2026-11-01"), Map.of()))
+                .hasMessage("uploads.date-to: expected a day on or after uploads.date-from (2026-11-05), got "
+                        + "'2026-11-01'");
+        assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--uploads.path-pattern", "<workspace>/<file>",
+                        "--uploads.date-to", "2026-11-01"), Map.of()))
+                .hasMessage("uploads.date-to: needs a date (<yyyy>/<mm>/<dd>) in uploads.path-pattern");
+    }
+
+    @Test
+    void batchModeRefusesUnboundedSources() {
+        assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--job.runtime-mode", "BATCH",
+                        "--uploads.monitor-interval", "10 s"), Map.of()))
+                .hasMessage("job.runtime-mode: BATCH reads bounded sources only; unset uploads.monitor-interval");
+        assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--job.runtime-mode", "sometimes"), Map.of()))
+                .hasMessage("job.runtime-mode: expected one of [STREAMING, BATCH, AUTOMATIC], got 'sometimes'");
+    }
+
+    @Test
     void missingPostgresUrlIsRequired() {
         assertThatThrownBy(() -> JobConfig.load(new String[] {"--uploads.path", "file:///x"}, Map.of()))
                 .isInstanceOf(ConfigException.class)

@@ -62,6 +62,16 @@ public final class UploadPathPattern implements Serializable {
         return new UploadPathPattern(trimmed, segments);
     }
 
+    /** Whether the pattern names a date ({@code <yyyy>/<mm>/<dd>}). */
+    public boolean hasDate() {
+        for (String segment : segments) {
+            if (segment.equals("<yyyy>")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** What a file's path says, relative to the source folder (no leading slash). */
     public Match match(String relativePath) {
         String[] parts = relativePath.split("/");

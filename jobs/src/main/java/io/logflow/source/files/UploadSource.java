@@ -26,6 +26,8 @@ public class UploadSource implements LogSource {
                 FileSource.forBulkFileFormat(
                         new LogFileFormat(config.path, config.pattern, config.limits, failureMaxRawBytes),
                         new Path(config.path));
+        UploadFileFilter filter = config.fileFilter();
+        builder.setFileEnumerator(() -> new UploadFileEnumerator(filter));
         if (config.monitorInterval != null) {
             builder.monitorContinuously(config.monitorInterval);
         }

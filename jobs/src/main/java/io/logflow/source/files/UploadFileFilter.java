@@ -1,0 +1,58 @@
+package io.logflow.source.files;
+
+import org.apache.flink.core.fs.Path;
+
+import java.io.Serializable;
+import java.time.LocalDate;
+import java.util.function.Predicate;
+
+/**
+ * Which paths the upload source lists: hidden folders and files ({@code .x}, {@code _x}) never ({@link #test}); with a
+ * date range (a backfill), only files whose path date lies in it ({@link #acceptsFile}).
+ */
+public final class UploadFileFilter implements Predicate<Path>, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String rootPath;
+    private final UploadPathPattern pattern;
+    private final LocalDate from;
+    private final LocalDate to;
+
+    /** {@code from} and {@code to} are inclusive; both null means every file. */
+    public UploadFileFilter(String rootUri, UploadPathPattern pattern, LocalDate from, LocalDate to) {
+        this.rootPath = new Path(rootUri).toUri().getPath();
+        this.pattern = pattern;
+        this.from = from;
+        this.to = to;
+    }
+
+    /** Asked for folders and files alike while listing. */
+    @Override
+    public boolean test(Path path) {
+        String name = path.getName();
+        return !name.startsWith(".") && !name.startsWith("_");
+    }
+
+    /** Asked for each file listed: whether its path date is in the range (always, without a range). */
+    public boolean acceptsFile(Path file) {
+        if (from == null && to == null) {
+            return true;
+        }
+        UploadPathPattern.Match match = pattern.match(relative(file));
+        return match.date != null
+                && (from == null || !match.date.isBefore(from))
+                && (to == null || !match.date.isAfter(to));
+    }
+
+    private String relative(Path path) {
+        String p = path.toUri().getPath();
+        String rel = p.startsWith(rootPath) ? p.substring(rootPath.length()) : p;
+        while (rel.startsWith("/")) {
+            rel = rel.substring(1);
+        }
+        while (rel.endsWith("/")) {
+            rel = rel.substring(0, rel.length() - 1);
+        }
+        return rel;
+    }
+}

@@ -141,6 +141,8 @@ public final class Demo {
             System.out.println("Events per level (log_events):");
             print(st, "SELECT coalesce(level, '-') AS level, count(*) FROM log_events GROUP BY level "
                     + "ORDER BY array_position(ARRAY['TRACE','DEBUG','INFO','WARN','ERROR','FATAL'], level)");
+            System.out.println("Events per source (CLOUDWATCH: the Firehose-form sample of a Lambda's log group):");
+            print(st, "SELECT source, count(*) FROM log_events GROUP BY 1 ORDER BY 1");
             System.out.println("Events per workspace:");
             print(st, "SELECT coalesce(workspace_id, '(none)'), count(*) FROM log_events GROUP BY 1 ORDER BY 1");
             System.out.println("Uploads: status and events per file (uploads):");

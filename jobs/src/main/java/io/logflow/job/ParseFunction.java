@@ -34,6 +34,9 @@ import java.util.Map;
 public class ParseFunction extends ProcessFunction<RawLog, LogEvent> implements CheckpointedFunction {
     private static final long serialVersionUID = 1L;
 
+    /** The counted drop of a CloudWatch CONTROL_MESSAGE delivered in a file. */
+    public static final String REASON_CONTROL_MESSAGE = "control_message";
+
     private final int failureMaxRawBytes;
 
     private transient LogParser parser;
@@ -95,6 +98,14 @@ public class ParseFunction extends ProcessFunction<RawLog, LogEvent> implements 
 
     private void onMarker(RawLog marker, Context ctx) {
         String key = key(marker.path, marker.version);
+        if (marker.marker == Marker.CLOUDWATCH_CONTROL) {
+            skipsByReason.inc(REASON_CONTROL_MESSAGE);
+            UploadStatus upload = uploads.get(key);
+            if (upload != null) {
+                upload.skipped++;
+            }
+            return;
+        }
         if (marker.marker == Marker.FILE_START) {
             UploadStatus status = UploadStatus.processing(marker.path, marker.version, marker.fileBytes,
                     marker.receiveTime);

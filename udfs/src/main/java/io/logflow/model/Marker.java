@@ -11,5 +11,10 @@ public enum Marker {
      * The reader is done with the file; {@link RawLog#line} holds how many records it read from it, and {@link
      * RawLog#error} the reason when a problem stopped it early.
      */
-    FILE_END
+    FILE_END,
+    /**
+     * A CloudWatch CONTROL_MESSAGE found in a file (Firehose delivers them too): dropped on purpose, and counted as a
+     * skipped record of its file so the file's counts still add up.
+     */
+    CLOUDWATCH_CONTROL
 }

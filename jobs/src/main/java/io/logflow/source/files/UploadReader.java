@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logflow.decode.CloudWatchDecoder;
 import io.logflow.decode.DecodeResult;
 import io.logflow.model.Failure;
+import io.logflow.model.Marker;
 import io.logflow.model.RawLog;
 import org.apache.commons.compress.archivers.ArchiveEntry;
 import org.apache.commons.compress.archivers.ArchiveInputStream;
@@ -339,6 +340,7 @@ final class UploadReader {
         private DecodeResult decoded;
         private int nextEvent;
         private int nextFailure;
+        private int controls;
 
         CloudWatchFrame(InputStream in, String entry) {
             this.in = in;
@@ -364,6 +366,10 @@ final class UploadReader {
                 raw.text = f.raw == null ? "" : new String(f.raw, StandardCharsets.UTF_8);
                 return raw;
             }
+            if (controls < decoded.controlMessages()) {
+                controls++;
+                return RawLog.fileMarker(Marker.CLOUDWATCH_CONTROL, file.path, file.version, receiveTime);
+            }
             return null;
         }
 
@@ -374,7 +380,7 @@ final class UploadReader {
 
         @Override
         public long position() {
-            return nextEvent + nextFailure;
+            return nextEvent + nextFailure + controls;
         }
     }
 

@@ -46,7 +46,7 @@ class S3UploadPipelineTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final long NOV_2 = 1_793_577_600_000L; // 2026-11-02T00:00:00Z
 
-    /** Expected per file (key below logs/): lines read = events + failures, as the uploads table must show. */
+    /** Expected per file (key below logs/): events, failures, skipped; lines read must be their sum. */
     private final Map<String, long[]> expected = new TreeMap<>();
     private final Map<String, String> expectedStatus = new TreeMap<>();
     private final Map<String, Long> expectedFailures = new TreeMap<>();
@@ -79,9 +79,12 @@ class S3UploadPipelineTest {
         upload("acme/api/2026/11/02/bomb.gz", gzip(new byte[20 << 20]), 0, 1, "FAILED");
         expectedFailures.merge("decompressed_too_large", 1L, Long::sum);
 
+        String control = "{\"messageType\":\"CONTROL_MESSAGE\",\"owner\":\"CloudwatchLogs\",\"logGroup\":\"\","
+                + "\"logStream\":\"\",\"subscriptionFilters\":[],\"logEvents\":[{\"id\":\"\",\"timestamp\":1,"
+                + "\"message\":\"CWL CONTROL MESSAGE: Checking health of destination Firehose.\"}]}";
         upload("acme/lambda/2026/11/02/firehose.gz", gzip(utf8(
-                cloudWatchEnvelope("111122223333", "/aws/lambda/checkout", "s1", 1, 3)
-                        + cloudWatchEnvelope("111122223333", "/aws/lambda/checkout", "s2", 10, 2))), 5, 0, "DONE");
+                cloudWatchEnvelope("111122223333", "/aws/lambda/checkout", "s1", 1, 3) + control
+                        + cloudWatchEnvelope("111122223333", "/aws/lambda/checkout", "s2", 10, 2))), 5, 0, 1, "DONE");
 
         upload("acme/api/2026/11/02/huge.log", utf8("h".repeat(5 << 20) + "\nafter\n"), 1, 1, "DONE");
         expectedFailures.merge("line_too_long", 1L, Long::sum);
@@ -116,8 +119,12 @@ class S3UploadPipelineTest {
     }
 
     private void upload(String key, byte[] content, long events, long failures, String status) {
+        upload(key, content, events, failures, 0, status);
+    }
+
+    private void upload(String key, byte[] content, long events, long failures, long skipped, String status) {
         S3.put(BUCKET, "logs/" + key, content);
-        expected.put(key, new long[] {events, failures});
+        expected.put(key, new long[] {events, failures, skipped});
         expectedStatus.put(key, status);
     }
 
@@ -136,8 +143,8 @@ class S3UploadPipelineTest {
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, long[]> e : expected.entrySet()) {
             long[] v = e.getValue();
-            out.put(e.getKey(), expectedStatus.get(e.getKey()) + " lines=" + (v[0] + v[1]) + " events=" + v[0]
-                    + " failures=" + v[1]);
+            out.put(e.getKey(), expectedStatus.get(e.getKey()) + " lines=" + (v[0] + v[1] + v[2]) + " events=" + v[0]
+                    + " failures=" + v[1] + " skipped=" + v[2]);
         }
         return out;
     }
@@ -145,7 +152,8 @@ class S3UploadPipelineTest {
     private static Map<String, String> uploadsTable(PostgresConfig db) throws SQLException {
         Map<String, String> out = new LinkedHashMap<>();
         PostgresExtension.counts(db, "SELECT substr(path, length('s3://uploads/logs/') + 1) || '|' || status "
-                        + "|| ' lines=' || lines || ' events=' || events || ' failures=' || failures, 0 FROM uploads "
+                        + "|| ' lines=' || lines || ' events=' || events || ' failures=' || failures "
+                        + "|| ' skipped=' || skipped, 0 FROM uploads "
                         + "ORDER BY 1")
                 .keySet()
                 .forEach(row -> out.put(row.substring(0, row.indexOf('|')), row.substring(row.indexOf('|') + 1)));

@@ -88,6 +88,17 @@ class UploadReaderTest {
     }
 
     @Test
+    void aControlMessageInAFirehoseObjectIsACountedMarkerNotAnEvent() {
+        String control = "{\"messageType\":\"CONTROL_MESSAGE\",\"owner\":\"CloudwatchLogs\",\"logGroup\":\"\","
+                + "\"logStream\":\"\",\"subscriptionFilters\":[],\"logEvents\":[{\"id\":\"\",\"timestamp\":1,"
+                + "\"message\":\"CWL CONTROL MESSAGE: Checking health of destination Firehose.\"}]}";
+        List<RawLog> records = read(gzip(utf8(control + cloudWatchEnvelope("111122223333", "/g", "s", 1, 2))));
+
+        assertThat(records).extracting(r -> r.marker == null ? r.cloudwatchId : r.marker.name())
+                .containsExactly("1", "2", "CLOUDWATCH_CONTROL");
+    }
+
+    @Test
     void truncatedGzipKeepsTheReadableLinesThenFailsOnce() {
         String text = IntStream.range(0, 5000).mapToObj(i -> "line " + i).collect(Collectors.joining("\n")) + "\n";
         byte[] full = gzip(utf8(text));

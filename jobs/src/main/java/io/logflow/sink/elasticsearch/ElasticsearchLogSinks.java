@@ -1,0 +1,41 @@
+package io.logflow.sink.elasticsearch;
+
+import io.logflow.job.LogSinks;
+import io.logflow.model.Failure;
+import io.logflow.model.LogEvent;
+import io.logflow.model.UploadStatus;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/** Another {@link LogSinks} (Postgres) plus Elasticsearch for the events: the events go to both. */
+public final class ElasticsearchLogSinks implements LogSinks {
+    private final LogSinks delegate;
+    private final ElasticsearchConfig config;
+    private final RejectedDocuments rejected;
+    private final int failureMaxRawBytes;
+
+    public ElasticsearchLogSinks(
+            LogSinks delegate, ElasticsearchConfig config, RejectedDocuments rejected, int failureMaxRawBytes) {
+        this.delegate = delegate;
+        this.config = config;
+        this.rejected = rejected;
+        this.failureMaxRawBytes = failureMaxRawBytes;
+    }
+
+    @Override
+    public void events(DataStream<LogEvent> events) {
+        delegate.events(events);
+        events.sinkTo(ElasticsearchSinks.logEvents(config, rejected, failureMaxRawBytes))
+                .uid(ElasticsearchSinks.UID)
+                .name(ElasticsearchSinks.NAME);
+    }
+
+    @Override
+    public void failures(DataStream<Failure> failures) {
+        delegate.failures(failures);
+    }
+
+    @Override
+    public void uploads(DataStream<UploadStatus> uploads) {
+        delegate.uploads(uploads);
+    }
+}

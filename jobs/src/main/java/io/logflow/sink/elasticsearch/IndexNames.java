@@ -1,0 +1,198 @@
+package io.logflow.sink.elasticsearch;
+
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The index an event goes to: {@code elasticsearch.index-pattern} with {@code <workspace>} replaced by the sanitised
+ * workspace id and the date placeholder by the event's UTC time.
+ *
+ * <p>The sanitiser is injective, so no workspace id can name another workspace's index: an id that is already a safe
+ * index-name part (lowercase {@code [a-z0-9._-]}, not starting with {@code . _ - +}, at most 64 characters) is used
+ * as it is; any other id becomes its cleaned form, a {@code ~} and 16 hex digits of its SHA-256. Safe ids never
+ * contain {@code ~}, so the two forms cannot meet, and two unsafe ids meet only on a 64-bit hash collision. Case
+ * matters: {@code Acme} and {@code acme} are different workspaces and get different indices. Events without a
+ * workspace use {@code elasticsearch.unassigned-workspace}, which starts with {@code _} and so is reachable by no id.
+ */
+public final class IndexNames implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    static final int MAX_SAFE_LENGTH = 64;
+    private static final int MAX_CLEANED_LENGTH = 40;
+    private static final Pattern SAFE = Pattern.compile("[a-z0-9][a-z0-9._-]{0," + (MAX_SAFE_LENGTH - 1) + "}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("<([^<>]*)>");
+    private static final Pattern LITERAL = Pattern.compile("[a-z0-9._+-]*");
+    private static final Pattern DATE = Pattern.compile("[yMdH]+([._-]?[yMdH]+)*");
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private final String pattern;
+    private final String unassigned;
+    /** Literal text and placeholders in order; a placeholder is stored as {@code <workspace>} or {@code <date>}. */
+    private final List<String> parts;
+    private final String datePattern;
+    private transient DateTimeFormatter dateFormat;
+
+    private IndexNames(String pattern, String unassigned, List<String> parts, String datePattern) {
+        this.pattern = pattern;
+        this.unassigned = unassigned;
+        this.parts = parts;
+        this.datePattern = datePattern;
+    }
+
+    /**
+     * Parses and checks {@code pattern}; the message of the {@link IllegalArgumentException} says what is wrong (the
+     * caller adds the key).
+     */
+    public static IndexNames parse(String pattern, String unassigned) {
+        List<String> parts = new ArrayList<>();
+        String datePattern = null;
+        int workspaces = 0;
+        Matcher m = PLACEHOLDER.matcher(pattern);
+        int at = 0;
+        while (m.find()) {
+            parts.add(literal(pattern, pattern.substring(at, m.start())));
+            String token = m.group(1);
+            if (token.equals("workspace")) {
+                workspaces++;
+                parts.add("<workspace>");
+            } else if (DATE.matcher(token).matches()) {
+                if (datePattern != null) {
+                    throw new IllegalArgumentException("'" + pattern + "' has more than one date placeholder");
+                }
+                datePattern = token;
+                parts.add("<date>");
+            } else {
+                throw new IllegalArgumentException("'" + pattern + "': unknown placeholder <" + token + ">, expected "
+                        + "<workspace> or a UTC date such as <yyyy.MM.dd>");
+            }
+            at = m.end();
+        }
+        parts.add(literal(pattern, pattern.substring(at)));
+        parts.removeIf(String::isEmpty);
+        if (workspaces != 1) {
+            throw new IllegalArgumentException("'" + pattern + "' must contain <workspace> exactly once");
+        }
+        String prefix = parts.get(0).startsWith("<") ? "" : parts.get(0);
+        if (prefix.isEmpty() || "-_+.".indexOf(prefix.charAt(0)) >= 0) {
+            throw new IllegalArgumentException("'" + pattern + "' must start with a literal prefix such as 'logflow-' "
+                    + "that does not start with - _ + or . (the index template matches '<prefix>*')");
+        }
+        if (pattern.length() > 100) {
+            throw new IllegalArgumentException("'" + pattern + "' is longer than 100 characters");
+        }
+        if (unassigned == null || !unassigned.matches("_[a-z0-9._-]{1,40}")) {
+            throw new IllegalArgumentException("'" + unassigned + "' must start with '_' followed by 1 to 40 of "
+                    + "a-z 0-9 . _ - (so that no workspace id can produce it)");
+        }
+        return new IndexNames(pattern, unassigned, List.copyOf(parts), datePattern);
+    }
+
+    private static String literal(String pattern, String text) {
+        if (!LITERAL.matcher(text).matches()) {
+            throw new IllegalArgumentException("'" + pattern + "': '" + text + "' may hold only lowercase a-z, 0-9 and "
+                    + ". _ + - outside placeholders");
+        }
+        return text;
+    }
+
+    /** The literal start of every index name, e.g. {@code logflow-}. */
+    public String prefix() {
+        return parts.get(0);
+    }
+
+    /** The index pattern of the index template: every index this sink can write. */
+    public String templatePattern() {
+        return prefix() + "*";
+    }
+
+    public String unassigned() {
+        return unassigned;
+    }
+
+    /** The index of an event of {@code workspaceId} (null or blank: unassigned) at {@code epochMillis}. */
+    public String index(String workspaceId, long epochMillis) {
+        StringBuilder out = new StringBuilder(64);
+        for (String part : parts) {
+            if (part.equals("<workspace>")) {
+                out.append(workspaceId == null || workspaceId.isBlank() ? unassigned : sanitise(workspaceId));
+            } else if (part.equals("<date>")) {
+                out.append(dateFormat().format(Instant.ofEpochMilli(epochMillis)));
+            } else {
+                out.append(part);
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * All indices of one workspace, for searches: the pattern with the date as {@code *}. Only a prefix: combine it
+     * with a {@code workspaceId} term filter, because another workspace's indices can match it too.
+     */
+    public String indicesOf(String workspaceId) {
+        StringBuilder out = new StringBuilder(64);
+        for (String part : parts) {
+            if (part.equals("<workspace>")) {
+                out.append(workspaceId == null || workspaceId.isBlank() ? unassigned : sanitise(workspaceId));
+            } else if (part.equals("<date>")) {
+                out.append('*');
+            } else {
+                out.append(part);
+            }
+        }
+        return out.toString();
+    }
+
+    /** The workspace part of an index name: {@code id} itself if it is safe, else cleaned + {@code ~} + hash. */
+    public static String sanitise(String id) {
+        if (SAFE.matcher(id).matches()) {
+            return id;
+        }
+        String lower = id.toLowerCase(Locale.ROOT);
+        StringBuilder cleaned = new StringBuilder(MAX_CLEANED_LENGTH);
+        for (int i = 0; i < lower.length() && cleaned.length() < MAX_CLEANED_LENGTH; i++) {
+            char c = lower.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+            if (cleaned.length() == 0 && (c == '.' || c == '_' || c == '-')) {
+                continue; // never lead with . _ - (hidden, reserved or illegal index names)
+            }
+            cleaned.append(ok ? c : '_');
+        }
+        return cleaned.append('~').append(hash(id)).toString();
+    }
+
+    private static String hash(String id) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            char[] out = new char[16];
+            for (int i = 0; i < 8; i++) {
+                out[2 * i] = HEX[(digest[i] >> 4) & 0xf];
+                out[2 * i + 1] = HEX[digest[i] & 0xf];
+            }
+            return new String(out);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by the JDK specification", e);
+        }
+    }
+
+    private DateTimeFormatter dateFormat() {
+        if (dateFormat == null && datePattern != null) {
+            dateFormat = DateTimeFormatter.ofPattern(datePattern, Locale.ROOT).withZone(ZoneOffset.UTC);
+        }
+        return dateFormat;
+    }
+
+    @Override
+    public String toString() {
+        return pattern;
+    }
+}

@@ -1,0 +1,88 @@
+package io.logflow.sink.elasticsearch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.http.auth.AuthScope;
+import org.apache.http.auth.UsernamePasswordCredentials;
+import org.apache.http.impl.client.BasicCredentialsProvider;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RestClient;
+import org.elasticsearch.client.RestClientBuilder;
+
+import java.io.IOException;
+
+/**
+ * The composable index template of the event indices, installed (or replaced) by every sink writer at start through
+ * the low-level REST client, so an index created by the first event of a day has the right mapping.
+ *
+ * <p>Mapping: {@code @timestamp}/{@code ingestTime} dates; ids, level, service, log group/stream, format, source
+ * keyword; {@code message} text with a {@code message.keyword} sub-field; {@code durationMs} double; every
+ * {@code fields.*} keyword via a dynamic template; {@code fieldsUnindexed} stored only. The top level is
+ * {@code dynamic: strict} and date/numeric detection is off, so a field's type never depends on the first value seen.
+ */
+public final class IndexTemplate {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Lucene's term limit is 32766 bytes; 8191 characters stay below it in any UTF-8. */
+    static final int KEYWORD_IGNORE_ABOVE = 8191;
+    private static final String[] KEYWORDS = {"eventId", "workspaceId", "level", "service", "logGroup", "logStream",
+            "traceId", "spanId", "requestId", "format", "source", "sourceRef", "routingKey"};
+
+    private IndexTemplate() {}
+
+    public static String body(ElasticsearchConfig config) {
+        ObjectNode root = JSON.createObjectNode();
+        root.putArray("index_patterns").add(config.indexNames.templatePattern());
+        root.put("priority", 100);
+        root.putObject("_meta").put("managed_by", "logflow");
+        ObjectNode template = root.putObject("template");
+        ObjectNode index = template.putObject("settings").putObject("index");
+        index.put("number_of_shards", config.shards);
+        index.put("number_of_replicas", config.replicas);
+        index.put("mapping.total_fields.limit", config.totalFieldsLimit);
+
+        ObjectNode mappings = template.putObject("mappings");
+        mappings.put("dynamic", "strict");
+        mappings.put("date_detection", false);
+        mappings.put("numeric_detection", false);
+        ArrayNode dynamic = mappings.putArray("dynamic_templates");
+        ObjectNode fieldsAsKeywords = dynamic.addObject().putObject("fields_as_keywords");
+        fieldsAsKeywords.put("path_match", "fields.*");
+        fieldsAsKeywords.put("match_mapping_type", "string");
+        fieldsAsKeywords.putObject("mapping").put("type", "keyword").put("ignore_above", KEYWORD_IGNORE_ABOVE);
+
+        ObjectNode props = mappings.putObject("properties");
+        props.putObject("@timestamp").put("type", "date");
+        props.putObject("ingestTime").put("type", "date");
+        for (String keyword : KEYWORDS) {
+            props.putObject(keyword).put("type", "keyword").put("ignore_above", KEYWORD_IGNORE_ABOVE);
+        }
+        ObjectNode message = props.putObject("message").put("type", "text");
+        message.putObject("fields").putObject("keyword").put("type", "keyword")
+                .put("ignore_above", KEYWORD_IGNORE_ABOVE);
+        props.putObject("durationMs").put("type", "double");
+        props.putObject("fields").put("type", "object").put("dynamic", true);
+        props.putObject("fieldsUnindexed").put("type", "object").put("enabled", false);
+        return root.toString();
+    }
+
+    /** {@code PUT _index_template/<name>}: idempotent, so every writer may do it. */
+    public static void install(ElasticsearchConfig config) throws IOException {
+        try (RestClient client = restClient(config)) {
+            Request put = new Request("PUT", "/_index_template/" + config.templateName);
+            put.setJsonEntity(body(config));
+            client.performRequest(put);
+        }
+    }
+
+    /** A low-level REST client for {@code config}'s nodes and credentials. */
+    public static RestClient restClient(ElasticsearchConfig config) {
+        RestClientBuilder builder = RestClient.builder(config.httpHosts());
+        if (config.username != null) {
+            BasicCredentialsProvider credentials = new BasicCredentialsProvider();
+            credentials.setCredentials(AuthScope.ANY, new UsernamePasswordCredentials(config.username, config.password));
+            builder.setHttpClientConfigCallback(http -> http.setDefaultCredentialsProvider(credentials));
+        }
+        return builder.build();
+    }
+}

@@ -1,0 +1,77 @@
+package io.logflow.sink.elasticsearch;
+
+import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.config.Settings;
+import io.logflow.job.LogSinks;
+import io.logflow.model.EventIds;
+import io.logflow.model.Level;
+import io.logflow.model.LogEvent;
+import io.logflow.model.SourceKind;
+import io.logflow.sink.postgres.PostgresLogSinks;
+import io.logflow.testing.ElasticsearchExtension;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds log events for the Elasticsearch tests and runs them through the sinks on the test's MiniCluster. */
+final class EsTestEvents {
+    private EsTestEvents() {}
+
+    static LogEvent event(int n, String workspaceId, long timestamp, Level level, String service, String message,
+            Map<String, String> fields) {
+        LogEvent e = new LogEvent();
+        e.eventId = EventIds.of("es-test", Integer.toString(n));
+        e.workspaceId = workspaceId;
+        e.timestamp = timestamp;
+        e.ingestTime = timestamp + 1000;
+        e.level = level;
+        e.service = service;
+        e.message = message;
+        e.fields = fields == null ? null : new HashMap<>(fields);
+        e.format = "json";
+        e.source = SourceKind.UPLOAD;
+        e.sourceRef = "file:/test/app.log#L" + n;
+        e.routingKey = workspaceId;
+        return e;
+    }
+
+    /** An Elasticsearch configuration on the test node with {@code prefix} for indices and template. */
+    static ElasticsearchConfig config(String prefix, Map<String, String> extra) {
+        Map<String, String> values = new HashMap<>();
+        values.put(ElasticsearchOptions.HOSTS.key(), ElasticsearchExtension.url());
+        values.put(ElasticsearchOptions.INDEX_PATTERN.key(), prefix + "logflow-<workspace>-<yyyy.MM.dd>");
+        values.put(ElasticsearchOptions.TEMPLATE_NAME.key(), prefix + "logflow-events");
+        values.put(ElasticsearchOptions.REPLICAS.key(), "0");
+        values.put(ElasticsearchOptions.BULK_MAX_ACTIONS.key(), "50");
+        values.put(ElasticsearchOptions.BULK_FLUSH_INTERVAL.key(), "200 ms");
+        values.putAll(extra);
+        return ElasticsearchConfig.from(Settings.of(values, ElasticsearchOptions.all()));
+    }
+
+    /** Runs {@code events} through Postgres and Elasticsearch, as the job's composed sinks do, to completion. */
+    static void run(List<LogEvent> events, ElasticsearchConfig es, PostgresConfig db) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.getConfig().disableGenericTypes();
+        env.setParallelism(2);
+        env.enableCheckpointing(1000);
+        // A sink that fails the job (say, on a rejected document) must fail the test, not restart for ever.
+        Configuration restarts = new Configuration();
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        env.configure(restarts);
+        DataStream<LogEvent> stream = env.fromData(events, TypeInformation.of(LogEvent.class))
+                .uid("test-events").name("Test events");
+        LogSinks sinks = new ElasticsearchLogSinks(new PostgresLogSinks(db), es, new PostgresRejectedDocuments(db), 8192);
+        sinks.events(stream);
+        env.execute("elasticsearch sink test");
+        ElasticsearchExtension.refresh();
+    }
+}

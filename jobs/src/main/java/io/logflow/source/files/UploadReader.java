@@ -10,6 +10,7 @@ import io.logflow.decode.DecodeResult;
 import io.logflow.model.Failure;
 import io.logflow.model.Marker;
 import io.logflow.model.RawLog;
+import io.logflow.parse.multiline.MultilineJoiner;
 import org.apache.commons.compress.archivers.ArchiveEntry;
 import org.apache.commons.compress.archivers.ArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -253,10 +254,18 @@ final class UploadReader {
         }
     }
 
+    /**
+     * Lines of text, with the lines of one event (a stack trace, a traceback, a panic) joined into one record that
+     * keeps the first line's number. When the stream breaks, what was buffered is emitted before the failure.
+     */
     private final class LinesFrame implements Frame {
         private final BoundedLineReader lines;
         private final String entry;
+        private final MultilineJoiner joiner = new MultilineJoiner();
+        private final ArrayDeque<RawLog> ready = new ArrayDeque<>();
         private long line;
+        private boolean eof;
+        private IOException broken;
 
         LinesFrame(BoundedLineReader lines, String entry) {
             this.lines = lines;
@@ -265,18 +274,36 @@ final class UploadReader {
 
         @Override
         public RawLog next() throws IOException {
-            String text = lines.readLine();
-            if (text == null) {
-                return null;
+            while (ready.isEmpty()) {
+                if (broken != null) {
+                    throw broken;
+                }
+                if (eof) {
+                    return null;
+                }
+                String text;
+                try {
+                    text = lines.readLine();
+                } catch (IOException e) {
+                    broken = e;
+                    ready.addAll(joiner.flush());
+                    continue;
+                }
+                if (text == null) {
+                    eof = true;
+                    ready.addAll(joiner.flush());
+                    continue;
+                }
+                line++;
+                RawLog raw = record(entry, line, text);
+                if (lines.lastLineTooLong()) {
+                    raw.error = LINE_TOO_LONG;
+                    raw.errorDetail = "line of " + lines.lastLineBytes() + " bytes exceeds the limit of "
+                            + limits.maxLineBytes;
+                }
+                ready.addAll(joiner.offer(raw));
             }
-            line++;
-            RawLog raw = record(entry, line, text);
-            if (lines.lastLineTooLong()) {
-                raw.error = LINE_TOO_LONG;
-                raw.errorDetail = "line of " + lines.lastLineBytes() + " bytes exceeds the limit of "
-                        + limits.maxLineBytes;
-            }
-            return raw;
+            return ready.poll();
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.logflow.source.kinesis;
 import io.logflow.job.LogSource;
 import io.logflow.job.Outputs;
 import io.logflow.model.RawLog;
+import io.logflow.parse.multiline.MultilineJoiner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
@@ -47,7 +48,16 @@ public class KinesisLogSource implements LogSource {
                 .uid("cloudwatch-decode")
                 .name("Decode CloudWatch payloads");
 
-        DataStream<RawLog> events = decoded
+        // A Lambda writes each line of a stack trace as its own event: join them per log stream first.
+        DataStream<RawLog> joined = decoded
+                .keyBy(new CloudWatchMultilineFunction.LogStreamKey())
+                .process(new CloudWatchMultilineFunction(MultilineJoiner.DEFAULT_MAX_LINES,
+                                MultilineJoiner.DEFAULT_MAX_BYTES, MultilineJoiner.DEFAULT_FLUSH_TIMEOUT_MS),
+                        TypeInformation.of(RawLog.class))
+                .uid("cloudwatch-multiline")
+                .name("Join multi-line CloudWatch events");
+
+        DataStream<RawLog> events = joined
                 .assignTimestampsAndWatermarks(
                         CloudWatchTimestamps.strategy(config.maxOutOfOrderness, config.idleness))
                 .uid("cloudwatch-watermarks")

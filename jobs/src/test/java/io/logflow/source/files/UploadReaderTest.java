@@ -40,6 +40,35 @@ class UploadReaderTest {
     }
 
     @Test
+    void aStackTraceIsOneRecordWithItsFirstLinesNumber() {
+        String file = lines(List.of(
+                "2026-11-02T10:00:00Z ERROR request failed",
+                "java.lang.IllegalStateException: boom",
+                "\tat com.acme.Cart.checkout(Cart.java:42)",
+                "\tat com.acme.Api.handle(Api.java:7)",
+                "Caused by: java.io.IOException: timeout",
+                "\t... 3 more",
+                "2026-11-02T10:00:01Z INFO next request"));
+
+        List<RawLog> records = read(utf8(file));
+
+        assertThat(records).extracting(r -> r.line).containsExactly(1L, 2L, 7L);
+        assertThat(records.get(1).text).startsWith("java.lang.IllegalStateException: boom\n\tat com.acme.Cart")
+                .endsWith("\t... 3 more");
+    }
+
+    @Test
+    void aTruncatedFileStillEmitsTheTraceItWasJoiningBeforeItsFailure() {
+        String trace = "java.lang.RuntimeException: x\n" + "\tat a.B.c(B.java:1)\n".repeat(20);
+        byte[] full = gzip(utf8("first line\n" + trace + "z".repeat(200_000)));
+        List<RawLog> records = read(Arrays.copyOf(full, full.length - 64));
+
+        assertThat(records).extracting(r -> r.error == null ? r.line + "" : r.error)
+                .containsExactly("1", "2", UploadReader.TRUNCATED);
+        assertThat(records.get(1).text.split("\n")).hasSize(21);
+    }
+
+    @Test
     void gzipIsFoundByMagicBytesWhateverTheName() {
         assertThat(texts(read(gzip(utf8(lines(List.of("a", "b"))))))).containsExactly("a", "b");
     }

@@ -1,0 +1,103 @@
+package io.logflow.source.kinesis;
+
+import io.logflow.model.RawLog;
+import io.logflow.parse.multiline.MultilineJoiner;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Joins consecutive CloudWatch events of one log stream that belong to one event: a Lambda writes each line of a stack
+ * trace as its own event. Keyed by log stream; the one buffered record lives in keyed state, and a processing-time
+ * timer lets it out when its stream goes quiet for the flush timeout. Continuation events are not lost: their text is
+ * in the joined record, which keeps the first event's id (counted in {@code cloudwatch.eventsJoined}).
+ *
+ * <p>Per element the buffered record is restored from state and written back, which costs in proportion to it; the
+ * joiner's line and byte limits bound that.
+ */
+public class CloudWatchMultilineFunction extends KeyedProcessFunction<String, RawLog, RawLog> {
+    private static final long serialVersionUID = 1L;
+
+    private final int maxLines;
+    private final int maxBytes;
+    private final long flushTimeoutMs;
+
+    private transient MultilineJoiner joiner;
+    private transient ValueState<RawLog> buffered;
+    private transient ValueState<Long> timer;
+    private transient Counter joined;
+
+    public CloudWatchMultilineFunction(int maxLines, int maxBytes, long flushTimeoutMs) {
+        this.maxLines = maxLines;
+        this.maxBytes = maxBytes;
+        this.flushTimeoutMs = flushTimeoutMs;
+    }
+
+    /** The stream a CloudWatch event belongs to. */
+    public static final class LogStreamKey implements KeySelector<RawLog, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(RawLog raw) {
+            return raw.owner + '/' + raw.logGroup + '/' + raw.logStream;
+        }
+    }
+
+    @Override
+    public void open(Configuration parameters) {
+        joiner = new MultilineJoiner(maxLines, maxBytes, flushTimeoutMs);
+        buffered = getRuntimeContext().getState(
+                new ValueStateDescriptor<>("buffered-event", TypeInformation.of(RawLog.class)));
+        timer = getRuntimeContext().getState(new ValueStateDescriptor<>("flush-timer", Types.LONG));
+        joined = getRuntimeContext().getMetricGroup().addGroup("cloudwatch").counter("eventsJoined");
+    }
+
+    @Override
+    public void processElement(RawLog raw, Context ctx, Collector<RawLog> out) throws Exception {
+        joiner.restore(buffered.value());
+        boolean hadPending = joiner.hasPending();
+        var completed = joiner.offer(raw);
+        if (hadPending && completed.isEmpty() && raw.error == null && raw.text != null) {
+            joined.inc(); // this event's text went into the buffered record
+        }
+        completed.forEach(out::collect);
+        store(ctx);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<RawLog> out) throws Exception {
+        timer.clear();
+        joiner.restore(buffered.value());
+        joiner.flushIfIdle(timestamp).forEach(out::collect);
+        store(ctx);
+    }
+
+    /** Writes the buffered record back and keeps one timer at its flush time; both cleared when nothing waits. */
+    private void store(Context ctx) throws Exception {
+        RawLog pending = joiner.pending();
+        Long registered = timer.value();
+        if (pending == null) {
+            buffered.clear();
+            if (registered != null) {
+                ctx.timerService().deleteProcessingTimeTimer(registered);
+                timer.clear();
+            }
+            return;
+        }
+        buffered.update(pending);
+        long flushAt = joiner.nextFlushTime();
+        if (registered == null || registered != flushAt) {
+            if (registered != null) {
+                ctx.timerService().deleteProcessingTimeTimer(registered);
+            }
+            ctx.timerService().registerProcessingTimeTimer(flushAt);
+            timer.update(flushAt);
+        }
+    }
+}

@@ -6,6 +6,9 @@ import io.logflow.source.kinesis.KinesisOptions;
 import io.logflow.workspace.WorkspaceConfig;
 import io.logflow.source.files.UploadPathPattern;
 
+import io.logflow.parse.LogFormat;
+import io.logflow.parse.ParserOptions;
+import io.logflow.parse.redact.RedactionRules;
 import io.logflow.source.files.UploadFileFilter;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.ConfigOption;
@@ -14,6 +17,8 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.regex.PatternSyntaxException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,6 +32,8 @@ public final class JobConfig {
     public final Duration checkpointInterval;
     public final RuntimeExecutionMode runtimeMode;
     public final int failureMaxRawBytes;
+    /** How lines are parsed and redacted. */
+    public final ParserOptions parser;
     public final Optional<UploadConfig> uploads;
     public final Optional<KinesisConfig> kinesis;
     /** Workspace enrichment; empty means events are stored without a workspace. */
@@ -42,6 +49,7 @@ public final class JobConfig {
         checkpointInterval = s.getPositiveDuration(JobOptions.CHECKPOINT_INTERVAL);
         runtimeMode = s.getRequired(JobOptions.RUNTIME_MODE);
         failureMaxRawBytes = s.getPositiveInt(JobOptions.FAILURE_MAX_RAW_BYTES);
+        parser = parserOptions(s);
         uploads = s.isSet(UploadOptions.PATH) ? Optional.of(UploadConfig.from(s)) : Optional.empty();
         kinesis = s.isSet(KinesisOptions.STREAM_ARN) ? Optional.of(KinesisConfig.from(s)) : Optional.empty();
         workspaces = WorkspaceConfig.isConfigured(s) ? Optional.of(WorkspaceConfig.from(s)) : Optional.empty();
@@ -60,6 +68,36 @@ public final class JobConfig {
                 throw new ConfigException(JobOptions.RUNTIME_MODE.key() + ": BATCH reads bounded sources only; "
                         + "unset " + UploadOptions.MONITOR_INTERVAL.key());
             }
+        }
+    }
+
+    private static ParserOptions parserOptions(Settings s) {
+        ParserOptions.Builder builder = ParserOptions.builder();
+        builder.format(format(ParseOptions.FORMAT.key(), s.getRequired(ParseOptions.FORMAT)));
+        s.getOptional(ParseOptions.FORMATS).ifPresent(overrides -> overrides.forEach((prefix, format) ->
+                builder.formatFor(prefix, format(ParseOptions.FORMATS.key() + " ('" + prefix + "')", format))));
+        RedactionRules rules = s.get(ParseOptions.REDACT) ? RedactionRules.defaults() : RedactionRules.none();
+        List<String> keys = s.getOptional(ParseOptions.REDACT_KEYS).orElse(List.of());
+        if (!keys.isEmpty()) {
+            rules = rules.withKeys(keys.toArray(new String[0]));
+        }
+        for (String pattern : s.getOptional(ParseOptions.REDACT_PATTERNS).orElse(List.of())) {
+            try {
+                rules = rules.withPattern(pattern);
+            } catch (PatternSyntaxException e) {
+                throw new ConfigException(ParseOptions.REDACT_PATTERNS.key() + ": '" + pattern
+                        + "' is not a regular expression (" + e.getDescription() + ")");
+            }
+        }
+        return builder.redaction(rules).build();
+    }
+
+    private static LogFormat format(String key, String value) {
+        try {
+            return LogFormat.fromConfig(value);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key + ": expected one of auto, json, logfmt, syslog, access, lambda, vpc-flow, "
+                    + "text, got '" + value + "'");
         }
     }
 

@@ -69,7 +69,7 @@ public final class LogflowJob {
         }
 
         SingleOutputStreamOperator<LogEvent> parsed = records
-                .process(new ParseFunction(config.failureMaxRawBytes))
+                .process(new ParseFunction(config.parser, config.failureMaxRawBytes))
                 .uid("parse")
                 .name("Parse log lines");
         failures.add(parsed.getSideOutput(Outputs.FAILURES));

@@ -8,6 +8,7 @@ import io.logflow.model.RawLog;
 import io.logflow.model.UploadStatus;
 import io.logflow.parse.LogParser;
 import io.logflow.parse.ParseOutcome;
+import io.logflow.parse.ParserOptions;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -37,6 +38,7 @@ public class ParseFunction extends ProcessFunction<RawLog, LogEvent> implements 
     /** The counted drop of a CloudWatch CONTROL_MESSAGE delivered in a file. */
     public static final String REASON_CONTROL_MESSAGE = "control_message";
 
+    private final ParserOptions options;
     private final int failureMaxRawBytes;
 
     private transient LogParser parser;
@@ -47,13 +49,14 @@ public class ParseFunction extends ProcessFunction<RawLog, LogEvent> implements 
     private transient Map<String, UploadStatus> uploads;
     private transient ListState<UploadStatus> uploadsState;
 
-    public ParseFunction(int failureMaxRawBytes) {
+    public ParseFunction(ParserOptions options, int failureMaxRawBytes) {
+        this.options = options;
         this.failureMaxRawBytes = failureMaxRawBytes;
     }
 
     @Override
     public void open(Configuration parameters) {
-        parser = new LogParser();
+        parser = new LogParser(options);
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         eventsOut = metrics.counter("eventsParsed");
         failuresByReason = new ReasonCounters(metrics.addGroup("failures"));

@@ -1,5 +1,9 @@
 package io.logflow.config;
 
+import io.logflow.model.LogEvent;
+import io.logflow.model.RawLog;
+import io.logflow.parse.LogFormat;
+import io.logflow.parse.LogParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,6 +126,35 @@ class JobConfigTest {
                 .hasMessage("job.runtime-mode: BATCH reads bounded sources only; unset uploads.monitor-interval");
         assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--job.runtime-mode", "sometimes"), Map.of()))
                 .hasMessage("job.runtime-mode: expected one of [STREAMING, BATCH, AUTOMATIC], got 'sometimes'");
+    }
+
+    @Test
+    void parseFormatsAndRedactionRulesComeFromConfiguration() {
+        JobConfig config = JobConfig.load(concat(MINIMAL,
+                "--parse.formats", "111122223333/vpc-flow-logs:vpc-flow,acme:json",
+                "--parse.redact-keys", "ssn;x-internal-key",
+                "--parse.redact-patterns", "\\b\\d{3}-\\d{2}-\\d{4}\\b"), Map.of());
+
+        assertThat(config.parser.formatFor("111122223333/vpc-flow-logs")).isEqualTo(LogFormat.VPC_FLOW);
+        assertThat(config.parser.formatFor("acme")).isEqualTo(LogFormat.JSON);
+        assertThat(config.parser.formatFor("globex")).isEqualTo(LogFormat.AUTO);
+        assertThat(config.parser.redaction.isEnabled()).isTrue();
+
+        RawLog raw = RawLog.fileLine("file:/a.log", null, 1, "{\"msg\":\"hi\",\"ssn\":\"123-45-6789\"}", 1L);
+        raw.routingKey = "acme";
+        LogEvent event = new LogParser(config.parser).parse(raw).event;
+        assertThat(event.fields.get("ssn")).doesNotContain("123-45-6789");
+    }
+
+    @Test
+    void badParseSettingsNameTheKey() {
+        assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--parse.format", "xml"), Map.of()))
+                .hasMessage("parse.format: expected one of auto, json, logfmt, syslog, access, lambda, vpc-flow, text, "
+                        + "got 'xml'");
+        assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--parse.formats", "acme:yaml"), Map.of()))
+                .hasMessageStartingWith("parse.formats ('acme'): expected one of");
+        assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--parse.redact-patterns", "([a-z"), Map.of()))
+                .hasMessageStartingWith("parse.redact-patterns: '([a-z' is not a regular expression");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.logflow.model.Failure;
 import io.logflow.model.FailureStage;
 import io.logflow.model.LogEvent;
 import io.logflow.model.RawLog;
+import io.logflow.parse.ParserOptions;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -25,7 +26,7 @@ class ParseFunctionTest {
 
     @BeforeEach
     void open() throws Exception {
-        harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ParseFunction(MAX_RAW)));
+        harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ParseFunction(ParserOptions.defaults(), MAX_RAW)));
         harness.getExecutionConfig().disableGenericTypes();
         harness.open();
     }

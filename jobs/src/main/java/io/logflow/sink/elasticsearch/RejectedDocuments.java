@@ -16,4 +16,19 @@ import java.util.List;
  */
 public interface RejectedDocuments extends Serializable {
     void record(List<Failure> failures) throws Exception;
+
+    /** Records into every one of {@code targets}, in order (e.g. Postgres, then the Kafka DLQ). */
+    static RejectedDocuments all(RejectedDocuments... targets) {
+        List<RejectedDocuments> list = List.of(targets);
+        return new RejectedDocuments() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public void record(List<Failure> failures) throws Exception {
+                for (RejectedDocuments target : list) {
+                    target.record(failures);
+                }
+            }
+        };
+    }
 }

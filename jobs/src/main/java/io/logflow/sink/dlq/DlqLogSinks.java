@@ -1,0 +1,34 @@
+package io.logflow.sink.dlq;
+
+import io.logflow.job.LogSinks;
+import io.logflow.model.Failure;
+import io.logflow.model.LogEvent;
+import io.logflow.model.UploadStatus;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/** Another {@link LogSinks} plus the Kafka dead-letter topic for the failures: the failures go to both. */
+public final class DlqLogSinks implements LogSinks {
+    private final LogSinks delegate;
+    private final DlqConfig config;
+
+    public DlqLogSinks(LogSinks delegate, DlqConfig config) {
+        this.delegate = delegate;
+        this.config = config;
+    }
+
+    @Override
+    public void events(DataStream<LogEvent> events) {
+        delegate.events(events);
+    }
+
+    @Override
+    public void failures(DataStream<Failure> failures) {
+        delegate.failures(failures);
+        failures.sinkTo(DlqSinks.failures(config)).uid(DlqSinks.UID).name(DlqSinks.NAME);
+    }
+
+    @Override
+    public void uploads(DataStream<UploadStatus> uploads) {
+        delegate.uploads(uploads);
+    }
+}

@@ -36,7 +36,10 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * How the sink turns a document Elasticsearch rejects for good into a failure instead of a restart loop, and retries
@@ -54,13 +57,14 @@ import java.util.function.BiConsumer;
  * with a serializable proxy (this class is its handler) that builds the same {@code BulkProcessor} around a bulk call
  * which, before the connector's retry logic and writer see the response:
  * <ul>
- *   <li>hands items rejected with HTTP 400 to {@link RejectedDocuments} as {@code SINK}/{@code es_rejected}
+ *   <li>hands items rejected with HTTP 400 for the document's own sake (mapping, parsing, field limit, index name)
+ *       to {@link RejectedDocuments} as {@code SINK}/{@code es_rejected}
  *       failures, then reports them to the writer as written (if recording fails, the response stays as it was, and
  *       the job fails over without losing anything);
  *   <li>reports items failed with 5xx as 429, and a whole request that failed with 429/5xx or an I/O error as the
  *       exception the processor retries, so the processor's exponential backoff covers them; after the last retry
  *       the writer fails the job as before (Flink restarts it and the replay overwrites by {@code _id});
- *   <li>leaves every other failure (403 read-only index, 404 no index) to fail the job: those are not a document's
+ *   <li>leaves every other failure (400 closed index, 403 read-only index, 404 no index) to fail the job: those are not a document's
  *       fault and must not empty the event stream into the failure table.
  * </ul>
  * The pre-shaped documents of {@link EventDocuments} keep such rejections rare; this is the net under them.
@@ -128,6 +132,11 @@ final class RejectionAwareBulkProcessorFactory implements InvocationHandler, Ser
     /** One bulk call: settles permanent rejections and marks transient errors retryable. */
     static final class RejectionAwareBulkCall implements BiConsumer<BulkRequest, ActionListener<BulkResponse>> {
         private static final ObjectMapper JSON = new ObjectMapper();
+        /** The REST client reports an item's error as {@code Elasticsearch exception [type=..., reason=...]}. */
+        private static final Pattern ERROR_TYPE = Pattern.compile("type=([a-z_]+)");
+        private static final Set<String> DOCUMENT_FAULTS = Set.of("mapper_parsing_exception",
+                "strict_dynamic_mapping_exception", "illegal_argument_exception", "document_parsing_exception",
+                "parse_exception", "x_content_parse_exception", "invalid_index_name_exception");
         private final RestHighLevelClient client;
         private final RejectedDocuments rejected;
         private final int maxRawBytes;
@@ -166,7 +175,8 @@ final class RejectionAwareBulkProcessorFactory implements InvocationHandler, Ser
                     continue;
                 }
                 int status = item.status().getStatus();
-                if (status == 400 && request.requests().get(i) instanceof IndexRequest) {
+                if (status == 400 && isDocumentFault(item.getFailure())
+                        && request.requests().get(i) instanceof IndexRequest) {
                     failures.add(failure((IndexRequest) request.requests().get(i), item.getFailure()));
                     rejectedItems.add(i);
                 } else if (status >= 500) {
@@ -193,6 +203,15 @@ final class RejectionAwareBulkProcessorFactory implements InvocationHandler, Ser
                 }
             }
             return new BulkResponse(items, response.getTook().millis(), response.getIngestTookInMillis());
+        }
+
+        /**
+         * A 400 caused by the document itself, by the error type Elasticsearch reports. A 400 about the index (it is
+         * closed, say) is an operational problem: it fails the job rather than turning every event into a failure.
+         */
+        static boolean isDocumentFault(BulkItemResponse.Failure failure) {
+            Matcher type = ERROR_TYPE.matcher(String.valueOf(failure.getMessage()));
+            return type.find() && DOCUMENT_FAULTS.contains(type.group(1));
         }
 
         private Failure failure(IndexRequest request, BulkItemResponse.Failure rejection) {

@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 
 import static io.logflow.sink.elasticsearch.EsTestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 /** The Elasticsearch sink on a MiniCluster against a real Elasticsearch 7 and PostgreSQL. */
@@ -124,6 +125,27 @@ class ElasticsearchSinkPipelineTest {
             assertThat(rs.getInt(6)).isEqualTo(EventDocuments.toJson(rejected).length);
         }
         assertThat(PostgresExtension.count(db, "SELECT count(*) FROM log_events")).isEqualTo(events.size());
+    }
+
+    @Test
+    void closedIndexFailsTheJobInsteadOfTurningEventsIntoFailures() throws Exception {
+        String prefix = ElasticsearchExtension.uniquePrefix();
+        ElasticsearchConfig es = EsTestEvents.config(prefix, Map.of("elasticsearch.backoff-max-retries", "1"));
+        List<LogEvent> events = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            events.add(event(i, "acme", DAY1 + i, Level.INFO, "api", "m" + i, null));
+        }
+        PostgresConfig db = POSTGRES.freshDatabase();
+        EsTestEvents.run(events, es, db);
+        String index = es.indexNames.index("acme", DAY1);
+        ElasticsearchExtension.request("POST", "/" + index + "/_close", null);
+        try {
+            assertThatThrownBy(() -> EsTestEvents.run(events, es, db))
+                    .hasStackTraceContaining("index_closed_exception");
+            assertThat(PostgresExtension.count(db, "SELECT count(*) FROM ingest_failures")).isZero();
+        } finally {
+            ElasticsearchExtension.request("POST", "/" + index + "/_open", null);
+        }
     }
 
     /** Document count of every index with {@code prefix}. */

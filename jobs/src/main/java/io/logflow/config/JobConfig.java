@@ -120,19 +120,24 @@ public final class JobConfig {
         /** Inclusive range of path dates to read, or null: every file. */
         public final LocalDate dateFrom;
         public final LocalDate dateTo;
+        /** How recent a file must be for the watching source to pick it up. */
+        public final Duration horizon;
 
         UploadConfig(String path, Duration monitorInterval, UploadPathPattern pattern, UploadLimits limits,
-                LocalDate dateFrom, LocalDate dateTo) {
+                LocalDate dateFrom, LocalDate dateTo, Duration horizon) {
             this.path = path;
             this.monitorInterval = monitorInterval;
             this.pattern = pattern;
             this.limits = limits;
             this.dateFrom = dateFrom;
             this.dateTo = dateTo;
+            this.horizon = horizon;
         }
 
+        /** The horizon applies only while watching; reading a folder once (a backfill) takes every file. */
         public UploadFileFilter fileFilter() {
-            return new UploadFileFilter(path, pattern, dateFrom, dateTo);
+            long horizonMs = monitorInterval == null ? 0 : horizon.toMillis();
+            return new UploadFileFilter(path, pattern, dateFrom, dateTo, horizonMs);
         }
 
         static UploadConfig from(Settings s) {
@@ -170,7 +175,8 @@ public final class JobConfig {
                 throw new ConfigException(UploadOptions.DATE_TO.key() + ": expected a day on or after "
                         + UploadOptions.DATE_FROM.key() + " (" + from + "), got '" + to + "'");
             }
-            return new UploadConfig(path, interval, pattern, limits, from, to);
+            return new UploadConfig(path, interval, pattern, limits, from, to,
+                    s.getPositiveDuration(UploadOptions.HORIZON));
         }
 
         private static LocalDate date(Settings s, ConfigOption<String> option) {

@@ -20,6 +20,7 @@ public final class LogflowOptions {
                 JobOptions.FAILURE_MAX_RAW_BYTES,
                 UploadOptions.PATH,
                 UploadOptions.MONITOR_INTERVAL,
+                UploadOptions.HORIZON,
                 UploadOptions.PATH_PATTERN,
                 UploadOptions.MAX_DECOMPRESSED_BYTES,
                 UploadOptions.MAX_ENTRIES,

@@ -22,6 +22,13 @@ public final class UploadOptions {
             .noDefaultValue()
             .withDescription("How often to look for new files; unset reads the folder once and finishes.");
 
+    public static final ConfigOption<Duration> HORIZON = ConfigOptions.key("uploads.horizon")
+            .durationType()
+            .defaultValue(Duration.ofDays(7))
+            .withDescription("While watching (uploads.monitor-interval set), only files modified within this long "
+                    + "are picked up, and only they are remembered, which keeps the source's state bounded; older "
+                    + "files are for a backfill.");
+
     public static final ConfigOption<String> PATH_PATTERN = ConfigOptions.key("uploads.path-pattern")
             .stringType()
             .defaultValue("<workspace>/<service>/<yyyy>/<mm>/<dd>/<file>")

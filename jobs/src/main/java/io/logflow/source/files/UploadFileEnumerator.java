@@ -8,7 +8,10 @@ import org.apache.flink.core.fs.FileSystem;
 import java.io.IOException;
 import java.util.List;
 
-/** Lists upload files recursively, one split per file, keeping only the files the {@link UploadFileFilter} accepts. */
+/**
+ * Lists upload files recursively, one split per file, keeping only the files the {@link UploadFileFilter} accepts
+ * (date range, horizon).
+ */
 public class UploadFileEnumerator extends NonSplittingRecursiveEnumerator {
     private final UploadFileFilter filter;
 
@@ -20,7 +23,8 @@ public class UploadFileEnumerator extends NonSplittingRecursiveEnumerator {
     @Override
     protected void convertToSourceSplits(FileStatus file, FileSystem fs, List<FileSourceSplit> target)
             throws IOException {
-        if (filter.acceptsFile(file.getPath())) {
+        if (filter.acceptsFile(file.getPath())
+                && filter.withinHorizon(file.getModificationTime(), System.currentTimeMillis())) {
             super.convertToSourceSplits(file, fs, target);
         }
     }

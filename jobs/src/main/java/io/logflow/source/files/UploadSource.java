@@ -5,7 +5,6 @@ import io.logflow.job.LogSource;
 import io.logflow.model.RawLog;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -22,18 +21,14 @@ public class UploadSource implements LogSource {
 
     @Override
     public Streams build(StreamExecutionEnvironment env) {
-        FileSource.FileSourceBuilder<RawLog> builder =
-                FileSource.forBulkFileFormat(
-                        new LogFileFormat(config.path, config.pattern, config.limits, failureMaxRawBytes),
-                        new Path(config.path));
         UploadFileFilter filter = config.fileFilter();
-        builder.setFileEnumerator(() -> new UploadFileEnumerator(filter));
-        if (config.monitorInterval != null) {
-            builder.monitorContinuously(config.monitorInterval);
-        }
+        UploadFileSource source = new UploadFileSource(
+                new Path(config.path),
+                () -> new UploadFileEnumerator(filter),
+                new LogFileFormat(config.path, config.pattern, config.limits, failureMaxRawBytes),
+                config.monitorInterval);
         DataStream<RawLog> records = env.fromSource(
-                        builder.build(), WatermarkStrategy.noWatermarks(), "Upload files",
-                        TypeInformation.of(RawLog.class))
+                        source, WatermarkStrategy.noWatermarks(), "Upload files", TypeInformation.of(RawLog.class))
                 .uid("upload-source")
                 .name("Read upload files");
         return new Streams(records, null);

@@ -74,7 +74,7 @@ public final class Main {
      * {@code backfill --from DAY --to DAY --key value ...}: the job as a bounded BATCH run over the uploads whose path
      * date lies in the range, writing idempotently into the same tables.
      */
-    static String[] backfillArgs(String[] args) {
+    public static String[] backfillArgs(String[] args) {
         java.util.List<String> out = new java.util.ArrayList<>(java.util.List.of("--job.runtime-mode", "BATCH"));
         boolean range = false;
         for (int i = 0; i < args.length; i++) {

@@ -5,6 +5,7 @@ import io.logflow.enrich.Enrichment;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.RawLog;
+import io.logflow.sink.postgres.PendingUploads;
 import io.logflow.sink.postgres.PostgresLogSinks;
 import io.logflow.source.files.UploadSource;
 import io.logflow.source.kinesis.KinesisLogSource;
@@ -43,7 +44,8 @@ public final class LogflowJob {
     /** The production wiring: every source the configuration turns on, Postgres sinks. */
     public static LogflowJob fromConfig(JobConfig config) {
         List<LogSource> sources = new ArrayList<>();
-        config.uploads.ifPresent(uploads -> sources.add(new UploadSource(uploads, config.failureMaxRawBytes)));
+        config.uploads.ifPresent(uploads -> sources.add(
+                new UploadSource(uploads, config.failureMaxRawBytes, new PendingUploads(config.postgres))));
         config.kinesis.ifPresent(kinesis -> sources.add(new KinesisLogSource(kinesis, config.failureMaxRawBytes)));
         return new LogflowJob(config, sources, new PostgresLogSinks(config.postgres));
     }

@@ -38,8 +38,8 @@ public final class PostgresSinks {
             + "VALUES (CAST(? AS uuid), ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (failure_id) DO NOTHING";
 
     /**
-     * A later status of a file replaces an earlier one (statuses may reach parallel sink writers out of order);
-     * first_seen stays that of the first.
+     * A later status of a file replaces an earlier one (statuses may reach parallel sink writers out of order), and
+     * any status replaces PENDING (written by the enumerator with the database's clock); first_seen stays the first.
      */
     static final String UPSERT_UPLOAD = "INSERT INTO uploads AS u (path, version, status, bytes, lines, events, "
             + "failures, skipped, error, first_seen, started_at, finished_at, updated_at) "
@@ -49,7 +49,7 @@ public final class PostgresSinks {
             + "skipped = EXCLUDED.skipped, error = EXCLUDED.error, "
             + "started_at = COALESCE(EXCLUDED.started_at, u.started_at), finished_at = EXCLUDED.finished_at, "
             + "updated_at = EXCLUDED.updated_at "
-            + "WHERE u.updated_at <= EXCLUDED.updated_at";
+            + "WHERE u.status = 'PENDING' OR u.updated_at <= EXCLUDED.updated_at";
 
     public static JdbcSink<LogEvent> logEvents(PostgresConfig config) {
         return JdbcSink.<LogEvent>builder()

@@ -20,7 +20,8 @@ import java.util.Optional;
 
 /**
  * Watches the upload folder: lists it every interval (the listing keeps only files inside the horizon), hands each new
- * file to a reader that asks for work, and remembers handed-out files in {@link ProcessedPaths}, which stays bounded.
+ * file to a reader that asks for work (after telling the {@link UploadDiscoveryListener}), and remembers handed-out
+ * files in {@link ProcessedPaths}, which stays bounded.
  */
 final class HorizonFileSplitEnumerator
         implements SplitEnumerator<FileSourceSplit, PendingSplitsCheckpoint<FileSourceSplit>> {
@@ -32,16 +33,19 @@ final class HorizonFileSplitEnumerator
     private final Path[] paths;
     private final long intervalMs;
     private final ProcessedPaths processed;
+    private final UploadDiscoveryListener listener;
     private final Map<Integer, String> readersAwaitingSplit = new LinkedHashMap<>();
 
     HorizonFileSplitEnumerator(SplitEnumeratorContext<FileSourceSplit> context, FileEnumerator enumerator,
-            FileSplitAssigner assigner, Path[] paths, Collection<Path> alreadyProcessed, long intervalMs) {
+            FileSplitAssigner assigner, Path[] paths, Collection<Path> alreadyProcessed, long intervalMs,
+            UploadDiscoveryListener listener) {
         this.context = context;
         this.enumerator = enumerator;
         this.assigner = assigner;
         this.paths = paths;
         this.intervalMs = intervalMs;
         this.processed = new ProcessedPaths(alreadyProcessed);
+        this.listener = listener;
         context.metricGroup().gauge("uploadsRemembered", processed::size);
     }
 
@@ -58,6 +62,7 @@ final class HorizonFileSplitEnumerator
         List<FileSourceSplit> fresh = processed.update(listed);
         if (!fresh.isEmpty()) {
             LOG.info("Found {} new upload files ({} remembered)", fresh.size(), processed.size());
+            listener.discovered(fresh);
             assigner.addSplits(fresh);
         }
         assignSplits();

@@ -66,8 +66,7 @@ public class LogFileFormat implements BulkFormat<RawLog, FileSourceSplit> {
             relative = relative.substring(1);
         }
         UploadPathPattern.Match match = pattern.match(relative);
-        String version = split.fileModificationTime() + "-" + split.fileSize();
-        return new UploadFile(uri, version, match.routingKey, match.service, match.dateMillis());
+        return new UploadFile(uri, UploadFile.version(split), match.routingKey, match.service, match.dateMillis());
     }
 
     private final class FileReader implements Reader<RawLog> {

@@ -28,12 +28,14 @@ public final class UploadFileSource extends AbstractFileSource<RawLog, FileSourc
     private static final long serialVersionUID = 1L;
 
     private final Path root;
+    private final UploadDiscoveryListener listener;
 
     public UploadFileSource(Path root, FileEnumerator.Provider enumerator, LogFileFormat format,
-            @Nullable Duration monitorInterval) {
+            @Nullable Duration monitorInterval, UploadDiscoveryListener listener) {
         super(new Path[] {root}, enumerator, FileSource.DEFAULT_SPLIT_ASSIGNER, format,
                 monitorInterval == null ? null : new ContinuousEnumerationSettings(monitorInterval));
         this.root = root;
+        this.listener = listener;
     }
 
     @Override
@@ -64,6 +66,6 @@ public final class UploadFileSource extends AbstractFileSource<RawLog, FileSourc
             Collection<Path> processed) {
         return new HorizonFileSplitEnumerator(context, getEnumeratorFactory().create(),
                 getAssignerFactory().create(pending), new Path[] {root}, processed,
-                getContinuousEnumerationSettings().getDiscoveryInterval().toMillis());
+                getContinuousEnumerationSettings().getDiscoveryInterval().toMillis(), listener);
     }
 }

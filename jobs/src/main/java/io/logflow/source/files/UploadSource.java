@@ -13,10 +13,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public class UploadSource implements LogSource {
     private final UploadConfig config;
     private final int failureMaxRawBytes;
+    private final UploadDiscoveryListener discoveries;
 
-    public UploadSource(UploadConfig config, int failureMaxRawBytes) {
+    public UploadSource(UploadConfig config, int failureMaxRawBytes, UploadDiscoveryListener discoveries) {
         this.config = config;
         this.failureMaxRawBytes = failureMaxRawBytes;
+        this.discoveries = discoveries;
     }
 
     @Override
@@ -26,7 +28,8 @@ public class UploadSource implements LogSource {
                 new Path(config.path),
                 () -> new UploadFileEnumerator(filter),
                 new LogFileFormat(config.path, config.pattern, config.limits, failureMaxRawBytes),
-                config.monitorInterval);
+                config.monitorInterval,
+                discoveries);
         DataStream<RawLog> records = env.fromSource(
                         source, WatermarkStrategy.noWatermarks(), "Upload files", TypeInformation.of(RawLog.class))
                 .uid("upload-source")

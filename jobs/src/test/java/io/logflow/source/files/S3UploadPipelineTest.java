@@ -1,5 +1,6 @@
 package io.logflow.source.files;
 
+import io.logflow.cli.Main;
 import io.logflow.config.JobConfig;
 import io.logflow.config.JobConfig.PostgresConfig;
 import io.logflow.job.LogflowJob;
@@ -116,6 +117,22 @@ class S3UploadPipelineTest {
         assertThat(PostgresExtension.count(db, "SELECT count(*) FROM log_events "
                 + "WHERE source_ref LIKE 's3://uploads/logs/beta/web/2026/11/02/archive.zip!../../evil.log#L%'"))
                 .isEqualTo(2);
+
+        // a backfill of the same days re-reads every object and adds nothing
+        LogflowJob.fromConfig(JobConfig.load(Main.backfillArgs(concat(PostgresExtension.jobArgs(db),
+                        "--from", "2026-11-01", "--to", "2026-11-03", "--uploads.path", "s3://" + BUCKET + "/logs/",
+                        "--uploads.max-decompressed-bytes", "8 mb", "--job.parallelism", "2")), Map.of()))
+                .execute(StreamExecutionEnvironment.getExecutionEnvironment());
+        assertThat(uploadsTable(db)).isEqualTo(expectedUploadsTable());
+        assertThat(PostgresExtension.count(db, "SELECT count(*) FROM log_events")).isEqualTo(events);
+        assertThat(PostgresExtension.counts(db, "SELECT reason, count(*) FROM ingest_failures GROUP BY 1 ORDER BY 1"))
+                .isEqualTo(expectedFailures);
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private void upload(String key, byte[] content, long events, long failures, String status) {

@@ -1,0 +1,49 @@
+package io.logflow.sink.postgres;
+
+import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.source.files.UploadDiscoveryListener;
+import io.logflow.source.files.UploadFile;
+import org.apache.flink.connector.file.src.FileSourceSplit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Collection;
+
+/**
+ * Writes the files the watching upload source found as PENDING rows of {@code uploads}, from the source's enumerator.
+ * {@code ON CONFLICT DO NOTHING}: a PENDING never overwrites a file already being read or done. Best effort: the rows
+ * are for people looking at progress, so a database hiccup is logged, not a reason to stop reading.
+ */
+public final class PendingUploads implements UploadDiscoveryListener {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(PendingUploads.class);
+
+    static final String INSERT_PENDING = "INSERT INTO uploads (path, version, status, bytes, first_seen, updated_at) "
+            + "VALUES (?, ?, 'PENDING', ?, now(), now()) ON CONFLICT (path, version) DO NOTHING";
+
+    private final PostgresConfig config;
+
+    public PendingUploads(PostgresConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void discovered(Collection<FileSourceSplit> files) {
+        try (Connection c = DriverManager.getConnection(config.url, config.user, config.password);
+                PreparedStatement ps = c.prepareStatement(INSERT_PENDING)) {
+            for (FileSourceSplit split : files) {
+                ps.setString(1, PostgresSinks.text(split.path().toUri().toString()));
+                ps.setString(2, UploadFile.version(split));
+                ps.setLong(3, split.fileSize());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            LOG.warn("Could not record {} pending uploads; they are read all the same", files.size(), e);
+        }
+    }
+}

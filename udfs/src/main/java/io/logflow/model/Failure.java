@@ -29,17 +29,7 @@ public class Failure {
 
     public static Failure of(
             FailureStage stage, String reason, String detail, RawLog record, byte[] raw, int maxRawBytes, long time) {
-        Failure f = new Failure();
-        f.stage = stage;
-        f.reason = reason;
-        f.detail = detail;
-        f.source = record.source;
-        f.sourceRef = record.sourceRef();
-        f.failureId = EventIds.of("failure", stage.name(), f.sourceRef);
-        f.rawSize = raw == null ? 0 : raw.length;
-        f.raw = raw == null ? null : raw.length <= maxRawBytes ? raw : Arrays.copyOf(raw, maxRawBytes);
-        f.time = time;
-        return f;
+        return ofPayload(stage, reason, detail, record.source, record.sourceRef(), raw, maxRawBytes, time);
     }
 
     /**

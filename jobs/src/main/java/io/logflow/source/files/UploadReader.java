@@ -108,7 +108,7 @@ final class UploadReader {
                 Frame broken = frames.peek();
                 frames.clear();
                 stopReason = isTruncation(e) ? TRUNCATED : CORRUPT;
-                record = problem(broken.entry(), broken.position() + 1, stopReason, "reading stopped: " + e);
+                record = problem(broken.entry, broken.position() + 1, stopReason, "reading stopped: " + e);
             }
             if (record == CONTINUE) {
                 continue;
@@ -218,38 +218,40 @@ final class UploadReader {
     /** Returned by a frame that changed the stack instead of producing a record. */
     private static final RawLog CONTINUE = new RawLog();
 
-    private interface Frame {
+    /** One level of the file being read: lines, a JSON array, an archive... */
+    private abstract static class Frame {
+        /** Entry name inside archives ({@code a.zip!b.log}), null at the top of the file. */
+        final String entry;
+
+        Frame(String entry) {
+            this.entry = entry;
+        }
+
         /** The next record, {@link #CONTINUE}, or null when this frame is exhausted. */
-        RawLog next() throws IOException;
+        abstract RawLog next() throws IOException;
 
-        String entry();
-
-        long position();
+        /** How far this frame got: where a failure that stops it is numbered. */
+        abstract long position();
     }
 
-    private static final class ProblemFrame implements Frame {
+    private static final class ProblemFrame extends Frame {
         private RawLog problem;
-        private final String entry;
 
         ProblemFrame(RawLog problem) {
+            super(problem.entry);
             this.problem = problem;
-            this.entry = problem.entry;
         }
 
         @Override
-        public RawLog next() {
+        RawLog next() {
             RawLog out = problem;
             problem = null;
             return out;
         }
 
-        @Override
-        public String entry() {
-            return entry;
-        }
 
         @Override
-        public long position() {
+        long position() {
             return 0;
         }
     }
@@ -258,9 +260,8 @@ final class UploadReader {
      * Lines of text, with the lines of one event (a stack trace, a traceback, a panic) joined into one record that
      * keeps the first line's number. When the stream breaks, what was buffered is emitted before the failure.
      */
-    private final class LinesFrame implements Frame {
+    private final class LinesFrame extends Frame {
         private final BoundedLineReader lines;
-        private final String entry;
         private final MultilineJoiner joiner = new MultilineJoiner();
         private final ArrayDeque<RawLog> ready = new ArrayDeque<>();
         private long line;
@@ -268,12 +269,12 @@ final class UploadReader {
         private IOException broken;
 
         LinesFrame(BoundedLineReader lines, String entry) {
+            super(entry);
             this.lines = lines;
-            this.entry = entry;
         }
 
         @Override
-        public RawLog next() throws IOException {
+        RawLog next() throws IOException {
             while (ready.isEmpty()) {
                 if (broken != null) {
                     throw broken;
@@ -306,31 +307,26 @@ final class UploadReader {
             return ready.poll();
         }
 
-        @Override
-        public String entry() {
-            return entry;
-        }
 
         @Override
-        public long position() {
+        long position() {
             return line;
         }
     }
 
     /** {@code [ {...}, {...} ]}: each element is one record, numbered like a line. */
-    private final class JsonArrayFrame implements Frame {
+    private final class JsonArrayFrame extends Frame {
         private final JsonParser parser;
-        private final String entry;
         private long index;
         private boolean started;
 
         JsonArrayFrame(JsonParser parser, String entry) {
+            super(entry);
             this.parser = parser;
-            this.entry = entry;
         }
 
         @Override
-        public RawLog next() throws IOException {
+        RawLog next() throws IOException {
             if (!started) {
                 started = true;
                 if (parser.nextToken() != JsonToken.START_ARRAY) {
@@ -349,33 +345,28 @@ final class UploadReader {
             return record(entry, index, text);
         }
 
-        @Override
-        public String entry() {
-            return entry;
-        }
 
         @Override
-        public long position() {
+        long position() {
             return index;
         }
     }
 
     /** Concatenated CloudWatch envelopes as Firehose writes them: decoded by the CloudWatch decoder. */
-    private final class CloudWatchFrame implements Frame {
+    private final class CloudWatchFrame extends Frame {
         private final InputStream in;
-        private final String entry;
         private DecodeResult decoded;
         private int nextEvent;
         private int nextFailure;
         private int controls;
 
         CloudWatchFrame(InputStream in, String entry) {
+            super(entry);
             this.in = in;
-            this.entry = entry;
         }
 
         @Override
-        public RawLog next() throws IOException {
+        RawLog next() throws IOException {
             if (decoded == null) {
                 byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxDecompressedBytes + 1));
                 decoded = cloudWatch.decodeUncompressed(bytes, receiveTime);
@@ -400,32 +391,27 @@ final class UploadReader {
             return null;
         }
 
-        @Override
-        public String entry() {
-            return entry;
-        }
 
         @Override
-        public long position() {
+        long position() {
             return nextEvent + nextFailure + controls;
         }
     }
 
     /** Zip or tar: each regular entry is opened as content of its own, one level deeper. */
-    private final class ArchiveFrame implements Frame {
+    private final class ArchiveFrame extends Frame {
         private final ArchiveInputStream<?> archive;
         private final int depth;
-        private final String entry;
         private int entries;
 
         ArchiveFrame(ArchiveInputStream<?> archive, int depth, String entry) {
+            super(entry);
             this.archive = archive;
             this.depth = depth;
-            this.entry = entry;
         }
 
         @Override
-        public RawLog next() throws IOException {
+        RawLog next() throws IOException {
             ArchiveEntry e;
             do {
                 e = archive.getNextEntry();
@@ -450,13 +436,9 @@ final class UploadReader {
             return CONTINUE;
         }
 
-        @Override
-        public String entry() {
-            return entry;
-        }
 
         @Override
-        public long position() {
+        long position() {
             return entries;
         }
     }

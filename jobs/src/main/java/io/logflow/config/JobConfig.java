@@ -9,6 +9,9 @@ import io.logflow.source.files.UploadPathPattern;
 import io.logflow.parse.LogFormat;
 import io.logflow.parse.ParserOptions;
 import io.logflow.parse.redact.RedactionRules;
+import io.logflow.sink.dlq.DlqConfig;
+import io.logflow.sink.elasticsearch.ElasticsearchConfig;
+import io.logflow.sink.elasticsearch.ElasticsearchOptions;
 import io.logflow.source.files.UploadFileFilter;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.ConfigOption;
@@ -38,6 +41,10 @@ public final class JobConfig {
     public final Optional<KinesisConfig> kinesis;
     /** Workspace enrichment; empty means events are stored without a workspace. */
     public final Optional<WorkspaceConfig> workspaces;
+    /** The Elasticsearch sink, beside Postgres; empty means off. */
+    public final Optional<ElasticsearchConfig> elasticsearch;
+    /** The Kafka dead-letter topic, beside ingest_failures; empty means off. */
+    public final Optional<DlqConfig> dlq;
     public final PostgresConfig postgres;
     public final boolean migrateOnStart;
 
@@ -53,6 +60,10 @@ public final class JobConfig {
         uploads = s.isSet(UploadOptions.PATH) ? Optional.of(UploadConfig.from(s)) : Optional.empty();
         kinesis = s.isSet(KinesisOptions.STREAM_ARN) ? Optional.of(KinesisConfig.from(s)) : Optional.empty();
         workspaces = WorkspaceConfig.isConfigured(s) ? Optional.of(WorkspaceConfig.from(s)) : Optional.empty();
+        elasticsearch = s.isSet(ElasticsearchOptions.HOSTS)
+                ? Optional.of(ElasticsearchConfig.from(s))
+                : Optional.empty();
+        dlq = DlqConfig.isEnabled(s) ? Optional.of(DlqConfig.from(s)) : Optional.empty();
         postgres = PostgresConfig.from(s);
         migrateOnStart = s.get(PostgresOptions.MIGRATE_ON_START);
         if (uploads.isEmpty() && kinesis.isEmpty()) {

@@ -1,5 +1,7 @@
 package io.logflow.config;
 
+import io.logflow.sink.dlq.DlqOptions;
+import io.logflow.sink.elasticsearch.ElasticsearchOptions;
 import io.logflow.source.kinesis.KinesisOptions;
 import io.logflow.workspace.WorkspaceOptions;
 import org.apache.flink.configuration.ConfigOption;
@@ -42,6 +44,8 @@ public final class LogflowOptions {
                 PostgresOptions.MIGRATE_ON_START));
         all.addAll(KinesisOptions.all());
         all.addAll(WorkspaceOptions.all());
+        all.addAll(ElasticsearchOptions.all());
+        all.addAll(DlqOptions.all());
         return List.copyOf(all);
     }
 }

@@ -163,6 +163,9 @@ public final class Demo {
             System.out.println("Query it with: psql '" + config.postgres.url.replace("jdbc:", "") + "'");
         }
         System.out.println("Re-running the demo adds no rows: event ids are derived from file, version and line.");
+        System.out.println("Elasticsearch: " + (config.elasticsearch.isPresent() ? "on" : "off (set elasticsearch.hosts)")
+                + "; Kafka dead-letter topic: " + (config.dlq.isPresent() ? "on" : "off (set dlq.kafka.enabled)")
+                + ". The tests run both against real servers.");
     }
 
     private static void print(Statement st, String sql) throws SQLException {

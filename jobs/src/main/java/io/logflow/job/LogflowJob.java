@@ -5,6 +5,11 @@ import io.logflow.enrich.Enrichment;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.RawLog;
+import io.logflow.sink.dlq.DlqLogSinks;
+import io.logflow.sink.dlq.KafkaRejectedDocuments;
+import io.logflow.sink.elasticsearch.ElasticsearchLogSinks;
+import io.logflow.sink.elasticsearch.PostgresRejectedDocuments;
+import io.logflow.sink.elasticsearch.RejectedDocuments;
 import io.logflow.sink.postgres.PendingUploads;
 import io.logflow.sink.postgres.PostgresLogSinks;
 import io.logflow.source.files.UploadSource;
@@ -41,13 +46,27 @@ public final class LogflowJob {
         this.sinks = sinks;
     }
 
-    /** The production wiring: every source the configuration turns on, Postgres sinks. */
+    /** The production wiring: every source and sink the configuration turns on. */
     public static LogflowJob fromConfig(JobConfig config) {
         List<LogSource> sources = new ArrayList<>();
         config.uploads.ifPresent(uploads -> sources.add(
                 new UploadSource(uploads, config.failureMaxRawBytes, new PendingUploads(config.postgres))));
         config.kinesis.ifPresent(kinesis -> sources.add(new KinesisLogSource(kinesis, config.failureMaxRawBytes)));
-        return new LogflowJob(config, sources, new PostgresLogSinks(config.postgres));
+        return new LogflowJob(config, sources, sinks(config));
+    }
+
+    /** Postgres always; the DLQ topic and Elasticsearch beside it when configured. */
+    static LogSinks sinks(JobConfig config) {
+        LogSinks sinks = new PostgresLogSinks(config.postgres);
+        RejectedDocuments rejected = new PostgresRejectedDocuments(config.postgres);
+        if (config.dlq.isPresent()) {
+            sinks = new DlqLogSinks(sinks, config.dlq.get());
+            rejected = RejectedDocuments.all(rejected, new KafkaRejectedDocuments(config.dlq.get()));
+        }
+        if (config.elasticsearch.isPresent()) {
+            sinks = new ElasticsearchLogSinks(sinks, config.elasticsearch.get(), rejected, config.failureMaxRawBytes);
+        }
+        return sinks;
     }
 
     /** Adds the topology to {@code env} and sets the job-wide options. */

@@ -41,17 +41,17 @@ public final class WorkspaceConfig implements Serializable {
         return s.isSet(WorkspaceOptions.BOOTSTRAP_SERVERS) || s.isSet(WorkspaceOptions.FILE);
     }
 
-    /** Reads and checks every {@code workspaces.*} key; requires {@code kafka.bootstrap-servers} or a file. */
+    /**
+     * Reads and checks every {@code workspaces.*} key; requires {@code kafka.bootstrap-servers} or a file. A file, when
+     * set, is the source of registrations.
+     */
     public static WorkspaceConfig from(Settings s) {
         String file = s.isSet(WorkspaceOptions.FILE) ? s.getRequired(WorkspaceOptions.FILE).trim() : null;
         String servers = null;
         if (file == null || s.isSet(WorkspaceOptions.BOOTSTRAP_SERVERS)) {
             servers = bootstrapServers(s);
         }
-        if (file != null && servers != null) {
-            throw new ConfigException(WorkspaceOptions.FILE.key() + ": set either it or "
-                    + WorkspaceOptions.BOOTSTRAP_SERVERS.key() + " as the source of registrations, not both");
-        }
+        // With a file, registrations come from it; kafka.bootstrap-servers may still be set for other uses (the DLQ).
         return new WorkspaceConfig(servers, topic(s), file, s.getPositiveInt(WorkspaceOptions.BUFFER_MAX_EVENTS),
                 s.getPositiveDuration(WorkspaceOptions.BUFFER_TIMEOUT));
     }

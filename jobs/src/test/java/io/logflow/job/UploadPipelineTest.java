@@ -37,7 +37,7 @@ class UploadPipelineTest {
     @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
 
     private static final int MAX_LINE_BYTES = 1024;
-    private static final long T0 = 1_793_610_000_000L; // 2026-11-02T08:20:00Z
+    private static final long T0 = 1_793_610_000_000L; // 2026-11-02T09:00:00Z
 
     @TempDir Path dir;
 

@@ -47,8 +47,14 @@ class WorkspaceConfigTest {
                 "workspaces.buffer-max-events", "0")))).hasMessageStartingWith("workspaces.buffer-max-events: expected");
         assertThatThrownBy(() -> WorkspaceConfig.from(settings(Map.of("kafka.bootstrap-servers", "k:9092",
                 "workspaces.buffer-timeout", "soon")))).hasMessageStartingWith("workspaces.buffer-timeout: expected");
-        assertThatThrownBy(() -> WorkspaceConfig.from(settings(Map.of("kafka.bootstrap-servers", "k:9092",
-                "workspaces.file", "/tmp/x")))).hasMessageContaining("not both");
+    }
+
+    @Test
+    void aRegistrationsFileWinsOverKafkaWhichStaysUsableForTheDeadLetterTopic() {
+        WorkspaceConfig config = WorkspaceConfig.from(settings(Map.of("kafka.bootstrap-servers", "k:9092",
+                "workspaces.file", "/tmp/x")));
+
+        assertThat(config.file).isEqualTo("/tmp/x");
     }
 
     private static Settings settings(Map<String, String> values) {

@@ -33,7 +33,7 @@ public final class PostgresSinks {
             + "VALUES (CAST(? AS uuid), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?) "
             + "ON CONFLICT (event_id) DO NOTHING";
 
-    static final String INSERT_FAILURE = "INSERT INTO ingest_failures (failure_id, stage, reason, detail, source, "
+    public static final String INSERT_FAILURE = "INSERT INTO ingest_failures (failure_id, stage, reason, detail, source, "
             + "source_ref, workspace_id, raw, raw_size, failed_at) "
             + "VALUES (CAST(? AS uuid), ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (failure_id) DO NOTHING";
 
@@ -184,7 +184,8 @@ public final class PostgresSinks {
         }
     }
 
-    static final class FailureStatement implements JdbcStatementBuilder<Failure> {
+    /** Binds a failure to {@link #INSERT_FAILURE}; the rejected-document path of Elasticsearch uses it too. */
+    public static final class FailureStatement implements JdbcStatementBuilder<Failure> {
         private static final long serialVersionUID = 1L;
 
         @Override

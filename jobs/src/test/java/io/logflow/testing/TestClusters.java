@@ -15,16 +15,21 @@ public final class TestClusters {
     private TestClusters() {}
 
     public static MiniClusterExtension miniCluster(int slots) {
+        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+                .setConfiguration(configuration())
+                .setNumberTaskManagers(1)
+                .setNumberSlotsPerTaskManager(slots)
+                .build());
+    }
+
+    /** The cluster configuration of {@link #miniCluster}, for a test that adds to it (a metric reporter, say). */
+    public static Configuration configuration() {
         Configuration conf = new Configuration();
         conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
         conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
         conf.set(TaskManagerOptions.HOST, "127.0.0.1");
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(CoreOptions.TMP_DIRS, new File("target/flink-tmp").getAbsolutePath());
-        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                .setConfiguration(conf)
-                .setNumberTaskManagers(1)
-                .setNumberSlotsPerTaskManager(slots)
-                .build());
+        return conf;
     }
 }

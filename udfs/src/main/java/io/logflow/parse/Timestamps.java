@@ -180,8 +180,7 @@ public final class Timestamps {
         int hour = digits(s, i + 12, 2);
         int minute = digits(s, i + 15, 2);
         int second = digits(s, i + 18, 2);
-        if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60
-                || s.charAt(i + 14) != ':' || s.charAt(i + 17) != ':') {
+        if (!isClockTime(hour, minute, second) || s.charAt(i + 14) != ':' || s.charAt(i + 17) != ':') {
             return NONE;
         }
         i += 20;
@@ -196,6 +195,11 @@ public final class Timestamps {
         }
         end[0] = i;
         return epochMillis(year, month, day, hour, minute, Math.min(second, 59), 0) - offsetMs;
+    }
+
+    /** Hours, minutes and seconds of a wall-clock time; 60 seconds allows a leap second. */
+    private static boolean isClockTime(int hour, int minute, int second) {
+        return hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 60;
     }
 
     /**
@@ -225,8 +229,7 @@ public final class Timestamps {
         int hour = digits(s, i + 7, 2);
         int minute = digits(s, i + 10, 2);
         int second = digits(s, i + 13, 2);
-        if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60
-                || s.charAt(i + 9) != ':' || s.charAt(i + 12) != ':') {
+        if (!isClockTime(hour, minute, second) || s.charAt(i + 9) != ':' || s.charAt(i + 12) != ':') {
             return NONE;
         }
         i += 15;

@@ -8,12 +8,9 @@ import io.logflow.job.LogSource;
 import io.logflow.model.Failure;
 import io.logflow.model.RawLog;
 import io.logflow.testing.KinesisEmulator;
+import io.logflow.testing.TestClusters;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
@@ -25,7 +22,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.File;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -67,12 +63,7 @@ class KinesisLogSourceTest {
     private static final AtomicInteger RUNS = new AtomicInteger();
 
     private static Configuration clusterConfiguration() {
-        Configuration conf = new Configuration();
-        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.HOST, "127.0.0.1");
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-        conf.set(CoreOptions.TMP_DIRS, new File("target/flink-tmp").getAbsolutePath());
+        Configuration conf = TestClusters.configuration();
         return METRICS.addToConfiguration(conf);
     }
 

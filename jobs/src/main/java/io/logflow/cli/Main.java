@@ -6,6 +6,7 @@ import io.logflow.config.JobConfig.PostgresConfig;
 import io.logflow.config.LogflowOptions;
 import io.logflow.config.Settings;
 import io.logflow.job.LogflowJob;
+import io.logflow.replay.Replay;
 import io.logflow.sink.postgres.Migrations;
 import io.logflow.workspace.WorkspaceCommands;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -39,6 +40,9 @@ public final class Main {
                     break;
                 case "backfill":
                     run(backfillArgs(rest));
+                    break;
+                case "replay":
+                    replay(rest);
                     break;
                 case "workspace":
                     System.exit(WorkspaceCommands.run(rest));
@@ -93,6 +97,14 @@ public final class Main {
         return out.toArray(new String[0]);
     }
 
+    static void replay(String[] args) throws Exception {
+        Settings settings = Settings.load(args, System.getenv(), LogflowOptions.all());
+        Replay.Result result = Replay.run(
+                JobConfig.withoutSource(settings), settings, StreamExecutionEnvironment.getExecutionEnvironment());
+        System.out.println("logflow: replayed " + result.selected + " failures, " + result.replayed
+                + " of them now stored; the others failed again and stay replayable");
+    }
+
     static void migrate(String[] args) {
         Settings settings = Settings.load(args, System.getenv(), LogflowOptions.all());
         PostgresConfig postgres = PostgresConfig.from(settings);
@@ -106,6 +118,7 @@ public final class Main {
                 "usage: logflow [run] --key value ...      run the job (keys: README, 'Configuration')",
                 "       logflow migrate --postgres.url URL  apply the Postgres schema migrations",
                 "       logflow backfill --from DAY --to DAY --uploads.path URI ...  re-read uploads of those days",
+                "       logflow replay [--replay.reason R --replay.from T --replay.to T --replay.workspace W] ...",
                 "       logflow workspace put FILE|-|JSON | delete ID | list | status ID  [--key value ...]",
                 "       logflow demo [--key value ...]      the job on embedded defaults (README command 1)"));
     }

@@ -48,7 +48,7 @@ public final class JobConfig {
     public final PostgresConfig postgres;
     public final boolean migrateOnStart;
 
-    private JobConfig(Settings s) {
+    private JobConfig(Settings s, boolean needsSource) {
         jobName = s.getRequired(JobOptions.JOB_NAME);
         parallelism = s.isSet(JobOptions.PARALLELISM)
                 ? Optional.of(s.getPositiveInt(JobOptions.PARALLELISM))
@@ -66,7 +66,7 @@ public final class JobConfig {
         dlq = DlqConfig.isEnabled(s) ? Optional.of(DlqConfig.from(s)) : Optional.empty();
         postgres = PostgresConfig.from(s);
         migrateOnStart = s.get(PostgresOptions.MIGRATE_ON_START);
-        if (uploads.isEmpty() && kinesis.isEmpty()) {
+        if (needsSource && uploads.isEmpty() && kinesis.isEmpty()) {
             throw new ConfigException("no source configured: set " + UploadOptions.PATH.key() + " or "
                     + KinesisOptions.STREAM_ARN.key());
         }
@@ -113,7 +113,12 @@ public final class JobConfig {
     }
 
     public static JobConfig from(Settings settings) {
-        return new JobConfig(settings);
+        return new JobConfig(settings, true);
+    }
+
+    /** For commands that bring their own input (a replay reads the dead letters): no source needs to be set. */
+    public static JobConfig withoutSource(Settings settings) {
+        return new JobConfig(settings, false);
     }
 
     public static JobConfig load(String[] args, Map<String, String> env) {

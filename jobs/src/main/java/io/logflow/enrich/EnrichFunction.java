@@ -5,6 +5,7 @@ import io.logflow.job.ReasonCounters;
 import io.logflow.model.Failure;
 import io.logflow.model.FailureStage;
 import io.logflow.model.LogEvent;
+import io.logflow.replay.EventRecords;
 import io.logflow.workspace.ValidationLine;
 import io.logflow.workspace.Workspace;
 import io.logflow.workspace.WorkspaceChange;
@@ -309,6 +310,7 @@ public class EnrichFunction extends KeyedBroadcastProcessFunction<String, LogEve
         Failure f = Failure.ofPayload(FailureStage.ENRICH, reason, detail, event.source,
                 event.sourceRef != null ? event.sourceRef : "event:" + event.eventId, raw, failureMaxRawBytes, now);
         f.workspaceId = workspaceId;
+        f.record = EventRecords.toJson(event); // what `logflow replay` feeds through enrichment again
         return f;
     }
 

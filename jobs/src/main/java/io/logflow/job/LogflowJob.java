@@ -56,7 +56,7 @@ public final class LogflowJob {
     }
 
     /** Postgres always; the DLQ topic and Elasticsearch beside it when configured. */
-    static LogSinks sinks(JobConfig config) {
+    public static LogSinks sinks(JobConfig config) {
         LogSinks sinks = new PostgresLogSinks(config.postgres);
         RejectedDocuments rejected = new PostgresRejectedDocuments(config.postgres);
         if (config.dlq.isPresent()) {

@@ -1,13 +1,16 @@
 package io.logflow.workspace;
 
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.core.fs.Path;
@@ -55,22 +58,32 @@ public final class WorkspaceRegistrations {
                     .name(NAME + ": no event-time hold")
                     .setParallelism(1);
         }
-        return env.fromSource(kafkaSource(config), ignoredByEventTime(), NAME, type)
+        // A BATCH run (backfill, replay) needs bounded inputs: the registrations as they stand when it starts.
+        boolean batch = env.getConfiguration().get(ExecutionOptions.RUNTIME_MODE) == RuntimeExecutionMode.BATCH;
+        return env.fromSource(kafkaSource(config, batch), ignoredByEventTime(), NAME, type)
                 .uid(UID)
                 .name(NAME)
                 .setParallelism(1);
     }
 
     public static KafkaSource<WorkspaceChange> kafkaSource(WorkspaceConfig config) {
-        return KafkaSource.<WorkspaceChange>builder()
+        return kafkaSource(config, false);
+    }
+
+    /** With {@code boundedAtLatest}, the source stops at the offsets the topic has when the job starts. */
+    public static KafkaSource<WorkspaceChange> kafkaSource(WorkspaceConfig config, boolean boundedAtLatest) {
+        KafkaSourceBuilder<WorkspaceChange> builder = KafkaSource.<WorkspaceChange>builder()
                 .setBootstrapServers(config.bootstrapServers)
                 .setTopics(config.topic)
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(new RecordDeserializer())
                 .setClientIdPrefix("logflow-workspaces")
                 // No consumer group: the job's checkpoints hold the offsets, a fresh start re-reads from the beginning.
-                .setProperty("commit.offsets.on.checkpoint", "false")
-                .build();
+                .setProperty("commit.offsets.on.checkpoint", "false");
+        if (boundedAtLatest) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
     }
 
     /** Records → changes: a tombstone deletes, an unreadable value is passed on as invalid (reported, ignored). */

@@ -24,6 +24,11 @@ public class Failure {
     public int rawSize;
     /** Epoch millis at which the failure was recorded. */
     public long time;
+    /**
+     * The input of the failing stage as JSON when it can be fed through the pipeline again (an ENRICH failure keeps
+     * its parsed event, id included), else null. Not bounded like {@link #raw}: it is what a replay needs whole.
+     */
+    public String record;
 
     public Failure() {}
 

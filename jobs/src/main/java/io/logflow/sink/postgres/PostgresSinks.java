@@ -34,8 +34,8 @@ public final class PostgresSinks {
             + "ON CONFLICT (event_id) DO NOTHING";
 
     public static final String INSERT_FAILURE = "INSERT INTO ingest_failures (failure_id, stage, reason, detail, source, "
-            + "source_ref, workspace_id, raw, raw_size, failed_at) "
-            + "VALUES (CAST(? AS uuid), ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (failure_id) DO NOTHING";
+            + "source_ref, workspace_id, raw, raw_size, failed_at, record) "
+            + "VALUES (CAST(? AS uuid), ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb)) ON CONFLICT (failure_id) DO NOTHING";
 
     /**
      * A later status of a file replaces an earlier one (statuses may reach parallel sink writers out of order), and
@@ -114,6 +114,11 @@ public final class PostgresSinks {
         }
     }
 
+    /** jsonb rejects NUL raw or as the escape Jackson writes for it. */
+    static String jsonText(String json) {
+        return text(json).replace("\\u0000", "\uFFFD");
+    }
+
     /** PostgreSQL text and jsonb cannot hold NUL; a log line may. */
     static String text(String s) {
         return s == null || s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
@@ -155,7 +160,7 @@ public final class PostgresSinks {
             }
             try {
                 // Jackson writes NUL as the escape \u0000, which jsonb rejects just like a raw NUL.
-                return text(JSON.writeValueAsString(fields)).replace("\\u0000", "\uFFFD");
+                return jsonText(JSON.writeValueAsString(fields));
             } catch (JsonProcessingException e) {
                 throw new SQLException("fields cannot be written as JSON", e);
             }
@@ -200,6 +205,7 @@ public final class PostgresSinks {
             ps.setBytes(8, f.raw);
             ps.setInt(9, f.rawSize);
             ps.setObject(10, utc(f.time));
+            ps.setString(11, f.record == null ? null : jsonText(f.record));
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.logflow.config;
 
 import io.logflow.source.files.UploadLimits;
+import io.logflow.source.kafka.KafkaIngestConfig;
+import io.logflow.source.kafka.KafkaIngestOptions;
 import io.logflow.source.kinesis.KinesisConfig;
 import io.logflow.source.kinesis.KinesisOptions;
 import io.logflow.workspace.WorkspaceConfig;
@@ -39,6 +41,8 @@ public final class JobConfig {
     public final ParserOptions parser;
     public final Optional<UploadConfig> uploads;
     public final Optional<KinesisConfig> kinesis;
+    /** Direct producers' NDJSON and JSON batches from Kafka. */
+    public final Optional<KafkaIngestConfig> kafkaIngest;
     /** Workspace enrichment; empty means events are stored without a workspace. */
     public final Optional<WorkspaceConfig> workspaces;
     /** The Elasticsearch sink, beside Postgres; empty means off. */
@@ -59,6 +63,7 @@ public final class JobConfig {
         parser = parserOptions(s);
         uploads = s.isSet(UploadOptions.PATH) ? Optional.of(UploadConfig.from(s)) : Optional.empty();
         kinesis = s.isSet(KinesisOptions.STREAM_ARN) ? Optional.of(KinesisConfig.from(s)) : Optional.empty();
+        kafkaIngest = KafkaIngestConfig.isConfigured(s) ? Optional.of(KafkaIngestConfig.from(s)) : Optional.empty();
         workspaces = WorkspaceConfig.isConfigured(s) ? Optional.of(WorkspaceConfig.from(s)) : Optional.empty();
         elasticsearch = s.isSet(ElasticsearchOptions.HOSTS)
                 ? Optional.of(ElasticsearchConfig.from(s))
@@ -66,14 +71,18 @@ public final class JobConfig {
         dlq = DlqConfig.isEnabled(s) ? Optional.of(DlqConfig.from(s)) : Optional.empty();
         postgres = PostgresConfig.from(s);
         migrateOnStart = s.get(PostgresOptions.MIGRATE_ON_START);
-        if (needsSource && uploads.isEmpty() && kinesis.isEmpty()) {
-            throw new ConfigException("no source configured: set " + UploadOptions.PATH.key() + " or "
-                    + KinesisOptions.STREAM_ARN.key());
+        if (needsSource && uploads.isEmpty() && kinesis.isEmpty() && kafkaIngest.isEmpty()) {
+            throw new ConfigException("no source configured: set " + UploadOptions.PATH.key() + ", "
+                    + KinesisOptions.STREAM_ARN.key() + " or " + KafkaIngestOptions.TOPICS.key());
         }
         if (runtimeMode == RuntimeExecutionMode.BATCH) {
             if (kinesis.isPresent()) {
                 throw new ConfigException(JobOptions.RUNTIME_MODE.key() + ": BATCH reads bounded sources only; "
                         + "unset " + KinesisOptions.STREAM_ARN.key());
+            }
+            if (kafkaIngest.isPresent()) {
+                throw new ConfigException(JobOptions.RUNTIME_MODE.key() + ": BATCH reads bounded sources only; "
+                        + "unset " + KafkaIngestOptions.TOPICS.key() + " and " + KafkaIngestOptions.TOPIC_PATTERN.key());
             }
             if (uploads.isPresent() && uploads.get().monitorInterval != null) {
                 throw new ConfigException(JobOptions.RUNTIME_MODE.key() + ": BATCH reads bounded sources only; "

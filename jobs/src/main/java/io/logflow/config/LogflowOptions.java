@@ -3,6 +3,7 @@ package io.logflow.config;
 import io.logflow.replay.ReplayOptions;
 import io.logflow.sink.dlq.DlqOptions;
 import io.logflow.sink.elasticsearch.ElasticsearchOptions;
+import io.logflow.source.kafka.KafkaIngestOptions;
 import io.logflow.source.kinesis.KinesisOptions;
 import io.logflow.workspace.WorkspaceOptions;
 import org.apache.flink.configuration.ConfigOption;
@@ -44,6 +45,7 @@ public final class LogflowOptions {
                 PostgresOptions.MAX_RETRIES,
                 PostgresOptions.MIGRATE_ON_START));
         all.addAll(KinesisOptions.all());
+        all.addAll(KafkaIngestOptions.all());
         all.addAll(WorkspaceOptions.all());
         all.addAll(ElasticsearchOptions.all());
         all.addAll(DlqOptions.all());

@@ -13,6 +13,7 @@ import io.logflow.sink.elasticsearch.RejectedDocuments;
 import io.logflow.sink.postgres.PendingUploads;
 import io.logflow.sink.postgres.PostgresLogSinks;
 import io.logflow.source.files.UploadSource;
+import io.logflow.source.kafka.KafkaLogSource;
 import io.logflow.source.kinesis.KinesisLogSource;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
@@ -52,6 +53,7 @@ public final class LogflowJob {
         config.uploads.ifPresent(uploads -> sources.add(
                 new UploadSource(uploads, config.failureMaxRawBytes, new PendingUploads(config.postgres))));
         config.kinesis.ifPresent(kinesis -> sources.add(new KinesisLogSource(kinesis, config.failureMaxRawBytes)));
+        config.kafkaIngest.ifPresent(kafka -> sources.add(new KafkaLogSource(kafka)));
         return new LogflowJob(config, sources, sinks(config));
     }
 

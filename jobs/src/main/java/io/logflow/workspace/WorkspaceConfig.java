@@ -38,7 +38,8 @@ public final class WorkspaceConfig implements Serializable {
 
     /** Whether the settings name a source of registrations (Kafka or a file), i.e. enrichment is on. */
     public static boolean isConfigured(Settings s) {
-        return s.isSet(WorkspaceOptions.BOOTSTRAP_SERVERS) || s.isSet(WorkspaceOptions.FILE);
+        return s.get(WorkspaceOptions.ENABLED)
+                && (s.isSet(WorkspaceOptions.BOOTSTRAP_SERVERS) || s.isSet(WorkspaceOptions.FILE));
     }
 
     /**

@@ -16,6 +16,13 @@ public final class WorkspaceOptions {
             .withDescription("Kafka brokers, host:port[,host:port...]. The job reads workspace registrations from "
                     + "there; 'workspace put|delete' publish to it.");
 
+    public static final ConfigOption<Boolean> ENABLED = ConfigOptions.key("workspaces.enabled")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Enrich events with their workspace when registrations are available (a file, or Kafka "
+                    + "through kafka.bootstrap-servers); false stores events without one even when Kafka is set "
+                    + "for other uses (direct ingest, the dead-letter topic).");
+
     public static final ConfigOption<String> TOPIC = ConfigOptions.key("workspaces.topic")
             .stringType()
             .defaultValue("logflow.workspaces")
@@ -42,6 +49,6 @@ public final class WorkspaceOptions {
 
     /** Every option above, for the job's list of known keys. */
     public static List<ConfigOption<?>> all() {
-        return List.of(BOOTSTRAP_SERVERS, TOPIC, FILE, BUFFER_MAX_EVENTS, BUFFER_TIMEOUT);
+        return List.of(BOOTSTRAP_SERVERS, ENABLED, TOPIC, FILE, BUFFER_MAX_EVENTS, BUFFER_TIMEOUT);
     }
 }

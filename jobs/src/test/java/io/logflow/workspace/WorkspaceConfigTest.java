@@ -50,6 +50,14 @@ class WorkspaceConfigTest {
     }
 
     @Test
+    void enrichmentCanBeTurnedOffWhileKafkaServesOtherUses() {
+        assertThat(WorkspaceConfig.isConfigured(settings(Map.of("kafka.bootstrap-servers", "k:9092")))).isTrue();
+        assertThat(WorkspaceConfig.isConfigured(settings(Map.of("kafka.bootstrap-servers", "k:9092",
+                "workspaces.enabled", "false")))).isFalse();
+        assertThat(WorkspaceConfig.isConfigured(settings(Map.of()))).isFalse();
+    }
+
+    @Test
     void aRegistrationsFileWinsOverKafkaWhichStaysUsableForTheDeadLetterTopic() {
         WorkspaceConfig config = WorkspaceConfig.from(settings(Map.of("kafka.bootstrap-servers", "k:9092",
                 "workspaces.file", "/tmp/x")));

@@ -3,7 +3,6 @@ package io.logflow.source.kafka;
 import io.logflow.config.JobConfig;
 import io.logflow.config.JobConfig.PostgresConfig;
 import io.logflow.job.LogflowJob;
-import io.logflow.sink.postgres.PostgresLogSinks;
 import io.logflow.testing.KafkaExtension;
 import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.TestClusters;
@@ -13,10 +12,8 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +38,6 @@ class KafkaPipelineTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final int MAX_RECORD_BYTES = 64 * 1024;
-
-    @TempDir Path noUploads;
 
     @Test
     void batchesLandOneRowPerObjectBadObjectsAsFailuresAndARereadAddsNothing() throws Exception {
@@ -90,18 +85,14 @@ class KafkaPipelineTest {
     private void runUntilStored(PostgresConfig db, String topic, String startingOffsets, String groupId,
             long events, long failures) throws Exception {
         List<String> args = new ArrayList<>(List.of(PostgresExtension.jobArgs(db)));
-        // JobConfig asks for a source; an empty upload folder satisfies it, and only the Kafka source is handed in.
         args.addAll(List.of("--job.parallelism", "2", "--job.checkpoint-interval", "1 s",
-                "--uploads.path", noUploads.toUri().toString()));
-        JobConfig config = JobConfig.load(args.toArray(new String[0]), Map.of());
-        KafkaIngestConfig kafka = KafkaIngestConfig.from(KafkaIngestConfigTest.settings(Map.of(
-                "kafka.bootstrap-servers", KafkaExtension.bootstrapServers(),
-                "ingest.kafka.topics", topic,
-                "ingest.kafka.group-id", groupId,
-                "ingest.kafka.starting-offsets", startingOffsets,
-                "ingest.kafka.max-record-bytes", MAX_RECORD_BYTES + " b")));
-
-        JobClient client = new LogflowJob(config, List.of(new KafkaLogSource(kafka)), new PostgresLogSinks(config.postgres))
+                "--kafka.bootstrap-servers", KafkaExtension.bootstrapServers(),
+                "--workspaces.enabled", "false",
+                "--ingest.kafka.topics", topic,
+                "--ingest.kafka.group-id", groupId,
+                "--ingest.kafka.starting-offsets", startingOffsets,
+                "--ingest.kafka.max-record-bytes", MAX_RECORD_BYTES + " b"));
+        JobClient client = LogflowJob.fromConfig(JobConfig.load(args.toArray(new String[0]), Map.of()))
                 .executeAsync(StreamExecutionEnvironment.getExecutionEnvironment());
         try {
             long deadline = System.nanoTime() + TIMEOUT.toNanos();

@@ -12,6 +12,7 @@ import io.logflow.parse.LogFormat;
 import io.logflow.parse.ParserOptions;
 import io.logflow.parse.redact.RedactionRules;
 import io.logflow.sink.dlq.DlqConfig;
+import io.logflow.sink.dlq.DlqOptions;
 import io.logflow.sink.elasticsearch.ElasticsearchConfig;
 import io.logflow.sink.elasticsearch.ElasticsearchOptions;
 import io.logflow.source.files.UploadFileFilter;
@@ -49,6 +50,8 @@ public final class JobConfig {
     public final Optional<ElasticsearchConfig> elasticsearch;
     /** The Kafka dead-letter topic, beside ingest_failures; empty means off. */
     public final Optional<DlqConfig> dlq;
+    /** Whether failures go to the Postgres ingest_failures table. */
+    public final boolean failuresToPostgres;
     public final PostgresConfig postgres;
     public final boolean migrateOnStart;
 
@@ -69,6 +72,11 @@ public final class JobConfig {
                 ? Optional.of(ElasticsearchConfig.from(s))
                 : Optional.empty();
         dlq = DlqConfig.isEnabled(s) ? Optional.of(DlqConfig.from(s)) : Optional.empty();
+        failuresToPostgres = s.get(DlqOptions.POSTGRES_ENABLED);
+        if (!failuresToPostgres && dlq.isEmpty()) {
+            throw new ConfigException(DlqOptions.POSTGRES_ENABLED.key() + ": false needs " + DlqOptions.ENABLED.key()
+                    + " true, or failures would go nowhere");
+        }
         postgres = PostgresConfig.from(s);
         migrateOnStart = s.get(PostgresOptions.MIGRATE_ON_START);
         if (needsSource && uploads.isEmpty() && kinesis.isEmpty() && kafkaIngest.isEmpty()) {

@@ -59,12 +59,16 @@ public final class LogflowJob {
 
     /** Postgres always; the DLQ topic and Elasticsearch beside it when configured. */
     public static LogSinks sinks(JobConfig config) {
-        LogSinks sinks = new PostgresLogSinks(config.postgres);
-        RejectedDocuments rejected = new PostgresRejectedDocuments(config.postgres);
+        LogSinks sinks = new PostgresLogSinks(config.postgres, config.failuresToPostgres);
+        List<RejectedDocuments> rejectedTo = new ArrayList<>();
+        if (config.failuresToPostgres) {
+            rejectedTo.add(new PostgresRejectedDocuments(config.postgres));
+        }
         if (config.dlq.isPresent()) {
             sinks = new DlqLogSinks(sinks, config.dlq.get());
-            rejected = RejectedDocuments.all(rejected, new KafkaRejectedDocuments(config.dlq.get()));
+            rejectedTo.add(new KafkaRejectedDocuments(config.dlq.get()));
         }
+        RejectedDocuments rejected = RejectedDocuments.all(rejectedTo.toArray(new RejectedDocuments[0]));
         if (config.elasticsearch.isPresent()) {
             sinks = new ElasticsearchLogSinks(sinks, config.elasticsearch.get(), rejected, config.failureMaxRawBytes);
         }

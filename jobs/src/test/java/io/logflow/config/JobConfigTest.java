@@ -158,6 +158,12 @@ class JobConfigTest {
     }
 
     @Test
+    void failuresMustGoSomewhere() {
+        assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--dlq.postgres.enabled", "false"), Map.of()))
+                .hasMessage("dlq.postgres.enabled: false needs dlq.kafka.enabled true, or failures would go nowhere");
+    }
+
+    @Test
     void missingPostgresUrlIsRequired() {
         assertThatThrownBy(() -> JobConfig.load(new String[] {"--uploads.path", "file:///x"}, Map.of()))
                 .isInstanceOf(ConfigException.class)

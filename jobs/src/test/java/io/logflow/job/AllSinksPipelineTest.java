@@ -84,6 +84,29 @@ class AllSinksPipelineTest {
                 .isEqualTo(failureIds);
     }
 
+    @Test
+    void withThePostgresFailureTableOffFailuresGoOnlyToTheTopic() throws Exception {
+        write("only-kafka/nobody/web/2026/11/02/app.log", "unclaimed 1\nunclaimed 2\n{\"msg\":\"broken\n");
+        write("registrations-2.ndjson", "{\"id\":\"acme\",\"uploadPrefixes\":[\"acme/\"]}\n");
+        PostgresConfig db = POSTGRES.freshDatabase();
+        String dlqTopic = KafkaExtension.uniqueTopic("dlq-only");
+        KafkaExtension.createTopic(dlqTopic, 1);
+        List<String> args = new ArrayList<>(List.of(PostgresExtension.jobArgs(db)));
+        args.addAll(List.of(
+                "--uploads.path", root.resolve("only-kafka").toUri().toString(),
+                "--workspaces.file", root.resolve("registrations-2.ndjson").toUri().toString(),
+                "--kafka.bootstrap-servers", KafkaExtension.bootstrapServers(),
+                "--dlq.kafka.enabled", "true",
+                "--dlq.kafka.topic", dlqTopic,
+                "--dlq.postgres.enabled", "false",
+                "--job.parallelism", "2"));
+        LogflowJob.fromConfig(JobConfig.load(args.toArray(new String[0]), Map.of()))
+                .execute(StreamExecutionEnvironment.getExecutionEnvironment());
+
+        assertThat(PostgresExtension.count(db, "SELECT count(*) FROM ingest_failures")).isZero();
+        assertThat(KafkaExtension.readAll(dlqTopic)).hasSize(3); // two unknown_workspace, one invalid_json
+    }
+
     private void write(String relative, String content) throws Exception {
         Path file = root.resolve(relative);
         Files.createDirectories(file.getParent());

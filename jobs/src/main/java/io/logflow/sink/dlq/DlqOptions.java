@@ -12,6 +12,11 @@ import java.util.List;
 public final class DlqOptions {
     private DlqOptions() {}
 
+    public static final ConfigOption<Boolean> POSTGRES_ENABLED = ConfigOptions.key("dlq.postgres.enabled")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Write failures to the Postgres ingest_failures table (replay reads them from there).");
+
     public static final ConfigOption<Boolean> ENABLED = ConfigOptions.key("dlq.kafka.enabled")
             .booleanType()
             .defaultValue(false)
@@ -25,6 +30,6 @@ public final class DlqOptions {
 
     /** Every option above, for the job's list of known keys. */
     public static List<ConfigOption<?>> all() {
-        return List.of(ENABLED, TOPIC);
+        return List.of(POSTGRES_ENABLED, ENABLED, TOPIC);
     }
 }

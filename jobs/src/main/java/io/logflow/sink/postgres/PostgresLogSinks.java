@@ -10,9 +10,16 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 /** Events into {@code log_events}, failures into {@code ingest_failures}, upload progress into {@code uploads}. */
 public class PostgresLogSinks implements LogSinks {
     private final PostgresConfig config;
+    private final boolean failuresToo;
 
     public PostgresLogSinks(PostgresConfig config) {
+        this(config, true);
+    }
+
+    /** With {@code failuresToo} false, failures go only to the other dead-letter outputs (the Kafka topic). */
+    public PostgresLogSinks(PostgresConfig config, boolean failuresToo) {
         this.config = config;
+        this.failuresToo = failuresToo;
     }
 
     @Override
@@ -22,6 +29,9 @@ public class PostgresLogSinks implements LogSinks {
 
     @Override
     public void failures(DataStream<Failure> failures) {
+        if (!failuresToo) {
+            return;
+        }
         failures.sinkTo(PostgresSinks.failures(config)).uid("postgres-failures").name("Postgres ingest_failures");
     }
 

@@ -9,6 +9,7 @@ import io.logflow.model.UploadStatus;
 import io.logflow.parse.LogParser;
 import io.logflow.parse.ParseOutcome;
 import io.logflow.parse.ParserOptions;
+import io.logflow.replay.EventRecords;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -85,8 +86,12 @@ public class ParseFunction extends ProcessFunction<RawLog, LogEvent> implements 
                 if (upload != null) {
                     upload.failures++;
                 }
-                ctx.output(Outputs.FAILURES,
-                        Failure.of(stage, outcome.reason, outcome.detail, raw, failureMaxRawBytes, raw.receiveTime));
+                Failure failure = Failure.of(stage, outcome.reason, outcome.detail, raw, failureMaxRawBytes,
+                        raw.receiveTime);
+                if (stage == FailureStage.PARSE) {
+                    failure.record = EventRecords.rawToJson(raw); // a replay re-parses it after a fix
+                }
+                ctx.output(Outputs.FAILURES, failure);
                 break;
             case SKIP:
                 skipsByReason.inc(outcome.reason);

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logflow.model.LogEvent;
+import io.logflow.model.RawLog;
 
-/** A {@link LogEvent} as the JSON a failure keeps in {@code record}, and back, for a replay. */
+/**
+ * What a failure keeps in {@code record} for a replay, as JSON: the parsed {@link LogEvent} of an ENRICH failure, the
+ * {@link RawLog} of a PARSE failure (re-parsed on replay, after a fix).
+ */
 public final class EventRecords {
     private static final ObjectMapper JSON =
             new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -22,5 +26,17 @@ public final class EventRecords {
 
     public static LogEvent fromJson(String json) throws JsonProcessingException {
         return JSON.readValue(json, LogEvent.class);
+    }
+
+    public static String rawToJson(RawLog raw) {
+        try {
+            return JSON.writeValueAsString(raw);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    public static RawLog rawFromJson(String json) throws JsonProcessingException {
+        return JSON.readValue(json, RawLog.class);
     }
 }

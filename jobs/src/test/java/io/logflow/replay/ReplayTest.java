@@ -81,6 +81,34 @@ class ReplayTest {
         assertThat(PostgresExtension.count(db, "SELECT count(*) FROM ingest_failures")).isEqualTo(6);
     }
 
+    @Test
+    void parseFailuresAreParsedAgainAfterTheSettingIsFixed() throws Exception {
+        write("fix/acme/api/2026/11/02/a.log", lines("acme", 5));
+        Path registrations = write("fix-registrations.ndjson", "{\"id\":\"acme\",\"uploadPrefixes\":[\"acme/\"]}\n");
+        PostgresConfig db = POSTGRES.freshDatabase();
+        List<String> args = new ArrayList<>(List.of(PostgresExtension.jobArgs(db)));
+        args.addAll(List.of("--workspaces.file", registrations.toUri().toString(), "--job.parallelism", "2"));
+
+        List<String> wrong = new ArrayList<>(args); // acme's JSON lines forced through the VPC flow log parser
+        wrong.addAll(List.of("--uploads.path", root.resolve("fix").toUri().toString(), "--parse.formats", "acme:vpc-flow"));
+        LogflowJob.fromConfig(JobConfig.load(wrong.toArray(new String[0]), Map.of()))
+                .execute(StreamExecutionEnvironment.getExecutionEnvironment());
+        assertThat(PostgresExtension.count(db, "SELECT count(*) FROM log_events")).isZero();
+        Set<String> ids = PostgresExtension.counts(db, "SELECT record ->> 'eventId', 0 FROM ingest_failures "
+                + "WHERE stage = 'PARSE' AND reason = 'format_mismatch'").keySet();
+        assertThat(ids).hasSize(5);
+
+        List<String> fixed = new ArrayList<>(args); // the override removed: auto-detection reads them as JSON
+        fixed.addAll(List.of("--replay.reason", "format_mismatch"));
+        Replay.Result result = replay(fixed);
+
+        assertThat(result.selected).isEqualTo(5);
+        assertThat(result.replayed).isEqualTo(5);
+        assertThat(PostgresExtension.counts(db, "SELECT event_id::text, 0 FROM log_events WHERE workspace_id = 'acme' "
+                + "AND format = 'json'").keySet()).isEqualTo(ids);
+        assertThat(replay(fixed).selected).isZero();
+    }
+
     private static Replay.Result replay(List<String> args) throws Exception {
         Settings settings = Settings.load(args.toArray(new String[0]), Map.of(), LogflowOptions.all());
         return Replay.run(JobConfig.withoutSource(settings), settings,

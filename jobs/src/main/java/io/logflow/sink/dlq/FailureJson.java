@@ -12,8 +12,8 @@ import java.util.Base64;
 
 /**
  * A failure as the DLQ's JSON value: {@code failureId, stage, reason, detail, source, sourceRef, workspaceId,
- * raw} (base64 of the kept bytes), {@code rawSize} (bytes before truncation), {@code time} (ISO-8601 UTC). Absent
- * values are left out.
+ * raw} (base64 of the kept bytes), {@code rawSize} (bytes before truncation), {@code time} (ISO-8601 UTC), and
+ * {@code record} (the failing stage's input as a JSON object, when kept for replay). Absent values are left out.
  */
 public final class FailureJson {
     private static final JsonFactory JSON = new JsonFactory();
@@ -34,6 +34,10 @@ public final class FailureJson {
             field(g, "raw", f.raw == null ? null : Base64.getEncoder().encodeToString(f.raw));
             g.writeNumberField("rawSize", f.rawSize);
             g.writeStringField("time", Instant.ofEpochMilli(f.time).toString());
+            if (f.record != null) {
+                g.writeFieldName("record");
+                g.writeRawValue(f.record); // already JSON: the failing stage's input
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write failure " + f.failureId + " as JSON", e);

@@ -11,10 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +22,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
+import static io.logflow.testing.Archives.completeLinesBeforeCut;
+import static io.logflow.testing.Archives.gzip;
+import static io.logflow.testing.Archives.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
@@ -68,16 +66,16 @@ class UploadPipelineTest {
         for (int i = 0; i < 30; i++) {
             zipped.add("zipped line " + i);
         }
-        Files.write(dir.resolve("rotated.log.gz"), gzip(String.join("\n", zipped) + "\n"));
+        Files.write(dir.resolve("rotated.log.gz"), gzip(utf8(String.join("\n", zipped) + "\n")));
 
         StringBuilder big = new StringBuilder();
         for (int i = 0; i < 3000; i++) {
             big.append("line of a truncated archive number ").append(i).append('\n');
         }
-        byte[] full = gzip(big.toString());
+        byte[] full = gzip(utf8(big.toString()));
         byte[] truncated = Arrays.copyOf(full, full.length / 2);
         Files.write(dir.resolve("cut.log.gz"), truncated);
-        long truncatedLinesReadable = completeLinesBeforeEof(truncated);
+        long truncatedLinesReadable = completeLinesBeforeCut(truncated);
         assertThat(truncatedLinesReadable).isBetween(1L, 2999L);
 
         long expectedEvents = json.size() + plain.size() + zipped.size() + truncatedLinesReadable;
@@ -157,29 +155,5 @@ class UploadPipelineTest {
 
     private static void write(Path file, List<String> lines) throws IOException {
         Files.writeString(file, String.join("\n", lines) + "\n");
-    }
-
-    private static byte[] gzip(String text) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
-        }
-        return bytes.toByteArray();
-    }
-
-    /** How many whole lines a streaming gunzip recovers from a cut archive before it hits the cut. */
-    private static long completeLinesBeforeEof(byte[] truncated) throws IOException {
-        long lines = 0;
-        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(truncated))) {
-            int b;
-            while ((b = in.read()) >= 0) {
-                if (b == '\n') {
-                    lines++;
-                }
-            }
-        } catch (EOFException expected) {
-            // the cut
-        }
-        return lines;
     }
 }

@@ -9,7 +9,6 @@ import org.apache.flink.connector.file.src.reader.BulkFormat;
 import org.apache.flink.connector.file.src.util.ArrayResultIterator;
 import org.apache.flink.connector.file.src.util.CheckpointedPosition;
 import org.apache.flink.core.fs.FSDataInputStream;
-import org.apache.flink.core.fs.Path;
 
 import javax.annotation.Nullable;
 import java.io.IOException;
@@ -30,7 +29,7 @@ public class LogFileFormat implements BulkFormat<RawLog, FileSourceSplit> {
     private final int failureMaxRawBytes;
 
     public LogFileFormat(String rootUri, UploadPathPattern pattern, UploadLimits limits, int failureMaxRawBytes) {
-        this.rootPath = new Path(rootUri).toUri().getPath();
+        this.rootPath = UploadPathPattern.rootPathOf(rootUri);
         this.pattern = pattern;
         this.limits = limits;
         this.failureMaxRawBytes = failureMaxRawBytes;
@@ -59,14 +58,8 @@ public class LogFileFormat implements BulkFormat<RawLog, FileSourceSplit> {
 
     /** Routing key, service and date from the path below the source folder; the version from size and mtime. */
     UploadFile describe(FileSourceSplit split) {
-        String uri = split.path().toUri().toString();
-        String filePath = split.path().toUri().getPath();
-        String relative = filePath.startsWith(rootPath) ? filePath.substring(rootPath.length()) : filePath;
-        while (relative.startsWith("/")) {
-            relative = relative.substring(1);
-        }
-        UploadPathPattern.Match match = pattern.match(relative);
-        return new UploadFile(uri, UploadFile.version(split), match.routingKey, match.service, match.dateMillis());
+        UploadPathPattern.Match match = pattern.matchFile(rootPath, split.path());
+        return new UploadFile(split.path().toUri().toString(), UploadFile.version(split), match.routingKey, match.service, match.dateMillis());
     }
 
     private final class FileReader implements Reader<RawLog> {

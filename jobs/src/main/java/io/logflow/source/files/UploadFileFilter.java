@@ -25,7 +25,7 @@ public final class UploadFileFilter implements Predicate<Path>, Serializable {
      * files modified within that long before the listing.
      */
     public UploadFileFilter(String rootUri, UploadPathPattern pattern, LocalDate from, LocalDate to, long horizonMs) {
-        this.rootPath = new Path(rootUri).toUri().getPath();
+        this.rootPath = UploadPathPattern.rootPathOf(rootUri);
         this.pattern = pattern;
         this.from = from;
         this.to = to;
@@ -49,21 +49,9 @@ public final class UploadFileFilter implements Predicate<Path>, Serializable {
         if (from == null && to == null) {
             return true;
         }
-        UploadPathPattern.Match match = pattern.match(relative(file));
+        UploadPathPattern.Match match = pattern.matchFile(rootPath, file);
         return match.date != null
                 && (from == null || !match.date.isBefore(from))
                 && (to == null || !match.date.isAfter(to));
-    }
-
-    private String relative(Path path) {
-        String p = path.toUri().getPath();
-        String rel = p.startsWith(rootPath) ? p.substring(rootPath.length()) : p;
-        while (rel.startsWith("/")) {
-            rel = rel.substring(1);
-        }
-        while (rel.endsWith("/")) {
-            rel = rel.substring(0, rel.length() - 1);
-        }
-        return rel;
     }
 }

@@ -72,6 +72,29 @@ public final class UploadPathPattern implements Serializable {
         return false;
     }
 
+    /**
+     * What the path of {@code file} says below the source folder {@code rootPath} (the folder URI's path part, as
+     * {@link #rootPathOf} gives it). The reader and the backfill's file filter both ask here, so they agree.
+     */
+    public Match matchFile(String rootPath, org.apache.flink.core.fs.Path file) {
+        String path = file.toUri().getPath();
+        String relative = path.startsWith(rootPath) ? path.substring(rootPath.length()) : path;
+        int start = 0;
+        int end = relative.length();
+        while (start < end && relative.charAt(start) == '/') {
+            start++;
+        }
+        while (end > start && relative.charAt(end - 1) == '/') {
+            end--;
+        }
+        return match(relative.substring(start, end));
+    }
+
+    /** The path part of the source folder's URI, which {@link #matchFile} strips from file paths. */
+    public static String rootPathOf(String rootUri) {
+        return new org.apache.flink.core.fs.Path(rootUri).toUri().getPath();
+    }
+
     /** What a file's path says, relative to the source folder (no leading slash). */
     public Match match(String relativePath) {
         String[] parts = relativePath.split("/");

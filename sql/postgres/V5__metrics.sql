@@ -5,14 +5,15 @@
 -- backfill or a restore from a savepoint rewrites the same rows instead of adding new ones.
 --   workspace_id: the event's workspace, '-' when enrichment is off.
 --   service:      the event's service, else its CloudWatch log group, else '-'.
---   window_start/window_end: event time, UTC, end exclusive.
+--   window_start/window_end: event time as UTC wall-clock `timestamp` (the Flink JDBC connector cannot write
+--                            timestamptz without depending on the TaskManager's time zone), end exclusive.
 -- Events later than the watermark (metrics.out-of-orderness) are stored in log_events but not counted here; the
 -- job counts them in its lateEvents metric.
 
 -- Volume per minute: events, message bytes (UTF-8), and how many of them were ERROR/FATAL and WARN.
 CREATE TABLE metrics_minute (
-    window_start timestamptz NOT NULL,
-    window_end   timestamptz NOT NULL,
+    window_start timestamp   NOT NULL,
+    window_end   timestamp   NOT NULL,
     workspace_id text        NOT NULL,
     service      text        NOT NULL,
     level        text        NOT NULL,
@@ -26,8 +27,8 @@ CREATE TABLE metrics_minute (
 -- The same counts per UTC day and per ISO week (Monday 00:00 UTC). While a day or week is still open the job
 -- rewrites its row as it goes (metrics.rollup-update-interval), so the row holds the counts so far.
 CREATE TABLE metrics_day (
-    window_start timestamptz NOT NULL,
-    window_end   timestamptz NOT NULL,
+    window_start timestamp   NOT NULL,
+    window_end   timestamp   NOT NULL,
     workspace_id text        NOT NULL,
     service      text        NOT NULL,
     level        text        NOT NULL,
@@ -39,8 +40,8 @@ CREATE TABLE metrics_day (
 );
 
 CREATE TABLE metrics_week (
-    window_start timestamptz NOT NULL,
-    window_end   timestamptz NOT NULL,
+    window_start timestamp   NOT NULL,
+    window_end   timestamp   NOT NULL,
     workspace_id text        NOT NULL,
     service      text        NOT NULL,
     level        text        NOT NULL,
@@ -54,8 +55,8 @@ CREATE TABLE metrics_week (
 -- Durations per minute, over the events that carry one (duration_ms): the percentiles come from APPROX_PERCENTILE,
 -- a DDSketch with 1% relative error (a p99 of 200 ms is reported between 198 and 202 ms).
 CREATE TABLE metrics_latency_minute (
-    window_start    timestamptz      NOT NULL,
-    window_end      timestamptz      NOT NULL,
+    window_start    timestamp        NOT NULL,
+    window_end      timestamp        NOT NULL,
     workspace_id    text             NOT NULL,
     service         text             NOT NULL,
     events          bigint           NOT NULL,
@@ -70,8 +71,8 @@ CREATE TABLE metrics_latency_minute (
 -- Requests per minute of their first event: all of them, and those that failed (logged an ERROR/FATAL, or had no
 -- completion event within requests.timeout).
 CREATE TABLE metrics_requests_minute (
-    window_start    timestamptz NOT NULL,
-    window_end      timestamptz NOT NULL,
+    window_start    timestamp   NOT NULL,
+    window_end      timestamp   NOT NULL,
     workspace_id    text        NOT NULL,
     service         text        NOT NULL,
     requests        bigint      NOT NULL,
@@ -83,8 +84,8 @@ CREATE TABLE metrics_requests_minute (
 -- The 20 most frequent message templates (LOG_TEMPLATE) per hour and workspace; rank 1 is the most frequent, ties
 -- go to the template that sorts first. sample_message is one message of that template (the smallest).
 CREATE TABLE metrics_templates_hour (
-    window_start   timestamptz NOT NULL,
-    window_end     timestamptz NOT NULL,
+    window_start   timestamp   NOT NULL,
+    window_end     timestamp   NOT NULL,
     workspace_id   text        NOT NULL,
     rank           integer     NOT NULL,
     template       text        NOT NULL,
@@ -99,7 +100,7 @@ CREATE TABLE metrics_templates_hour (
 CREATE TABLE failed_requests (
     workspace_id  text        NOT NULL,
     request_id    text        NOT NULL,
-    started_at    timestamptz NOT NULL,
+    started_at    timestamp   NOT NULL,
     service       text        NOT NULL,
     reason        text        NOT NULL CHECK (reason IN ('error', 'timeout')),
     first_message text,

@@ -76,10 +76,13 @@ public final class Main {
 
     /**
      * {@code backfill --from DAY --to DAY --key value ...}: the job as a bounded BATCH run over the uploads whose path
-     * date lies in the range, writing idempotently into the same tables.
+     * date lies in the range, writing idempotently into the same tables. The windowed metrics are off unless
+     * {@code --metrics.enabled true} is given: they would be recomputed from the files alone and overwrite rows that
+     * other sources (Kinesis, Kafka) contributed to.
      */
     public static String[] backfillArgs(String[] args) {
-        java.util.List<String> out = new java.util.ArrayList<>(java.util.List.of("--job.runtime-mode", "BATCH"));
+        java.util.List<String> out = new java.util.ArrayList<>(
+                java.util.List.of("--job.runtime-mode", "BATCH", "--metrics.enabled", "false"));
         boolean range = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];

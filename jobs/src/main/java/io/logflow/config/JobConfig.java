@@ -1,5 +1,6 @@
 package io.logflow.config;
 
+import io.logflow.metrics.MetricsConfig;
 import io.logflow.source.files.UploadLimits;
 import io.logflow.source.kafka.KafkaIngestConfig;
 import io.logflow.source.kafka.KafkaIngestOptions;
@@ -50,6 +51,8 @@ public final class JobConfig {
     public final Optional<ElasticsearchConfig> elasticsearch;
     /** The Kafka dead-letter topic, beside ingest_failures; empty means off. */
     public final Optional<DlqConfig> dlq;
+    /** The windowed metrics and failed requests; empty means off. */
+    public final Optional<MetricsConfig> metrics;
     /** Whether failures go to the Postgres ingest_failures table. */
     public final boolean failuresToPostgres;
     public final PostgresConfig postgres;
@@ -72,6 +75,7 @@ public final class JobConfig {
                 ? Optional.of(ElasticsearchConfig.from(s))
                 : Optional.empty();
         dlq = DlqConfig.isEnabled(s) ? Optional.of(DlqConfig.from(s)) : Optional.empty();
+        metrics = MetricsConfig.isEnabled(s) ? Optional.of(MetricsConfig.from(s)) : Optional.empty();
         failuresToPostgres = s.get(DlqOptions.POSTGRES_ENABLED);
         if (!failuresToPostgres && dlq.isEmpty()) {
             throw new ConfigException(DlqOptions.POSTGRES_ENABLED.key() + ": false needs " + DlqOptions.ENABLED.key()

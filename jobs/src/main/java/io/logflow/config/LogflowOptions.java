@@ -1,5 +1,6 @@
 package io.logflow.config;
 
+import io.logflow.metrics.MetricsOptions;
 import io.logflow.replay.ReplayOptions;
 import io.logflow.sink.dlq.DlqOptions;
 import io.logflow.sink.elasticsearch.ElasticsearchOptions;
@@ -49,6 +50,7 @@ public final class LogflowOptions {
         all.addAll(WorkspaceOptions.all());
         all.addAll(ElasticsearchOptions.all());
         all.addAll(DlqOptions.all());
+        all.addAll(MetricsOptions.all());
         all.addAll(ReplayOptions.all());
         return List.copyOf(all);
     }

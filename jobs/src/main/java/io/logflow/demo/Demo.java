@@ -50,6 +50,8 @@ public final class Demo {
                 // the stand-in for the registrations topic: the same JSON records, read from a file
                 "--workspaces.file", Path.of("deploy/samples/workspaces.ndjson").toAbsolutePath().toUri().toString(),
                 "--job.name", "logflow-demo",
+                // The samples are files of a past day, read in any order: none of their events should count as late.
+                "--metrics.out-of-orderness", "7 d",
                 "--job.parallelism", "2",
                 "--job.checkpoint-interval", "2 s"));
         for (String arg : args) {
@@ -150,10 +152,13 @@ public final class Demo {
                     + "ORDER BY 1");
             System.out.println("Failures per reason (ingest_failures):");
             print(st, "SELECT stage || '/' || reason, count(*) FROM ingest_failures GROUP BY 1 ORDER BY 1");
+            if (config.metrics.isPresent()) {
+                metricsSummary(st);
+            }
         }
         System.out.println();
         System.out.println("The data is in PostgreSQL: " + config.postgres.url
-                + " (tables log_events, ingest_failures, uploads, workspaces).");
+                + " (tables log_events, ingest_failures, uploads, workspaces, metrics_*, failed_requests).");
         if (postgres != null) {
             System.out.println("To query it with psql, run the demo with --hold (mvn -Pdemo -DskipTests verify "
                     + "-Ddemo.args=--hold), then in another shell:");
@@ -166,6 +171,32 @@ public final class Demo {
         System.out.println("Elasticsearch: " + (config.elasticsearch.isPresent() ? "on" : "off (set elasticsearch.hosts)")
                 + "; Kafka dead-letter topic: " + (config.dlq.isPresent() ? "on" : "off (set dlq.kafka.enabled)")
                 + ". The tests run both against real servers.");
+    }
+
+    /** A few rows of each aggregate the job's Flink SQL wrote (sql/flink/metrics.sql). */
+    private static void metricsSummary(Statement st) throws SQLException {
+        System.out.println("Busiest minutes (metrics_minute: events per workspace and service, errors in brackets):");
+        print(st, "SELECT to_char(window_start, 'YYYY-MM-DD HH24:MI') || ' ' || workspace_id || '/' || service"
+                + " || ' [' || sum(errors) || ' errors]', sum(events) FROM metrics_minute"
+                + " GROUP BY window_start, workspace_id, service ORDER BY sum(events) DESC, 1 LIMIT 5");
+        System.out.println("Events per UTC day and ISO week (metrics_day, metrics_week):");
+        print(st, "SELECT 'day of ' || to_char(window_start, 'YYYY-MM-DD') || ' ' || workspace_id, sum(events)"
+                + " FROM metrics_day GROUP BY window_start, workspace_id"
+                + " UNION ALL SELECT 'week from ' || to_char(window_start, 'YYYY-MM-DD Dy') || ' ' || workspace_id,"
+                + " sum(events) FROM metrics_week GROUP BY window_start, workspace_id ORDER BY 1");
+        System.out.println("Durations (metrics_latency_minute: p50/p90/p99 ms, then the number of timed events):");
+        print(st, "SELECT to_char(window_start, 'HH24:MI') || ' ' || workspace_id || '/' || service || ' '"
+                + " || round(duration_p50_ms::numeric, 1) || '/' || round(duration_p90_ms::numeric, 1) || '/'"
+                + " || round(duration_p99_ms::numeric, 1), events FROM metrics_latency_minute"
+                + " ORDER BY events DESC, 1 LIMIT 5");
+        System.out.println("Top message templates per hour (metrics_templates_hour):");
+        print(st, "SELECT to_char(window_start, 'HH24:MI') || ' ' || workspace_id || ' #' || rank || ' '"
+                + " || left(template, 40), events FROM metrics_templates_hour WHERE rank <= 3"
+                + " ORDER BY window_start, workspace_id, rank LIMIT 9");
+        System.out.println("Failed requests (failed_requests, then their events):");
+        print(st, "SELECT workspace_id || ' ' || left(request_id, 12) || ' ' || reason || ': '"
+                + " || left(coalesce(error_message, first_message, ''), 40), events FROM failed_requests"
+                + " ORDER BY started_at LIMIT 5");
     }
 
     private static void print(Statement st, String sql) throws SQLException {

@@ -2,6 +2,7 @@ package io.logflow.job;
 
 import io.logflow.config.JobConfig;
 import io.logflow.enrich.Enrichment;
+import io.logflow.metrics.Metrics;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.RawLog;
@@ -111,6 +112,10 @@ public final class LogflowJob {
         }
 
         sinks.events(events);
+        if (config.metrics.isPresent()) {
+            // uids: metrics-watermarks, metrics-input, request-*; the SQL's operators are named after its tables.
+            Metrics.attach(env, events, config.metrics.get(), config.postgres);
+        }
         sinks.failures(union(failures));
         sinks.uploads(parsed.getSideOutput(Outputs.UPLOADS));
     }

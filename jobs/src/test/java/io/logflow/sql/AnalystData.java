@@ -75,7 +75,7 @@ final class AnalystData {
             line("acme", "worker", MONDAY + "T09:00:30Z", "INFO", "job 1 finished in 50 ms", null, null, 50.0),
             line("acme", "worker", MONDAY + "T09:00:45Z", "WARN", "worker queue slow: 900 ms", null, null, 900.0),
             line("acme", "worker", MONDAY + "T09:01:15Z", "INFO", "job 3 finished in 60 ms", null, null, 60.0),
-            line("beta", "web", MONDAY + "T09:00:20Z", "INFO", "GET / answered 200", "b1", null, 10.0),
+            line("beta", "web", MONDAY + "T09:00:20Z", "INFO", "GET /home answered 200", "b1", null, 10.0),
             line("beta", "web", MONDAY + "T09:00:50Z", "ERROR", "GET /x answered 500", "b2", null, 15.0));
 
     /** A line of acme's Monday api log that is no JSON object: an invalid_json failure. */

@@ -94,6 +94,21 @@ class AnalystQueriesTest {
                 + "(3.0E0)) AS t(x)")).hasSize(1);
     }
 
+    /** The expected templates assume no two of the input's templates merge, whatever order a task sees them in. */
+    @Test
+    void inputTemplatesDoNotDependOnTheOrderTheMinerSeesThem() {
+        List<String> messages = AnalystData.LINES.stream().map(Line::message).toList();
+        List<String> reversed = new ArrayList<>(messages);
+        java.util.Collections.reverse(reversed);
+        for (List<String> order : List.of(messages, reversed)) {
+            io.logflow.parse.template.TemplateMiner shared = new io.logflow.parse.template.TemplateMiner();
+            order.forEach(shared::add);
+            for (String m : order) {
+                assertThat(shared.add(m).text).as(m).isEqualTo(ImpliedMetrics.template(m));
+            }
+        }
+    }
+
     private static Stream<Path> queryFiles() throws Exception {
         try (Stream<Path> files = Files.list(AnalystCatalog.QUERIES)) {
             return files.filter(f -> f.toString().endsWith(".sql")).sorted().toList().stream();

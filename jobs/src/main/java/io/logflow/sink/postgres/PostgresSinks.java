@@ -6,6 +6,7 @@ import io.logflow.config.JobConfig.PostgresConfig;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.UploadStatus;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
@@ -17,12 +18,14 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Idempotent, batched JDBC sinks (flink-connector-jdbc): rows are keyed by the deterministic event and failure ids
- * and inserted with {@code ON CONFLICT DO NOTHING}, so a replay after a failover or from a savepoint writes nothing
- * twice. Batches are flushed on size, on the flush interval and on every checkpoint.
+ * Idempotent, batched Postgres sinks: rows are keyed by the deterministic event and failure ids and inserted with
+ * {@code ON CONFLICT DO NOTHING}, so a replay after a failover or from a savepoint writes nothing twice. Batches are
+ * flushed on size, on the flush interval and on every checkpoint. Events, the bulk of the rows, go through COPY and a
+ * staging table ({@link StagedCopySink}); failures and upload progress, a trickle, use flink-connector-jdbc.
  */
 public final class PostgresSinks {
     private PostgresSinks() {}
@@ -51,7 +54,19 @@ public final class PostgresSinks {
             + "updated_at = EXCLUDED.updated_at "
             + "WHERE u.status = 'PENDING' OR u.updated_at <= EXCLUDED.updated_at";
 
-    public static JdbcSink<LogEvent> logEvents(PostgresConfig config) {
+    /** The columns of {@code log_events} the sink writes, in the order {@link EventRow} encodes them. */
+    static final StagedCopySink.Target LOG_EVENTS = new StagedCopySink.Target("log_events", List.of("event_id",
+            "workspace_id", "event_time", "ingest_time", "level", "service", "log_group", "log_stream", "message",
+            "trace_id", "span_id", "request_id", "duration_ms", "fields", "format", "source", "source_ref",
+            "routing_key"), "event_id");
+
+    /** Events, idempotent, in COPY batches through a staging table (see {@link StagedCopySink}, BENCHMARKS.md). */
+    public static Sink<LogEvent> logEvents(PostgresConfig config) {
+        return new StagedCopySink<>(config, LOG_EVENTS, new EventRow());
+    }
+
+    /** The batched per-row {@code INSERT} that {@link #logEvents} replaced; kept for the benchmark's comparison. */
+    public static JdbcSink<LogEvent> logEventsByInsert(PostgresConfig config) {
         return JdbcSink.<LogEvent>builder()
                 .withQueryStatement(INSERT_EVENT, new EventStatement())
                 .withExecutionOptions(executionOptions(config))
@@ -154,7 +169,7 @@ public final class PostgresSinks {
             ps.setString(18, text(e.routingKey));
         }
 
-        private static String fieldsJson(Map<String, String> fields) throws SQLException {
+        static String fieldsJson(Map<String, String> fields) throws SQLException {
             if (fields == null || fields.isEmpty()) {
                 return null;
             }
@@ -164,6 +179,43 @@ public final class PostgresSinks {
             } catch (JsonProcessingException e) {
                 throw new SQLException("fields cannot be written as JSON", e);
             }
+        }
+    }
+
+    /** One event as a row of {@link #LOG_EVENTS}, with the same values {@link EventStatement} binds. */
+    static final class EventRow implements StagedCopySink.RowEncoder<LogEvent> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void encode(LogEvent e, CopyText row) {
+            row.value(e.eventId)
+                    .value(e.workspaceId)
+                    .value(Instant.ofEpochMilli(e.timestamp).toString())
+                    .value(Instant.ofEpochMilli(e.ingestTime).toString())
+                    .value(e.level == null ? null : e.level.name())
+                    .value(e.service)
+                    .value(e.logGroup)
+                    .value(e.logStream)
+                    .value(e.message)
+                    .value(e.traceId)
+                    .value(e.spanId)
+                    .value(e.requestId);
+            if (e.durationMs == null || e.durationMs.isNaN() || e.durationMs.isInfinite()) {
+                row.nullValue();
+            } else {
+                row.value(e.durationMs.doubleValue());
+            }
+            String fields;
+            try {
+                fields = EventStatement.fieldsJson(e.fields);
+            } catch (SQLException ex) {
+                throw new IllegalStateException(ex.getMessage(), ex.getCause());
+            }
+            row.value(fields)
+                    .value(e.format)
+                    .value(e.source == null ? "UNKNOWN" : e.source.name())
+                    .value(e.sourceRef)
+                    .value(e.routingKey);
         }
     }
 

@@ -1,0 +1,186 @@
+package io.logflow.sink.postgres;
+
+import io.logflow.config.JobConfig.PostgresConfig;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.metrics.Counter;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+/**
+ * The writer of {@link StagedCopySink}: buffers rows in COPY text format and writes a batch as COPY into the
+ * session's staging table plus one {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING}, committed together. Every
+ * call (write, timer, flush) runs in the task's mailbox thread, so the buffer needs no locking.
+ */
+final class StagedCopyWriter<T> implements SinkWriter<T> {
+    private static final Logger LOG = LoggerFactory.getLogger(StagedCopyWriter.class);
+    private static final int BYTES_PER_ROW_GUESS = 400;
+
+    private final PostgresConfig config;
+    private final StagedCopySink.Target target;
+    private final StagedCopySink.RowEncoder<T> encoder;
+    private final ProcessingTimeService time;
+    private final Counter rowsWritten;
+    private final CopyText rows;
+    private final String copySql;
+    private final String insertSql;
+
+    private int buffered;
+    /** Bumped by every flush, so a timer set for an earlier batch does nothing. */
+    private long batch;
+    private boolean timerSet;
+    private long batchStarted;
+    private Connection connection;
+    private CopyManager copyManager;
+
+    StagedCopyWriter(PostgresConfig config, StagedCopySink.Target target, StagedCopySink.RowEncoder<T> encoder,
+            ProcessingTimeService time, Counter rowsWritten) {
+        this.config = config;
+        this.target = target;
+        this.encoder = encoder;
+        this.time = time;
+        this.rowsWritten = rowsWritten;
+        this.rows = new CopyText(Math.min(config.batchSize, 10_000) * BYTES_PER_ROW_GUESS);
+        this.copySql = target.copy();
+        this.insertSql = target.insert();
+    }
+
+    @Override
+    public void write(T element, Context context) throws IOException, InterruptedException {
+        encoder.encode(element, rows);
+        rows.endRow();
+        if (buffered++ == 0) {
+            batchStarted = time.getCurrentProcessingTime();
+        }
+        if (buffered >= config.batchSize) {
+            flushBatch();
+        } else if (!timerSet) {
+            scheduleFlush();
+        }
+    }
+
+    /** One timer at a time; if it fires for a batch already written, it re-arms for the batch buffered since. */
+    private void scheduleFlush() {
+        timerSet = true;
+        long forBatch = batch;
+        time.registerTimer(batchStarted + config.flushInterval.toMillis(), t -> {
+            timerSet = false;
+            if (forBatch == batch) {
+                flushBatch();
+            } else if (buffered > 0) {
+                scheduleFlush();
+            }
+        });
+    }
+
+    /** Before every checkpoint barrier and at the end of input: nothing stays buffered. */
+    @Override
+    public void flush(boolean endOfInput) throws IOException, InterruptedException {
+        flushBatch();
+    }
+
+    private void flushBatch() throws IOException, InterruptedException {
+        if (buffered == 0) {
+            return;
+        }
+        byte[] data = rows.toString().getBytes(StandardCharsets.UTF_8);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                write(data);
+                break;
+            } catch (SQLException e) {
+                closeConnection();
+                if (attempt >= config.maxRetries) {
+                    throw new IOException("writing " + buffered + " rows to " + target.table + " failed after "
+                            + (attempt + 1) + " attempts", e);
+                }
+                LOG.warn("Writing {} rows to {} failed (attempt {} of {}); retrying", buffered, target.table,
+                        attempt + 1, config.maxRetries + 1, e);
+                Thread.sleep(1000L * (attempt + 1));
+            }
+        }
+        rowsWritten.inc(buffered);
+        buffered = 0;
+        batch++;
+        rows.clear(Math.min(config.batchSize, 10_000) * BYTES_PER_ROW_GUESS);
+    }
+
+    private void write(byte[] data) throws SQLException {
+        Connection c = connection();
+        try {
+            CopyIn copy = copyManager.copyIn(copySql);
+            try {
+                copy.writeToCopy(data, 0, data.length);
+                copy.endCopy();
+            } finally {
+                if (copy.isActive()) {
+                    copy.cancelCopy();
+                }
+            }
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate(insertSql);
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // the connection is closed and replaced by the caller
+            }
+            throw e instanceof SQLException ? (SQLException) e : new SQLException(e);
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection != null) {
+            return connection;
+        }
+        Properties props = new Properties();
+        props.setProperty("user", config.user);
+        props.setProperty("password", config.password == null ? "" : config.password);
+        // The driver directly, not DriverManager: it may not see drivers of the job's class loader.
+        Connection c = new org.postgresql.Driver().connect(config.url, props);
+        if (c == null) {
+            throw new SQLException("not a PostgreSQL JDBC URL: " + config.url);
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute(target.createStaging());
+            c.setAutoCommit(false);
+            copyManager = c.unwrap(PGConnection.class).getCopyAPI();
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        connection = c;
+        return c;
+    }
+
+    private void closeConnection() {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // already broken; a new one is opened for the next attempt
+        }
+        connection = null;
+        copyManager = null;
+    }
+
+    /** Rows still buffered are dropped: close without end of input is a cancel or failover, which replays them. */
+    @Override
+    public void close() {
+        closeConnection();
+    }
+}

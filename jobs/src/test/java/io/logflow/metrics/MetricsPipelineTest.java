@@ -1,5 +1,6 @@
 package io.logflow.metrics;
 
+import io.logflow.cli.Main;
 import io.logflow.config.JobConfig;
 import io.logflow.config.JobConfig.PostgresConfig;
 import io.logflow.job.LogflowJob;
@@ -70,9 +71,11 @@ class MetricsPipelineTest {
     static final Instant MONDAY = Instant.parse("2026-11-09T00:00:00Z");
     static final List<In> INPUT = new ArrayList<>();
     static PostgresConfig db;
+    static Path root;
 
     @BeforeAll
-    static void runJobOnce(@TempDir Path root) throws Exception {
+    static void runJobOnce(@TempDir Path folder) throws Exception {
+        root = folder;
         // 200 timed requests in one minute: durations 1..200 ms, for the percentiles.
         for (int i = 0; i < 200; i++) {
             INPUT.add(new In("acme", "api", "INFO", SUNDAY_NIGHT.plusMillis(i * 250L),
@@ -222,6 +225,27 @@ class MetricsPipelineTest {
         assertThat(actual).containsExactlyElementsOf(expected);
     }
 
+    @Test
+    void aBackfillOfTheSameDaysInBatchModeWritesTheSameAggregates() throws Exception {
+        PostgresConfig batchDb = POSTGRES.freshDatabase();
+        List<String> args = new ArrayList<>(List.of(PostgresExtension.jobArgs(batchDb)));
+        args.addAll(List.of(
+                "--from", "2026-11-08", "--to", "2026-11-09",
+                "--metrics.enabled", "true",
+                "--uploads.path", root.resolve("uploads").toUri().toString(),
+                "--workspaces.file", root.resolve("registrations.ndjson").toUri().toString(),
+                "--requests.timeout", "2 min",
+                "--job.parallelism", "2"));
+        LogflowJob.fromConfig(JobConfig.load(Main.backfillArgs(args.toArray(new String[0])), Map.of()))
+                .execute(StreamExecutionEnvironment.getExecutionEnvironment());
+
+        for (String table : List.of("metrics_minute", "metrics_day", "metrics_week", "metrics_latency_minute",
+                "metrics_requests_minute", "metrics_templates_hour", "failed_requests")) {
+            String sql = "SELECT * FROM " + table + " ORDER BY 1, 2, 3, 4";
+            assertThat(rows(batchDb, sql)).as(table).isNotEmpty().isEqualTo(rows(db, sql));
+        }
+    }
+
     private static void assertWithinSketchError(double actual, List<Double> sorted, double q) {
         // DDSketch answers the value at rank q * (n - 1) within 1% of it; between ranks either neighbour is exact.
         double rank = q * (sorted.size() - 1);
@@ -255,8 +279,12 @@ class MetricsPipelineTest {
 
     /** Every row of a query, its columns joined by '|' (timestamps as UTC instants), as the keys of a map. */
     private static Map<String, String> rows(String sql) throws Exception {
+        return rows(db, sql);
+    }
+
+    private static Map<String, String> rows(PostgresConfig database, String sql) throws Exception {
         Map<String, String> out = new LinkedHashMap<>();
-        try (Connection c = PostgresExtension.connect(db); Statement st = c.createStatement();
+        try (Connection c = PostgresExtension.connect(database); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(sql)) {
             ResultSetMetaData meta = rs.getMetaData();
             while (rs.next()) {

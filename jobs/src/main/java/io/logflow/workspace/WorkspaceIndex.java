@@ -1,18 +1,22 @@
 package io.logflow.workspace;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * Which workspace owns a routing key, from a set of registrations. Immutable; rebuild it when a registration changes.
+ * Which workspace owns a routing key, from a set of registrations. Built once from the registrations in force
+ * ({@link #of}), then kept up to date one change at a time ({@link #update}): with 100 K workspaces a rebuild per
+ * registration would make loading them quadratic.
  *
  * <p>Routing keys: a CloudWatch event's is {@code <account>/<logGroup>} (e.g. {@code 123456789012//aws/lambda/x}),
  * an uploaded file's is its {@code <workspace>} folder, its path below the uploads folder, or its URI (matched with a
@@ -26,9 +30,13 @@ import java.util.regex.Pattern;
  * account and pattern, or same upload prefix) conflict: the lowest workspace id (string order) wins, deterministically
  * on every subtask, and the conflict is listed in {@link #conflicts()} so the job can report it. {@code workspace put}
  * refuses to create one ({@link #conflictsWith}).
+ *
+ * <p>Memory: the index is one map entry per claim whose key and value are the registration's own objects (its pattern
+ * string, the {@link Workspace}), so it adds about 40 bytes a claim to the broadcast state it indexes. Not thread-safe.
  */
 public final class WorkspaceIndex {
     private static final Pattern CLOUDWATCH_KEY = Pattern.compile("\\d{12}/.*", Pattern.DOTALL);
+    private static final Comparator<Workspace> BY_ID = Comparator.comparing(w -> w.id);
 
     /** What matched: the owner and the claim that decided it. */
     public static final class Match {
@@ -78,61 +86,142 @@ public final class WorkspaceIndex {
         }
     }
 
-    /** {@code account + '\0' + logGroup} → owner. */
-    private final Map<String, String> exact = new HashMap<>();
-    /** {@code account + '\0' + prefix} (without the {@code *}) → owner. */
-    private final Map<String, String> logGroupPrefixes = new HashMap<>();
-    /** Distinct lengths of the log-group prefixes, longest first. */
-    private final TreeSet<Integer> logGroupPrefixLengths = new TreeSet<>(Comparator.reverseOrder());
-    private final Map<String, String> uploadPrefixes = new HashMap<>();
-    private final TreeSet<Integer> uploadPrefixLengths = new TreeSet<>(Comparator.reverseOrder());
-    private final List<Conflict> conflicts = new ArrayList<>();
-    private final int size;
+    /**
+     * Log-group pattern as registered (an exact name, or a prefix with its {@code *}) → the one workspace claiming it,
+     * or a {@code Workspace[]} sorted by id when several do (in one account: a conflict; in several: the same name in
+     * different accounts, which is common). The account is checked on lookup.
+     */
+    private final Map<String, Object> logGroups = new HashMap<>();
+    /** Normalised upload prefix → its claimant, or claimants sorted by id. */
+    private final Map<String, Object> uploadPrefixes = new HashMap<>();
+    /** Lengths of the log-group prefixes in use (without the {@code *}), longest first → how many claims have it. */
+    private final TreeMap<Integer, Integer> logGroupPrefixLengths = new TreeMap<>(Comparator.reverseOrder());
+    private final TreeMap<Integer, Integer> uploadPrefixLengths = new TreeMap<>(Comparator.reverseOrder());
+    private int size;
+    private int conflictCount;
 
-    private WorkspaceIndex(Collection<Workspace> workspaces) {
-        // claim → every workspace making it, to find conflicts; TreeMaps keep reports in a stable order
-        Map<String, TreeSet<String>> claimants = new TreeMap<>();
-        int active = 0;
-        for (Workspace w : workspaces) {
-            if (w == null || !w.isActive()) {
-                continue;
-            }
-            active++;
-            for (String pattern : w.logGroups) {
-                claimants.computeIfAbsent("lg\0" + w.awsAccountId + "\0" + pattern, k -> new TreeSet<>()).add(w.id);
-            }
-            for (String prefix : w.uploadPrefixes) {
-                claimants.computeIfAbsent("up\0" + WorkspaceJson.normaliseUri(prefix), k -> new TreeSet<>()).add(w.id);
-            }
-        }
-        size = active;
-        for (Map.Entry<String, TreeSet<String>> e : claimants.entrySet()) {
-            String[] parts = e.getKey().split("\0", -1);
-            String winner = e.getValue().first(); // lowest id: the same answer on every subtask
-            if (e.getValue().size() > 1) {
-                List<String> losers = new ArrayList<>(e.getValue());
-                losers.remove(winner);
-                conflicts.add(new Conflict(describe(parts), winner, losers));
-            }
-            if (parts[0].equals("up")) {
-                uploadPrefixes.put(parts[1], winner);
-                uploadPrefixLengths.add(parts[1].length());
-            } else if (parts[2].endsWith("*")) {
-                String prefix = parts[2].substring(0, parts[2].length() - 1);
-                logGroupPrefixes.put(parts[1] + "\0" + prefix, winner);
-                logGroupPrefixLengths.add(prefix.length());
-            } else {
-                exact.put(parts[1] + "\0" + parts[2], winner);
-            }
-        }
-    }
+    private WorkspaceIndex() {}
 
+    /** The index of {@code workspaces} (ids are unique: a later registration of an id replaces an earlier one). */
     public static WorkspaceIndex of(Collection<Workspace> workspaces) {
-        return new WorkspaceIndex(workspaces);
+        Map<String, Workspace> byId = new LinkedHashMap<>();
+        for (Workspace w : workspaces) {
+            if (w != null) {
+                byId.put(w.id, w);
+            }
+        }
+        WorkspaceIndex index = new WorkspaceIndex();
+        byId.values().forEach(index::add);
+        return index;
     }
 
-    private static String describe(String[] claimParts) {
-        return claimParts[0].equals("up") ? claimParts[1] : claimParts[1] + ":" + claimParts[2];
+    /**
+     * Applies one change: {@code previous} (the registration in force, or null) is replaced by {@code current} (the
+     * new registration, or null for a deletion). {@code previous} must be the registration this index was given for
+     * that id.
+     */
+    public void update(Workspace previous, Workspace current) {
+        if (previous != null) {
+            remove(previous);
+        }
+        if (current != null) {
+            add(current);
+        }
+    }
+
+    private void add(Workspace w) {
+        if (!w.isActive()) {
+            return;
+        }
+        size++;
+        for (String pattern : w.logGroups) {
+            change(logGroups, pattern, w, true, pattern.endsWith("*") ? logGroupPrefixLengths : null,
+                    pattern.length() - 1);
+        }
+        for (String prefix : w.uploadPrefixes) {
+            String key = WorkspaceJson.normaliseUri(prefix);
+            change(uploadPrefixes, key, w, true, uploadPrefixLengths, key.length());
+        }
+    }
+
+    private void remove(Workspace w) {
+        if (!w.isActive()) {
+            return;
+        }
+        size--;
+        for (String pattern : w.logGroups) {
+            change(logGroups, pattern, w, false, pattern.endsWith("*") ? logGroupPrefixLengths : null,
+                    pattern.length() - 1);
+        }
+        for (String prefix : w.uploadPrefixes) {
+            String key = WorkspaceJson.normaliseUri(prefix);
+            change(uploadPrefixes, key, w, false, uploadPrefixLengths, key.length());
+        }
+    }
+
+    /** Adds or removes {@code w}'s claim of {@code key}, keeping the conflict count and the prefix lengths. */
+    private void change(Map<String, Object> claims, String key, Workspace w, boolean add,
+            TreeMap<Integer, Integer> lengths, int length) {
+        Object before = claims.get(key);
+        Object after = add ? with(before, w) : without(before, w);
+        if (after == before) {
+            return; // a claim listed twice, or not there: nothing changes
+        }
+        boolean logGroup = claims == logGroups;
+        conflictCount += conflicts(after, logGroup) - conflicts(before, logGroup);
+        if (after == null) {
+            claims.remove(key);
+        } else {
+            claims.put(key, after);
+        }
+        if (lengths != null) {
+            lengths.merge(length, add ? 1 : -1, (a, b) -> a + b == 0 ? null : a + b);
+        }
+    }
+
+    private static Object with(Object entry, Workspace w) {
+        if (entry == null) {
+            return w;
+        }
+        Workspace[] all = claimants(entry);
+        for (Workspace x : all) {
+            if (x.id.equals(w.id)) {
+                return entry;
+            }
+        }
+        Workspace[] more = Arrays.copyOf(all, all.length + 1);
+        more[all.length] = w;
+        Arrays.sort(more, BY_ID); // the lowest id first: the winner, whatever the order of arrival
+        return more;
+    }
+
+    private static Object without(Object entry, Workspace w) {
+        if (entry == null) {
+            return null;
+        }
+        Workspace[] all = claimants(entry);
+        Workspace[] rest = Arrays.stream(all).filter(x -> !x.id.equals(w.id)).toArray(Workspace[]::new);
+        if (rest.length == all.length) {
+            return entry;
+        }
+        return rest.length == 0 ? null : rest.length == 1 ? rest[0] : rest;
+    }
+
+    private static Workspace[] claimants(Object entry) {
+        return entry instanceof Workspace ? new Workspace[] {(Workspace) entry} : (Workspace[]) entry;
+    }
+
+    /** How many conflicting claims one entry holds: per account for log groups, one for a shared upload prefix. */
+    private static int conflicts(Object entry, boolean logGroup) {
+        if (!(entry instanceof Workspace[])) {
+            return 0;
+        }
+        Workspace[] all = (Workspace[]) entry;
+        if (!logGroup) {
+            return 1;
+        }
+        return (int) Arrays.stream(all).collect(Collectors.groupingBy(w -> String.valueOf(w.awsAccountId),
+                Collectors.counting())).values().stream().filter(n -> n > 1).count();
     }
 
     /** The routing key of a CloudWatch event of {@code logGroup} in {@code account}. */
@@ -148,16 +237,16 @@ public final class WorkspaceIndex {
         if (CLOUDWATCH_KEY.matcher(routingKey).matches()) {
             String account = routingKey.substring(0, 12);
             String logGroup = routingKey.substring(13);
-            String owner = exact.get(account + "\0" + logGroup);
+            Workspace owner = logGroup.endsWith("*") ? null : ofAccount(logGroups.get(logGroup), account);
             if (owner != null) {
-                return new Match(owner, account + ":" + logGroup, true);
+                return new Match(owner.id, account + ":" + logGroup, true);
             }
-            for (int length : logGroupPrefixLengths) {
+            for (int length : logGroupPrefixLengths.keySet()) {
                 if (length <= logGroup.length()) {
-                    String prefix = logGroup.substring(0, length);
-                    owner = logGroupPrefixes.get(account + "\0" + prefix);
+                    String pattern = logGroup.substring(0, length) + "*";
+                    owner = ofAccount(logGroups.get(pattern), account);
                     if (owner != null) {
-                        return new Match(owner, account + ":" + prefix + "*", false);
+                        return new Match(owner.id, account + ":" + pattern, false);
                     }
                 }
             }
@@ -168,13 +257,26 @@ public final class WorkspaceIndex {
         if (!key.endsWith("/") && !WorkspaceJson.URI_PREFIX.matcher(key).matches()) {
             key = key + "/";
         }
-        for (int length : uploadPrefixLengths) {
+        for (int length : uploadPrefixLengths.keySet()) {
             if (length <= key.length()) {
                 String prefix = key.substring(0, length);
-                String owner = uploadPrefixes.get(prefix);
-                if (owner != null) {
-                    return new Match(owner, prefix, false);
+                Object entry = uploadPrefixes.get(prefix);
+                if (entry != null) {
+                    return new Match(claimants(entry)[0].id, prefix, false);
                 }
+            }
+        }
+        return null;
+    }
+
+    /** The first (lowest id) claimant in {@code account}, or null. */
+    private static Workspace ofAccount(Object entry, String account) {
+        if (entry == null) {
+            return null;
+        }
+        for (Workspace w : claimants(entry)) {
+            if (account.equals(w.awsAccountId)) {
+                return w;
             }
         }
         return null;
@@ -186,9 +288,50 @@ public final class WorkspaceIndex {
         return m == null ? null : m.workspaceId;
     }
 
-    /** Claims made by more than one active workspace, in a stable order. */
+    /** Claims made by more than one active workspace, in a stable order. Walks every claim: for reports, not per event. */
     public List<Conflict> conflicts() {
-        return List.copyOf(conflicts);
+        TreeMap<String, Conflict> out = new TreeMap<>();
+        logGroups.forEach((pattern, entry) -> addConflicts(out, pattern, entry, true));
+        uploadPrefixes.forEach((prefix, entry) -> addConflicts(out, prefix, entry, false));
+        return List.copyOf(out.values());
+    }
+
+    /** The conflicts among {@code w}'s claims (none when it is not active or not indexed). */
+    public List<Conflict> conflictsOf(Workspace w) {
+        TreeMap<String, Conflict> out = new TreeMap<>();
+        for (String pattern : w.logGroups) {
+            addConflicts(out, pattern, logGroups.get(pattern), true);
+        }
+        for (String prefix : w.uploadPrefixes) {
+            String key = WorkspaceJson.normaliseUri(prefix);
+            addConflicts(out, key, uploadPrefixes.get(key), false);
+        }
+        out.values().removeIf(c -> !c.winner.equals(w.id) && !c.losers.contains(w.id));
+        return List.copyOf(out.values());
+    }
+
+    /** How many claims are in conflict; kept up to date, so cheap to ask after every change. */
+    public int conflictCount() {
+        return conflictCount;
+    }
+
+    /** Adds the conflicts of one entry, keyed for a stable order: log groups by account and pattern, then uploads. */
+    private static void addConflicts(Map<String, Conflict> out, String key, Object entry, boolean logGroup) {
+        if (!(entry instanceof Workspace[])) {
+            return;
+        }
+        Map<String, List<String>> idsByAccount = new TreeMap<>();
+        for (Workspace w : (Workspace[]) entry) { // sorted by id
+            idsByAccount.computeIfAbsent(logGroup ? String.valueOf(w.awsAccountId) : "", a -> new ArrayList<>())
+                    .add(w.id);
+        }
+        idsByAccount.forEach((account, ids) -> {
+            if (ids.size() > 1) {
+                String claim = logGroup ? account + ":" + key : key;
+                out.put((logGroup ? "lg\0" + account + "\0" : "up\0") + key,
+                        new Conflict(claim, ids.get(0), ids.subList(1, ids.size())));
+            }
+        });
     }
 
     /** Number of active workspaces indexed. */

@@ -300,6 +300,32 @@ class EnrichFunctionTest {
         assertClean();
     }
 
+    @Test
+    void restoredRegistrationsAreReplacedAndDeletedOneChangeAtATime() throws Exception {
+        register(workspace("moving", "/old-home"));
+        register(workspace("leaving", "/leaving"));
+        register(workspace("staying", "/staying"));
+        OperatorSubtaskState snapshot = harness.snapshot(1, 10);
+        harness.close();
+
+        harness = newHarness();
+        harness.initializeState(snapshot);
+        harness.open();
+        register(workspace("moving", "/new-home")); // replaces a registration the index only knows from the restore
+        harness.processElement2(WorkspaceChange.delete("leaving"), 0);
+        for (String logGroup : List.of("/old-home", "/new-home", "/leaving", "/staying")) {
+            harness.processElement1(event(logGroup, logGroup), 0);
+        }
+
+        assertThat(harness.extractOutputValues()).extracting(e -> e.message + "@" + e.workspaceId)
+                .containsExactly("/new-home@moving", "/staying@staying");
+        harness.setProcessingTime(TIMEOUT);
+        assertThat(failures()).extracting(f -> f.reason + ":" + f.sourceRef.substring(f.sourceRef.indexOf('/') + 1,
+                        f.sourceRef.lastIndexOf("/stream")))
+                .containsExactlyInAnyOrder("unknown_workspace:/old-home", "unknown_workspace:/leaving");
+        assertClean();
+    }
+
     private void assertClean() {
         assertThat(harness.numKeyedStateEntries()).as("keyed state entries").isZero();
         assertThat(harness.numProcessingTimeTimers()).as("processing-time timers").isZero();

@@ -66,6 +66,44 @@ class WorkspaceIndexTest {
     }
 
     @Test
+    void updatesHandAClaimOnWhenItsWinnerIsDeletedSuspendedOrReRegistered() {
+        Workspace a = cw("a-team", "/shared", "/a-*");
+        Workspace b = cw("b-team", "/shared");
+        WorkspaceIndex index = WorkspaceIndex.of(List.of(b, a));
+        assertThat(index.ownerOf(ACCOUNT + "//shared")).isEqualTo("a-team");
+        assertThat(index.conflictCount()).isEqualTo(1);
+        assertThat(index.conflictsOf(b)).extracting(Object::toString)
+                .containsExactly(ACCOUNT + ":/shared claimed by a-team and b-team; a-team wins");
+
+        Workspace aWithoutShared = cw("a-team", "/a-*");
+        index.update(a, aWithoutShared); // re-registered without the shared log group
+        assertThat(index.ownerOf(ACCOUNT + "//shared")).isEqualTo("b-team");
+        assertThat(index.ownerOf(ACCOUNT + "//a-x")).isEqualTo("a-team");
+        assertThat(index.conflictCount()).isZero();
+        assertThat(index.conflictsOf(b)).isEmpty();
+
+        Workspace bSuspended = cw("b-team", "/shared");
+        bSuspended.status = WorkspaceStatus.SUSPENDED;
+        index.update(b, bSuspended);
+        assertThat(index.ownerOf(ACCOUNT + "//shared")).isNull();
+        assertThat(index.size()).isEqualTo(1);
+
+        index.update(aWithoutShared, null); // deleted
+        assertThat(index.ownerOf(ACCOUNT + "//a-x")).isNull();
+        assertThat(index.size()).isZero();
+    }
+
+    @Test
+    void sameLogGroupNameInTwoAccountsIsNoConflict() {
+        Workspace other = new Workspace("other", "other", "999999999999", List.of("/shared"), List.of());
+        WorkspaceIndex index = WorkspaceIndex.of(List.of(cw("mine", "/shared"), other));
+        assertThat(index.ownerOf(ACCOUNT + "//shared")).isEqualTo("mine");
+        assertThat(index.ownerOf("999999999999//shared")).isEqualTo("other");
+        assertThat(index.conflicts()).isEmpty();
+        assertThat(index.conflictCount()).isZero();
+    }
+
+    @Test
     void conflictsWithListsTheClaimsAnotherWorkspaceAlreadyMakes() {
         List<Workspace> current = List.of(cw("a", "/x", "/y*"),
                 new Workspace("u", "u", null, List.of(), List.of("s3://b/p/")));

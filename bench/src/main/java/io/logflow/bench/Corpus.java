@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Random;
 
 /** Synthetic but realistic lines per format, generated from a fixed seed so every run measures the same input. */
-final class Corpus {
+public final class Corpus {
     static final int LINES = 2000;
     private static final String[] LEVELS = {"debug", "info", "info", "info", "warn", "error"};
     private static final String[] PATHS = {"/orders", "/orders/42", "/login", "/health", "/api/v1/items?page=3"};
@@ -15,7 +15,7 @@ final class Corpus {
 
     private Corpus() {}
 
-    static String[] lines(String format) {
+    public static String[] lines(String format) {
         Random r = new Random(42);
         String[] out = new String[LINES];
         for (int i = 0; i < LINES; i++) {

@@ -42,6 +42,14 @@ public class KinesisLogSource implements LogSource {
                 .uid("kinesis-source")
                 .name("Read Kinesis stream " + config.streamName());
 
+        return decode(records, config, failureMaxRawBytes);
+    }
+
+    /**
+     * What the job does with the stream's records: decode, join multi-line events, event time. Public so that the
+     * benchmark feeds the same operators from memory.
+     */
+    public static Streams decode(DataStream<byte[]> records, KinesisConfig config, int failureMaxRawBytes) {
         SingleOutputStreamOperator<RawLog> decoded = records
                 .process(new CloudWatchDecodeFunction(config.maxDecompressedBytes, failureMaxRawBytes),
                         TypeInformation.of(RawLog.class))

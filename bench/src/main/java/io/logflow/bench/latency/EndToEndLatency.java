@@ -1,0 +1,181 @@
+package io.logflow.bench.latency;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.logflow.bench.Rounds;
+import io.logflow.bench.pipeline.CloudWatchCorpus;
+import io.logflow.bench.pipeline.PayloadSource;
+import io.logflow.bench.servers.BenchCluster;
+import io.logflow.bench.servers.BenchElasticsearch;
+import io.logflow.bench.servers.BenchPostgres;
+import io.logflow.config.JobConfig;
+import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.config.LogflowOptions;
+import io.logflow.config.Settings;
+import io.logflow.job.LogflowJob;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static io.logflow.bench.Rounds.f;
+
+/**
+ * Issue 10, row 4: event → visible in Postgres and in Elasticsearch while the job ingests a steady rate of CloudWatch
+ * events (default 10,000/s): the whole job as configured in production (decode, multi-line, parse, enrichment, the
+ * Postgres and Elasticsearch sinks with their default batching and flush intervals, checkpoints), fed from memory
+ * instead of Kinesis. An event's start is its {@code ingest_time} (stamped when its payload is decoded, in the
+ * operator chained to the source).
+ *
+ * <ul>
+ *   <li>Postgres: visible at its transaction's commit, read from {@code pg_xact_commit_timestamp(xmin)} for every
+ *       row (the server runs with {@code track_commit_timestamp}).
+ *   <li>Elasticsearch: visible when a search finds it. Every 200 ms a search counts documents per 100 ms of
+ *       {@code ingestTime}; documents that newly appear in a bucket are counted as visible at that response. That
+ *       over-states each latency by up to the poll interval plus half a bucket.
+ * </ul>
+ * Events ingested during the warm-up are left out.
+ *
+ * <p>{@code java -cp bench/target/benchmarks.jar io.logflow.bench.latency.EndToEndLatency [events/s] [seconds]
+ * [warm-up seconds] [parallelism]}. The windowed metrics ({@code metrics.enabled}) are off: the Table planner is not
+ * on the benchmark's classpath.
+ */
+public final class EndToEndLatency {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long SEED = 44;
+    private static final long POLL_MS = 200;
+
+    private EndToEndLatency() {}
+
+    public static void main(String[] args) throws Exception {
+        double rate = args.length > 0 ? Double.parseDouble(args[0]) : 10_000;
+        int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 15;
+        int parallelism = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        // The windowed metrics need Flink's table planner, which the bench classpath does not carry.
+        String metrics = "false";
+        long[] sample = new long[1];
+        CloudWatchCorpus.payloads(SEED, 2_000, sample);
+        double perPayload = sample[0] / 2_000.0;
+        double payloadsPerSecond = rate / perPayload;
+        long payloads = (long) (payloadsPerSecond * (seconds + warmUp));
+        System.out.println(f("%,.0f events/s = %.1f payloads/s of %.1f events on average; %d s measured after %d s "
+                + "warm-up; parallelism %d", rate, payloadsPerSecond, perPayload, seconds, warmUp, parallelism));
+
+        try (BenchPostgres postgres = BenchPostgres.start(); BenchElasticsearch es = BenchElasticsearch.start()) {
+            PostgresConfig db = postgres.database("latency", 1_000, Duration.ofSeconds(1));
+            Path registrations = Path.of("target/bench-data/registrations.ndjson").toAbsolutePath();
+            CloudWatchCorpus.writeRegistrations(registrations);
+            JobConfig config = JobConfig.withoutSource(Settings.load(new String[] {
+                "--postgres.url", db.url, "--postgres.user", db.user,
+                "--workspaces.file", registrations.toUri().toString(),
+                "--kinesis.stream-arn", "arn:aws:kinesis:us-east-1:000000000000:stream/bench",
+                "--elasticsearch.hosts", es.url(), "--elasticsearch.replicas", "0",
+                "--elasticsearch.index-pattern", "lat-logflow-<workspace>-<yyyy.MM.dd>",
+                "--job.parallelism", Integer.toString(parallelism), "--job.name", "bench-latency",
+                "--metrics.enabled", metrics},
+                    Map.of(), LogflowOptions.all()));
+            // Every payload distinct for the whole run, so no event id repeats (a repeat would be skipped).
+            PayloadSource source = new PayloadSource(SEED, (int) payloads, payloads, payloadsPerSecond,
+                    config.kinesis.get(), config.failureMaxRawBytes);
+            StreamExecutionEnvironment env = BenchCluster.environment(parallelism);
+            LogflowJob job = new LogflowJob(config, List.of(source), LogflowJob.sinks(config));
+            JobClient client = job.executeAsync(env);
+
+            TreeMap<Long, Long> esLatencies = new TreeMap<>();
+            Map<Long, Long> seen = new HashMap<>();
+            long firstIngest = Long.MAX_VALUE;
+            while (!client.getJobStatus().get().isGloballyTerminalState()) {
+                long sent = System.currentTimeMillis();
+                JsonNode buckets = histogram(es, sent - 60_000);
+                long now = System.currentTimeMillis();
+                for (JsonNode b : buckets) {
+                    long key = b.get("key").asLong();
+                    long count = b.get("doc_count").asLong();
+                    long before = seen.getOrDefault(key, 0L);
+                    if (count > before) {
+                        firstIngest = Math.min(firstIngest, key);
+                        if (key >= firstIngest + warmUp * 1000L) {
+                            esLatencies.merge(now - (key + 50), count - before, Long::sum);
+                        }
+                        seen.put(key, count);
+                    }
+                }
+                Thread.sleep(Math.max(0, POLL_MS - (System.currentTimeMillis() - sent)));
+            }
+            client.getJobExecutionResult().get();
+            long measureFrom = firstIngest + warmUp * 1000L;
+
+            System.out.println("| store | events measured | achieved events/s | p50 s | p90 s | p99 s | p99.9 s "
+                    + "| max s |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+            postgresRow(db, measureFrom);
+            esRow(esLatencies, seen, measureFrom);
+            System.out.println(f("load %s; target: p99 <= 2 s in both", Rounds.load()));
+        }
+        System.exit(0);
+    }
+
+    private static JsonNode histogram(BenchElasticsearch es, long from) throws Exception {
+        String body = "{\"size\":0,\"query\":{\"range\":{\"ingestTime\":{\"gte\":" + from + "}}},"
+                + "\"aggs\":{\"t\":{\"date_histogram\":{\"field\":\"ingestTime\",\"fixed_interval\":\"100ms\","
+                + "\"min_doc_count\":1}}}}";
+        JsonNode response = JSON.readTree(es.request("POST", "/lat-*/_search", body));
+        JsonNode aggs = response.get("aggregations");
+        return aggs == null ? JSON.createArrayNode() : aggs.get("t").get("buckets");
+    }
+
+    private static void postgresRow(PostgresConfig db, long measureFrom) throws Exception {
+        String latency = "extract(epoch from pg_xact_commit_timestamp(xmin) - ingest_time)";
+        String sql = "SELECT count(*), count(*) / greatest(extract(epoch from max(ingest_time) - min(ingest_time)), 1),"
+                + " percentile_cont(ARRAY[0.5, 0.9, 0.99, 0.999]) WITHIN GROUP (ORDER BY " + latency + "),"
+                + " max(" + latency + ") FROM log_events WHERE ingest_time >= to_timestamp(" + measureFrom
+                + " / 1000.0)";
+        try (Connection c = DriverManager.getConnection(db.url, db.user, db.password);
+                Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            Double[] p = (Double[]) rs.getArray(3).getArray();
+            System.out.println(f("| Postgres | %,d | %,.0f | %.2f | %.2f | %.2f | %.2f | %.2f |", rs.getLong(1),
+                    rs.getDouble(2), p[0], p[1], p[2], p[3], rs.getDouble(4)));
+        }
+    }
+
+    private static void esRow(TreeMap<Long, Long> latencies, Map<Long, Long> buckets, long measureFrom) {
+        long total = 0;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (Map.Entry<Long, Long> b : buckets.entrySet()) {
+            if (b.getKey() >= measureFrom) {
+                total += b.getValue();
+                first = Math.min(first, b.getKey());
+                last = Math.max(last, b.getKey());
+            }
+        }
+        double achieved = total / Math.max(1.0, (last - first) / 1000.0);
+        System.out.println(f("| Elasticsearch | %,d | %,.0f | %.2f | %.2f | %.2f | %.2f | %.2f |", total, achieved,
+                q(latencies, 0.5), q(latencies, 0.9), q(latencies, 0.99), q(latencies, 0.999),
+                latencies.isEmpty() ? Double.NaN : latencies.lastKey() / 1000.0));
+    }
+
+    private static double q(TreeMap<Long, Long> latencies, double quantile) {
+        long total = latencies.values().stream().mapToLong(Long::longValue).sum();
+        long rank = (long) Math.ceil(quantile * total);
+        long seen = 0;
+        for (Map.Entry<Long, Long> e : latencies.entrySet()) {
+            seen += e.getValue();
+            if (seen >= rank) {
+                return e.getKey() / 1000.0;
+            }
+        }
+        return Double.NaN;
+    }
+}

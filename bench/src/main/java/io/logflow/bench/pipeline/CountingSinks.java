@@ -1,0 +1,26 @@
+package io.logflow.bench.pipeline;
+
+import io.logflow.job.LogSinks;
+import io.logflow.model.Failure;
+import io.logflow.model.LogEvent;
+import io.logflow.model.UploadStatus;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+
+/** The job's sinks replaced by a counter of events; failures and upload progress are discarded. */
+public final class CountingSinks implements LogSinks {
+    @Override
+    public void events(DataStream<LogEvent> events) {
+        events.sinkTo(new Tally.CountingSink<>()).uid("bench-count-events").name("Count events");
+    }
+
+    @Override
+    public void failures(DataStream<Failure> failures) {
+        failures.sinkTo(new DiscardingSink<>()).uid("bench-discard-failures").name("Discard failures");
+    }
+
+    @Override
+    public void uploads(DataStream<UploadStatus> uploads) {
+        uploads.sinkTo(new DiscardingSink<>()).uid("bench-discard-uploads").name("Discard upload progress");
+    }
+}

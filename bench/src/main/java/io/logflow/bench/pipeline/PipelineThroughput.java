@@ -1,0 +1,127 @@
+package io.logflow.bench.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.logflow.bench.Rounds;
+import io.logflow.bench.servers.BenchCluster;
+import io.logflow.bench.servers.BenchPostgres;
+import io.logflow.config.JobConfig;
+import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.config.LogflowOptions;
+import io.logflow.config.Settings;
+import io.logflow.job.LogflowJob;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+import static io.logflow.bench.Rounds.f;
+
+/**
+ * Issue 10, row 1: the job's decode + parse + enrich ({@link LogflowJob} with the CloudWatch operators, workspace
+ * enrichment from a registrations file, parallelism 1, a counting sink) against a single-thread loop that gunzips the
+ * same payloads and reads each with Jackson's {@code readTree}. Rounds alternate baseline and pipeline; the figure to
+ * quote is the median of the per-round ratios of events per second.
+ *
+ * <p>{@code java -cp bench/target/benchmarks.jar io.logflow.bench.pipeline.PipelineThroughput [rounds] [payloads]}
+ */
+public final class PipelineThroughput {
+    private static final long SEED = 10;
+    private static final int DISTINCT = 2_000;
+
+    private PipelineThroughput() {}
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int perRound = args.length > 1 ? Integer.parseInt(args[1]) : 8_000;
+        long[] distinctEvents = new long[1];
+        List<byte[]> payloads = CloudWatchCorpus.payloads(SEED, DISTINCT, distinctEvents);
+        long bytes = payloads.stream().mapToLong(p -> p.length).sum();
+        System.out.println(f("corpus: %,d distinct payloads, %,d events, %,d gzipped bytes; %,d payloads a round",
+                DISTINCT, distinctEvents[0], bytes, perRound));
+
+        try (BenchPostgres postgres = BenchPostgres.start()) {
+            // Postgres holds only the workspaces table the enrichment writes; events go to the counting sink.
+            PostgresConfig db = postgres.database("pipeline", 1_000, Duration.ofSeconds(1));
+            Path registrations = Path.of("target/bench-data/registrations.ndjson").toAbsolutePath();
+            CloudWatchCorpus.writeRegistrations(registrations);
+            JobConfig config = JobConfig.withoutSource(Settings.load(new String[] {
+                "--postgres.url", db.url, "--postgres.user", db.user,
+                "--workspaces.file", registrations.toUri().toString(),
+                "--kinesis.stream-arn", "arn:aws:kinesis:us-east-1:000000000000:stream/bench",
+                "--job.parallelism", "1", "--job.checkpoint-interval", "10 s", "--job.name", "bench-pipeline",
+                "--metrics.enabled", "false"},
+                    Map.of(), LogflowOptions.all()));
+
+            ObjectMapper mapper = new ObjectMapper();
+            long roundEvents = events(mapper, payloads, perRound);
+            baseline(mapper, payloads, perRound); // warm-up of both before the measured rounds
+            pipeline(config, perRound, roundEvents);
+            double[] base = new double[rounds];
+            double[] job = new double[rounds];
+            double[] ratio = new double[rounds];
+            System.out.println("| round | baseline events/s (gunzip + readTree, 1 thread) | pipeline events/s | ratio "
+                    + "| load |");
+            System.out.println("|---|---:|---:|---:|---:|");
+            for (int r = 0; r < rounds; r++) {
+                base[r] = baseline(mapper, payloads, perRound);
+                job[r] = pipeline(config, perRound, roundEvents);
+                ratio[r] = job[r] / base[r];
+                System.out.println(f("| %d | %,.0f | %,.0f | %.2f | %s |", r + 1, base[r], job[r], ratio[r],
+                        Rounds.load()));
+            }
+            System.out.println(f("median: baseline %,.0f events/s, pipeline %,.0f events/s, median ratio %.2f "
+                    + "(target >= 0.5)", Rounds.median(base), Rounds.median(job), Rounds.median(ratio)));
+        }
+        System.exit(0);
+    }
+
+    /** Events per second of gunzip + readTree over the round's payloads, in this thread. */
+    static double baseline(ObjectMapper mapper, List<byte[]> payloads, int count) throws Exception {
+        long events = 0;
+        long t = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(payloads.get(i % payloads.size())))) {
+                JsonNode tree = mapper.readTree(in);
+                events += tree.get("logEvents").size();
+            }
+        }
+        return events / ((System.nanoTime() - t) / 1e9);
+    }
+
+    /**
+     * CloudWatch events per second, as the baseline counts them, from the first payload read to the last event
+     * counted (a stack trace's frames arrive as one event, so fewer events reach the sink than were read).
+     */
+    static double pipeline(JobConfig config, int count, long inputEvents) throws Exception {
+        Tally.reset();
+        StreamExecutionEnvironment env = BenchCluster.environment(1);
+        PayloadSource source = new PayloadSource(SEED, DISTINCT, count, 0, config.kinesis.get(),
+                config.failureMaxRawBytes);
+        new LogflowJob(config, List.of(source), new CountingSinks()).execute(env);
+        if (Tally.count() == 0) {
+            throw new IllegalStateException("no event reached the sink");
+        }
+        return inputEvents / Tally.seconds();
+    }
+
+    /** CloudWatch events in the round's payloads. */
+    static long events(ObjectMapper mapper, List<byte[]> payloads, int count) throws Exception {
+        long[] perPayload = new long[payloads.size()];
+        for (int i = 0; i < payloads.size(); i++) {
+            try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(payloads.get(i)))) {
+                perPayload[i] = mapper.readTree(in).get("logEvents").size();
+            }
+        }
+        long events = 0;
+        for (int i = 0; i < count; i++) {
+            events += perPayload[i % payloads.size()];
+        }
+        return events;
+    }
+}

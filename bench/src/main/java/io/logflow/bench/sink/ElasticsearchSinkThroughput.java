@@ -1,0 +1,139 @@
+package io.logflow.bench.sink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.logflow.bench.Rounds;
+import io.logflow.bench.pipeline.Tally;
+import io.logflow.bench.servers.BenchCluster;
+import io.logflow.bench.servers.BenchElasticsearch;
+import io.logflow.config.Settings;
+import io.logflow.model.LogEvent;
+import io.logflow.sink.elasticsearch.ElasticsearchConfig;
+import io.logflow.sink.elasticsearch.ElasticsearchOptions;
+import io.logflow.sink.elasticsearch.ElasticsearchSinks;
+import io.logflow.sink.elasticsearch.EventDocuments;
+import io.logflow.sink.elasticsearch.IndexTemplate;
+import io.logflow.sink.elasticsearch.RejectedDocuments;
+import org.apache.http.entity.ByteArrayEntity;
+import org.apache.http.entity.ContentType;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+import static io.logflow.bench.Rounds.f;
+
+/**
+ * Issue 10, row 3: documents per second of the job's Elasticsearch sink (a MiniCluster at parallelism 1, a generator
+ * source chained to the sink, the connector's bulk processor with the job's settings) against {@code _bulk} requests
+ * of the same documents (same JSON, same index names and {@code _id}s, same batch size, one request at a time)
+ * through the low-level REST client. Each run writes into indices of its own under the same index template.
+ *
+ * <p>{@code java -cp bench/target/benchmarks.jar io.logflow.bench.sink.ElasticsearchSinkThroughput [rounds] [docs]
+ * [bulk-max-actions]}
+ */
+public final class ElasticsearchSinkThroughput {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ElasticsearchSinkThroughput() {}
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int docs = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
+        int bulk = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
+        System.out.println(f("%,d documents a run, bulk of %d, parallelism 1", docs, bulk));
+        try (BenchElasticsearch es = BenchElasticsearch.start()) {
+            int run = 0;
+            rawBulk(es, config(es, ++run, bulk), run, docs / 4, bulk); // warm-up
+            sink(es, config(es, ++run, bulk), run, docs / 4);
+            double[] raw = new double[rounds];
+            double[] sink = new double[rounds];
+            double[] ratio = new double[rounds];
+            System.out.println("| round | raw _bulk docs/s | sink docs/s | ratio | load |");
+            System.out.println("|---|---:|---:|---:|---:|");
+            for (int r = 0; r < rounds; r++) {
+                raw[r] = rawBulk(es, config(es, ++run, bulk), run, docs, bulk);
+                sink[r] = sink(es, config(es, ++run, bulk), run, docs);
+                ratio[r] = sink[r] / raw[r];
+                System.out.println(f("| %d | %,.0f | %,.0f | %.2f | %s |", r + 1, raw[r], sink[r], ratio[r],
+                        Rounds.load()));
+            }
+            System.out.println(f("median: raw _bulk %,.0f docs/s, sink %,.0f docs/s, median ratio %.2f "
+                    + "(target >= 0.8)", Rounds.median(raw), Rounds.median(sink), Rounds.median(ratio)));
+        }
+        System.exit(0);
+    }
+
+    static ElasticsearchConfig config(BenchElasticsearch es, int run, int bulk) {
+        Map<String, String> values = new HashMap<>();
+        values.put(ElasticsearchOptions.HOSTS.key(), es.url());
+        values.put(ElasticsearchOptions.INDEX_PATTERN.key(), "r" + run + "-logflow-<workspace>-<yyyy.MM.dd>");
+        values.put(ElasticsearchOptions.TEMPLATE_NAME.key(), "bench-logflow-events");
+        values.put(ElasticsearchOptions.REPLICAS.key(), "0");
+        values.put(ElasticsearchOptions.BULK_MAX_ACTIONS.key(), Integer.toString(bulk));
+        return ElasticsearchConfig.from(Settings.of(values, ElasticsearchOptions.all()));
+    }
+
+    static double sink(BenchElasticsearch es, ElasticsearchConfig config, int run, int docs) throws Exception {
+        Tally.reset();
+        StreamExecutionEnvironment env = BenchCluster.environment(1);
+        env.getConfig().disableGenericTypes();
+        RejectedDocuments none = failures -> {
+            throw new IllegalStateException(failures.size() + " documents rejected: " + failures.get(0).detail);
+        };
+        BenchEvents.stream(env, run, docs)
+                .sinkTo(new Tally.EndMarking<>(ElasticsearchSinks.logEvents(config, none, 8192)))
+                .uid(ElasticsearchSinks.UID).name(ElasticsearchSinks.NAME);
+        env.execute("bench elasticsearch sink");
+        double rate = docs / Tally.seconds();
+        finish(es, run, docs);
+        return rate;
+    }
+
+    /** Bulk bodies of {@code bulk} documents, built and sent one after the other from this thread. */
+    static double rawBulk(BenchElasticsearch es, ElasticsearchConfig config, int run, int docs, int bulk)
+            throws Exception {
+        IndexTemplate.install(config);
+        long t = System.nanoTime();
+        ByteArrayOutputStream body = new ByteArrayOutputStream(1 << 20);
+        int inBody = 0;
+        for (long n = 0; n < docs; n++) {
+            LogEvent e = BenchEvents.event(run, n);
+            body.write(("{\"index\":{\"_index\":\"" + config.indexNames.index(e.workspaceId, e.timestamp)
+                    + "\",\"_id\":\"" + e.eventId + "\"}}\n").getBytes(StandardCharsets.UTF_8));
+            body.write(EventDocuments.toJson(e));
+            body.write('\n');
+            if (++inBody == bulk || n == docs - 1) {
+                Request request = new Request("POST", "/_bulk");
+                request.setEntity(new ByteArrayEntity(body.toByteArray(), ContentType.create("application/x-ndjson")));
+                Response response = es.client().performRequest(request);
+                try (InputStream in = response.getEntity().getContent()) {
+                    JsonNode result = JSON.readTree(in);
+                    if (result.get("errors").asBoolean()) {
+                        throw new IllegalStateException("bulk errors: " + result.toString().substring(0, 500));
+                    }
+                }
+                body.reset();
+                inBody = 0;
+            }
+        }
+        double rate = docs / ((System.nanoTime() - t) / 1e9);
+        finish(es, run, docs);
+        return rate;
+    }
+
+    /** Checks that every document is there, then drops the run's indices so the node stays small. */
+    private static void finish(BenchElasticsearch es, int run, int docs) throws Exception {
+        es.request("POST", "/r" + run + "-*/_refresh", null);
+        long count = JSON.readTree(es.request("GET", "/r" + run + "-*/_count", null)).get("count").asLong();
+        if (count != docs) {
+            throw new IllegalStateException("run " + run + ": " + count + " documents, expected " + docs);
+        }
+        es.request("DELETE", "/r" + run + "-*", null);
+    }
+}

@@ -2,7 +2,9 @@ package io.logflow.bench.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.logflow.bench.Rounds;
+import io.logflow.bench.Comparison;
+import io.logflow.bench.CpuMeter;
+import io.logflow.bench.Rate;
 import io.logflow.bench.servers.BenchCluster;
 import io.logflow.bench.servers.BenchPostgres;
 import io.logflow.config.JobConfig;
@@ -62,43 +64,36 @@ public final class PipelineThroughput {
             long roundEvents = events(mapper, payloads, perRound);
             baseline(mapper, payloads, perRound); // warm-up of both before the measured rounds
             pipeline(config, perRound, roundEvents);
-            double[] base = new double[rounds];
-            double[] job = new double[rounds];
-            double[] ratio = new double[rounds];
-            System.out.println("| round | baseline events/s (gunzip + readTree, 1 thread) | pipeline events/s | ratio "
-                    + "| load |");
-            System.out.println("|---|---:|---:|---:|---:|");
+            Comparison table = new Comparison("events", "gunzip + readTree (1 thread)", "pipeline");
             for (int r = 0; r < rounds; r++) {
-                base[r] = baseline(mapper, payloads, perRound);
-                job[r] = pipeline(config, perRound, roundEvents);
-                ratio[r] = job[r] / base[r];
-                System.out.println(f("| %d | %,.0f | %,.0f | %.2f | %s |", r + 1, base[r], job[r], ratio[r],
-                        Rounds.load()));
+                Rate base = baseline(mapper, payloads, perRound);
+                Rate job = pipeline(config, perRound, roundEvents);
+                table.round(base, job);
             }
-            System.out.println(f("median: baseline %,.0f events/s, pipeline %,.0f events/s, median ratio %.2f "
-                    + "(target >= 0.5)", Rounds.median(base), Rounds.median(job), Rounds.median(ratio)));
+            table.print("target: pipeline >= 0.5x baseline (events/s)");
         }
         System.exit(0);
     }
 
     /** Events per second of gunzip + readTree over the round's payloads, in this thread. */
-    static double baseline(ObjectMapper mapper, List<byte[]> payloads, int count) throws Exception {
+    static Rate baseline(ObjectMapper mapper, List<byte[]> payloads, int count) throws Exception {
         long events = 0;
         long t = System.nanoTime();
+        long cpu = CpuMeter.total();
         for (int i = 0; i < count; i++) {
             try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(payloads.get(i % payloads.size())))) {
                 JsonNode tree = mapper.readTree(in);
                 events += tree.get("logEvents").size();
             }
         }
-        return events / ((System.nanoTime() - t) / 1e9);
+        return Rate.of(events, (System.nanoTime() - t) / 1e9, (CpuMeter.total() - cpu) / 1e9);
     }
 
     /**
      * CloudWatch events per second, as the baseline counts them, from the first payload read to the last event
      * counted (a stack trace's frames arrive as one event, so fewer events reach the sink than were read).
      */
-    static double pipeline(JobConfig config, int count, long inputEvents) throws Exception {
+    static Rate pipeline(JobConfig config, int count, long inputEvents) throws Exception {
         Tally.reset();
         StreamExecutionEnvironment env = BenchCluster.environment(1);
         PayloadSource source = new PayloadSource(SEED, DISTINCT, count, 0, config.kinesis.get(),
@@ -107,7 +102,7 @@ public final class PipelineThroughput {
         if (Tally.count() == 0) {
             throw new IllegalStateException("no event reached the sink");
         }
-        return inputEvents / Tally.seconds();
+        return Rate.of(inputEvents, Tally.seconds(), Tally.cpuSeconds());
     }
 
     /** CloudWatch events in the round's payloads. */

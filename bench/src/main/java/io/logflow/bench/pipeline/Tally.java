@@ -4,6 +4,8 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
+import io.logflow.bench.CpuMeter;
+
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -14,6 +16,8 @@ public final class Tally {
     private static final AtomicLong FIRST = new AtomicLong();
     private static final AtomicLong LAST = new AtomicLong();
     private static final AtomicLong COUNT = new AtomicLong();
+    private static final AtomicLong CPU_FIRST = new AtomicLong();
+    private static final AtomicLong CPU_LAST = new AtomicLong();
 
     private Tally() {}
 
@@ -21,16 +25,28 @@ public final class Tally {
         FIRST.set(0);
         LAST.set(0);
         COUNT.set(0);
+        CPU_FIRST.set(0);
+        CPU_LAST.set(0);
     }
 
     public static void started() {
-        if (FIRST.get() == 0) {
-            FIRST.compareAndSet(0, System.nanoTime());
+        if (FIRST.get() == 0 && FIRST.compareAndSet(0, System.nanoTime())) {
+            CPU_FIRST.set(CpuMeter.total());
         }
     }
 
     public static long count() {
         return COUNT.get();
+    }
+
+    /** CPU seconds ({@link CpuMeter}) from the first record read to the end (last count or end of input). */
+    public static double cpuSeconds() {
+        return (CPU_LAST.get() - CPU_FIRST.get()) / 1e9;
+    }
+
+    private static void ended() {
+        LAST.set(System.nanoTime());
+        CPU_LAST.set(CpuMeter.total());
     }
 
     /** Seconds from the first payload read to the last event counted. */
@@ -69,7 +85,7 @@ public final class Tally {
                 public void flush(boolean endOfInput) throws java.io.IOException, InterruptedException {
                     writer.flush(endOfInput);
                     if (endOfInput) {
-                        LAST.set(System.nanoTime());
+                        ended();
                     }
                 }
 
@@ -110,6 +126,9 @@ public final class Tally {
         @Override
         public void flush(boolean endOfInput) {
             publish();
+            if (endOfInput) {
+                CPU_LAST.set(CpuMeter.total());
+            }
         }
 
         private void publish() {

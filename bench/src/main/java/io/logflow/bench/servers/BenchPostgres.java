@@ -1,5 +1,6 @@
 package io.logflow.bench.servers;
 
+import io.logflow.bench.CpuMeter;
 import io.logflow.config.JobConfig.PostgresConfig;
 import io.logflow.sink.postgres.Migrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -31,7 +32,7 @@ public final class BenchPostgres implements AutoCloseable {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        return new BenchPostgres(EmbeddedPostgres.builder()
+        BenchPostgres server = new BenchPostgres(EmbeddedPostgres.builder()
                 .setPort(port)
                 .setDataDirectory(new File(dir, "pgdata"))
                 .setCleanDataDirectory(true)
@@ -42,6 +43,8 @@ public final class BenchPostgres implements AutoCloseable {
                 .setServerConfig("full_page_writes", "off")
                 .setServerConfig("track_commit_timestamp", "on")
                 .start());
+        CpuMeter.watchPostgres(new File(dir, "pgdata").toPath());
+        return server;
     }
 
     /** A new database with the logflow schema; the sinks batch {@code batchSize} rows. */

@@ -10,6 +10,7 @@ import io.logflow.parse.LogParser;
 import io.logflow.bench.pipeline.Tally;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
@@ -69,10 +70,23 @@ public final class BenchEvents {
         return e;
     }
 
-    /** {@code count} events of {@code run} from a generator source (marks {@link Tally#started} on the first). */
-    public static DataStream<LogEvent> stream(StreamExecutionEnvironment env, int run, long count) {
+    /** Events {@code 0..count-1} of {@code run}, built before a timed run so that building them is not timed. */
+    public static LogEvent[] events(int run, int count) {
+        LogEvent[] out = new LogEvent[count];
+        for (int n = 0; n < count; n++) {
+            out[n] = event(run, n);
+        }
+        return out;
+    }
+
+    /**
+     * {@code count} events of {@code run} from a generator source that builds them all when it opens and marks
+     * {@link Tally#started} on the first it hands out.
+     */
+    public static DataStream<LogEvent> stream(StreamExecutionEnvironment env, int run, int count) {
         TypeInformation<LogEvent> type = TypeInformation.of(LogEvent.class);
-        return env.fromSource(new DataGeneratorSource<>(new Generator(run), count, RateLimiterStrategy.noOp(), type),
+        return env.fromSource(new DataGeneratorSource<>(new Generator(run, count), count, RateLimiterStrategy.noOp(),
+                        type),
                         WatermarkStrategy.noWatermarks(), "Bench events", type)
                 .uid("bench-events")
                 .name("Bench events");
@@ -81,15 +95,23 @@ public final class BenchEvents {
     private static final class Generator implements GeneratorFunction<Long, LogEvent> {
         private static final long serialVersionUID = 1L;
         private final int run;
+        private final int count;
+        private transient LogEvent[] events;
 
-        Generator(int run) {
+        Generator(int run, int count) {
             this.run = run;
+            this.count = count;
+        }
+
+        @Override
+        public void open(SourceReaderContext readerContext) {
+            events = events(run, count);
         }
 
         @Override
         public LogEvent map(Long n) {
             Tally.started();
-            return event(run, n);
+            return events[(int) (long) n];
         }
     }
 }

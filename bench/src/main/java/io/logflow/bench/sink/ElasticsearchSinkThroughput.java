@@ -2,7 +2,9 @@ package io.logflow.bench.sink;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.logflow.bench.Rounds;
+import io.logflow.bench.Comparison;
+import io.logflow.bench.CpuMeter;
+import io.logflow.bench.Rate;
 import io.logflow.bench.pipeline.Tally;
 import io.logflow.bench.servers.BenchCluster;
 import io.logflow.bench.servers.BenchElasticsearch;
@@ -51,20 +53,13 @@ public final class ElasticsearchSinkThroughput {
             int run = 0;
             rawBulk(es, config(es, ++run, bulk), run, docs / 4, bulk); // warm-up
             sink(es, config(es, ++run, bulk), run, docs / 4);
-            double[] raw = new double[rounds];
-            double[] sink = new double[rounds];
-            double[] ratio = new double[rounds];
-            System.out.println("| round | raw _bulk docs/s | sink docs/s | ratio | load |");
-            System.out.println("|---|---:|---:|---:|---:|");
+            Comparison table = new Comparison("docs", "raw _bulk", "sink");
             for (int r = 0; r < rounds; r++) {
-                raw[r] = rawBulk(es, config(es, ++run, bulk), run, docs, bulk);
-                sink[r] = sink(es, config(es, ++run, bulk), run, docs);
-                ratio[r] = sink[r] / raw[r];
-                System.out.println(f("| %d | %,.0f | %,.0f | %.2f | %s |", r + 1, raw[r], sink[r], ratio[r],
-                        Rounds.load()));
+                Rate raw = rawBulk(es, config(es, ++run, bulk), run, docs, bulk);
+                Rate sink = sink(es, config(es, ++run, bulk), run, docs);
+                table.round(raw, sink);
             }
-            System.out.println(f("median: raw _bulk %,.0f docs/s, sink %,.0f docs/s, median ratio %.2f "
-                    + "(target >= 0.8)", Rounds.median(raw), Rounds.median(sink), Rounds.median(ratio)));
+            table.print("target: sink >= 0.8x raw _bulk");
         }
         System.exit(0);
     }
@@ -79,7 +74,7 @@ public final class ElasticsearchSinkThroughput {
         return ElasticsearchConfig.from(Settings.of(values, ElasticsearchOptions.all()));
     }
 
-    static double sink(BenchElasticsearch es, ElasticsearchConfig config, int run, int docs) throws Exception {
+    static Rate sink(BenchElasticsearch es, ElasticsearchConfig config, int run, int docs) throws Exception {
         Tally.reset();
         StreamExecutionEnvironment env = BenchCluster.environment(1);
         env.getConfig().disableGenericTypes();
@@ -90,20 +85,22 @@ public final class ElasticsearchSinkThroughput {
                 .sinkTo(new Tally.EndMarking<>(ElasticsearchSinks.logEvents(config, none, 8192)))
                 .uid(ElasticsearchSinks.UID).name(ElasticsearchSinks.NAME);
         env.execute("bench elasticsearch sink");
-        double rate = docs / Tally.seconds();
+        Rate rate = Rate.of(docs, Tally.seconds(), Tally.cpuSeconds());
         finish(es, run, docs);
         return rate;
     }
 
     /** Bulk bodies of {@code bulk} documents, built and sent one after the other from this thread. */
-    static double rawBulk(BenchElasticsearch es, ElasticsearchConfig config, int run, int docs, int bulk)
+    static Rate rawBulk(BenchElasticsearch es, ElasticsearchConfig config, int run, int docs, int bulk)
             throws Exception {
         IndexTemplate.install(config);
+        LogEvent[] events = BenchEvents.events(run, docs);
         long t = System.nanoTime();
+        long cpu = CpuMeter.total();
         ByteArrayOutputStream body = new ByteArrayOutputStream(1 << 20);
         int inBody = 0;
-        for (long n = 0; n < docs; n++) {
-            LogEvent e = BenchEvents.event(run, n);
+        for (int n = 0; n < docs; n++) {
+            LogEvent e = events[n];
             body.write(("{\"index\":{\"_index\":\"" + config.indexNames.index(e.workspaceId, e.timestamp)
                     + "\",\"_id\":\"" + e.eventId + "\"}}\n").getBytes(StandardCharsets.UTF_8));
             body.write(EventDocuments.toJson(e));
@@ -122,7 +119,7 @@ public final class ElasticsearchSinkThroughput {
                 inBody = 0;
             }
         }
-        double rate = docs / ((System.nanoTime() - t) / 1e9);
+        Rate rate = Rate.of(docs, (System.nanoTime() - t) / 1e9, (CpuMeter.total() - cpu) / 1e9);
         finish(es, run, docs);
         return rate;
     }

@@ -1,6 +1,8 @@
 package io.logflow.bench.sink;
 
-import io.logflow.bench.Rounds;
+import io.logflow.bench.Comparison;
+import io.logflow.bench.CpuMeter;
+import io.logflow.bench.Rate;
 import io.logflow.bench.pipeline.Tally;
 import io.logflow.bench.servers.BenchCluster;
 import io.logflow.bench.servers.BenchPostgres;
@@ -28,8 +30,8 @@ import static io.logflow.bench.Rounds.f;
  * Issue 10, row 2: rows per second of the job's {@code log_events} sink (a MiniCluster at parallelism 1, a generator
  * source chained to the sink, into an empty {@code log_events}) against one {@code COPY} of the same rows into an
  * empty copy of the table (same columns and indexes) by a single-threaded hand-written loop. The batched per-row
- * {@code INSERT} sink the COPY sink replaced runs in the same rounds for comparison. Rounds alternate; the figure to
- * quote is the median of per-round ratios.
+ * {@code INSERT} sink the COPY sink replaced runs in the same rounds for comparison. Rows are built before the clock
+ * starts in all three. Rounds alternate; the figure to quote is the median of per-round ratios.
  *
  * <p>{@code java -cp bench/target/benchmarks.jar io.logflow.bench.sink.PostgresSinkThroughput [rounds] [rows]
  * [batch-size]}
@@ -49,32 +51,20 @@ public final class PostgresSinkThroughput {
             copyBaseline(db, ++run, rows / 4);
             sink(db, ++run, rows / 4, PostgresSinks::logEvents);
             sink(db, ++run, rows / 4, PostgresSinks::logEventsByInsert);
-            double[] copy = new double[rounds];
-            double[] staged = new double[rounds];
-            double[] insert = new double[rounds];
-            double[] ratio = new double[rounds];
-            double[] insertRatio = new double[rounds];
-            System.out.println("| round | COPY rows/s | sink rows/s (COPY + staging) | ratio | old sink rows/s "
-                    + "(batched INSERT) | ratio | load |");
-            System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+            Comparison table = new Comparison("rows", "COPY", "sink (COPY + staging)", "old sink (batched INSERT)");
             for (int r = 0; r < rounds; r++) {
-                copy[r] = copyBaseline(db, ++run, rows);
-                staged[r] = sink(db, ++run, rows, PostgresSinks::logEvents);
-                insert[r] = sink(db, ++run, rows, PostgresSinks::logEventsByInsert);
-                ratio[r] = staged[r] / copy[r];
-                insertRatio[r] = insert[r] / copy[r];
-                System.out.println(f("| %d | %,.0f | %,.0f | %.2f | %,.0f | %.2f | %s |", r + 1, copy[r], staged[r],
-                        ratio[r], insert[r], insertRatio[r], Rounds.load()));
+                Rate copy = copyBaseline(db, ++run, rows);
+                Rate staged = sink(db, ++run, rows, PostgresSinks::logEvents);
+                Rate insert = sink(db, ++run, rows, PostgresSinks::logEventsByInsert);
+                table.round(copy, staged, insert);
             }
-            System.out.println(f("median: COPY %,.0f rows/s, sink %,.0f rows/s, median ratio %.2f (target >= 0.8); "
-                    + "old INSERT sink %,.0f rows/s, ratio %.2f", Rounds.median(copy), Rounds.median(staged),
-                    Rounds.median(ratio), Rounds.median(insert), Rounds.median(insertRatio)));
+            table.print("target: sink >= 0.8x COPY");
         }
         System.exit(0);
     }
 
     /** The job's sink into an emptied log_events; rows/s from the first row generated to the last flush. */
-    static double sink(PostgresConfig db, int run, int rows, Function<PostgresConfig, Sink<LogEvent>> sink)
+    static Rate sink(PostgresConfig db, int run, int rows, Function<PostgresConfig, Sink<LogEvent>> sink)
             throws Exception {
         execute(db, "TRUNCATE log_events");
         execute(db, "VACUUM ANALYZE log_events");
@@ -85,23 +75,25 @@ public final class PostgresSinkThroughput {
                 .sinkTo(new Tally.EndMarking<>(sink.apply(db))).uid("postgres-log-events").name("Postgres log_events");
         env.execute("bench postgres sink");
         check(db, "log_events", rows);
-        return rows / Tally.seconds();
+        return Rate.of(rows, Tally.seconds(), Tally.cpuSeconds());
     }
 
     /** One COPY of the same rows, encoded as they are generated, into a new empty copy of log_events. */
-    static double copyBaseline(PostgresConfig db, int run, int rows) throws Exception {
+    static Rate copyBaseline(PostgresConfig db, int run, int rows) throws Exception {
         String table = "log_events_copy";
         execute(db, "DROP TABLE IF EXISTS " + table);
         execute(db, "CREATE TABLE " + table + " (LIKE log_events INCLUDING ALL)");
+        LogEvent[] events = BenchEvents.events(run, rows);
         try (Connection c = DriverManager.getConnection(db.url, db.user, db.password)) {
             long t = System.nanoTime();
+            long cpu = CpuMeter.total();
             CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (event_id, "
                     + "workspace_id, event_time, ingest_time, level, service, log_group, log_stream, message, "
                     + "trace_id, span_id, request_id, duration_ms, fields, format, source, source_ref, routing_key) "
                     + "FROM STDIN");
             StringBuilder chunk = new StringBuilder(1 << 20);
-            for (long n = 0; n < rows; n++) {
-                row(chunk, BenchEvents.event(run, n));
+            for (int n = 0; n < rows; n++) {
+                row(chunk, events[n]);
                 if (chunk.length() > (1 << 20) - 4096 || n == rows - 1) {
                     byte[] bytes = chunk.toString().getBytes(StandardCharsets.UTF_8);
                     copy.writeToCopy(bytes, 0, bytes.length);
@@ -109,9 +101,9 @@ public final class PostgresSinkThroughput {
                 }
             }
             copy.endCopy();
-            double seconds = (System.nanoTime() - t) / 1e9;
+            Rate rate = Rate.of(rows, (System.nanoTime() - t) / 1e9, (CpuMeter.total() - cpu) / 1e9);
             check(db, table, rows);
-            return rows / seconds;
+            return rate;
         }
     }
 

@@ -63,9 +63,9 @@ public class CloudWatchMultilineFunction extends KeyedProcessFunction<String, Ra
 
     @Override
     public void processElement(RawLog raw, Context ctx, Collector<RawLog> out) throws Exception {
-        // A payload's events arrive one after the other for one stream; rebuilding the joiner from state for each
-        // of them was a fifth of this task's time. The heap backend hands back the very object stored, so identity
-        // tells that the joiner still holds it (any other backend or a restore gives another object).
+        // A payload's events arrive one after the other for one stream, so the joiner usually still holds this
+        // stream's record. The heap backend hands back the very object stored, so identity tells (any other backend,
+        // a copy-on-write during a snapshot or a restore gives another object, and the joiner is rebuilt).
         RawLog state = buffered.value();
         if (state != joinerState || !ctx.getCurrentKey().equals(joinerKey)) {
             joiner.restore(state);
@@ -89,8 +89,8 @@ public class CloudWatchMultilineFunction extends KeyedProcessFunction<String, Ra
 
     /**
      * Writes the buffered record back and keeps one timer, both cleared when nothing waits. The timer is not moved
-     * on every event (a delete and a register per event were a tenth of this task's time): when it fires before the
-     * stream is idle, {@link #onTimer} finds nothing to flush and this sets it again at the new flush time.
+     * on every event (that was a delete and a register per event): when it fires before the stream is idle,
+     * {@link #onTimer} finds nothing to flush and this sets it again at the new flush time.
      */
     private void store(Context ctx) throws Exception {
         RawLog pending = joiner.pending();

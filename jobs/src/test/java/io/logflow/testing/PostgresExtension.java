@@ -33,7 +33,9 @@ public final class PostgresExtension implements BeforeAllCallback {
 
     private static synchronized EmbeddedPostgresServer server() throws Exception {
         if (server == null) {
-            File workDir = new File("target/test-postgres").getAbsoluteFile();
+            // One folder per JVM: the failsafe JVM must not initdb where the surefire JVM's server may still be
+            // shutting down (its shutdown hook deletes the data; under load that outlives the JVM's exit timeout).
+            File workDir = new File("target/test-postgres/" + ProcessHandle.current().pid()).getAbsoluteFile();
             server = EmbeddedPostgresServer.start(workDir, EmbeddedPostgresServer.freePort(), false);
             EmbeddedPostgresServer started = server;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -10,10 +10,13 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * An idempotent Postgres sink at {@code COPY} speed: each batch is copied into a temporary staging table and moved
- * into the target with one {@code INSERT ... SELECT ... ON CONFLICT (key) DO NOTHING} in the same transaction. A row
- * whose key is already stored (a replay after a failover, a duplicate within the batch) is skipped, as with the
- * per-row {@code INSERT}, but the rows travel in PostgreSQL's bulk format instead of as bound statements.
+ * An idempotent Postgres sink at {@code COPY} speed. Each batch is first copied straight into the target table in one
+ * transaction; keys are deterministic, so that succeeds unless the batch repeats a stored row (a replay after a
+ * failover or from a savepoint) or holds one twice. Then the COPY fails as a whole on the unique key and is rolled back,
+ * and the batch is copied into a temporary staging table and moved into the target with one
+ * {@code INSERT ... SELECT ... ON CONFLICT (key) DO NOTHING} in the same transaction, which skips the rows already
+ * there, as the per-row {@code INSERT} did. Either way the rows travel in PostgreSQL's bulk format instead of as bound
+ * statements, and the common case does the server's work once (the staging path writes every row twice).
  *
  * <p>At-least-once: a batch is written when it reaches {@code postgres.batch-size} rows, when its first row has
  * waited {@code postgres.flush-interval}, before every checkpoint barrier and at the end of input, so a checkpoint
@@ -50,6 +53,10 @@ public final class StagedCopySink<T> implements Sink<T> {
         String createStaging() {
             return "CREATE TEMPORARY TABLE IF NOT EXISTS " + stagingTable() + " (LIKE " + table
                     + " INCLUDING DEFAULTS) ON COMMIT DELETE ROWS";
+        }
+
+        String directCopy() {
+            return "COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN";
         }
 
         String copy() {

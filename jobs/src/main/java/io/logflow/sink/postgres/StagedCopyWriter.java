@@ -18,13 +18,15 @@ import java.sql.Statement;
 import java.util.Properties;
 
 /**
- * The writer of {@link StagedCopySink}: buffers rows in COPY text format and writes a batch as COPY into the
- * session's staging table plus one {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING}, committed together. Every
- * call (write, timer, flush) runs in the task's mailbox thread, so the buffer needs no locking.
+ * The writer of {@link StagedCopySink}: buffers rows in COPY text format and writes a batch with COPY straight into
+ * the table, or, when that meets a key already stored, as COPY into the session's staging table plus one
+ * {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING}, committed together. Every call (write, timer, flush) runs in
+ * the task's mailbox thread, so the buffer needs no locking.
  */
 final class StagedCopyWriter<T> implements SinkWriter<T> {
     private static final Logger LOG = LoggerFactory.getLogger(StagedCopyWriter.class);
     private static final int BYTES_PER_ROW_GUESS = 400;
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private final PostgresConfig config;
     private final StagedCopySink.Target target;
@@ -32,6 +34,7 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
     private final ProcessingTimeService time;
     private final Counter rowsWritten;
     private final CopyText rows;
+    private final String directCopySql;
     private final String copySql;
     private final String insertSql;
 
@@ -51,6 +54,7 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
         this.time = time;
         this.rowsWritten = rowsWritten;
         this.rows = new CopyText(Math.min(config.batchSize, 10_000) * BYTES_PER_ROW_GUESS);
+        this.directCopySql = target.directCopy();
         this.copySql = target.copy();
         this.insertSql = target.insert();
     }
@@ -115,29 +119,59 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
         rows.clear(Math.min(config.batchSize, 10_000) * BYTES_PER_ROW_GUESS);
     }
 
+    /**
+     * Straight COPY into the table first: with deterministic ids a conflict only comes with a replay or a duplicate
+     * in the batch, and then COPY fails as a whole with a unique violation, is rolled back, and the batch goes
+     * through the staging table, which skips the rows already stored.
+     */
     private void write(byte[] data) throws SQLException {
         Connection c = connection();
         try {
-            CopyIn copy = copyManager.copyIn(copySql);
-            try {
-                copy.writeToCopy(data, 0, data.length);
-                copy.endCopy();
-            } finally {
-                if (copy.isActive()) {
-                    copy.cancelCopy();
-                }
+            copy(directCopySql, data);
+            c.commit();
+            return;
+        } catch (SQLException e) {
+            rollback(c);
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
             }
+        } catch (RuntimeException e) {
+            rollback(c);
+            throw new SQLException(e);
+        }
+        try {
+            copy(copySql, data);
             try (Statement st = c.createStatement()) {
                 st.executeUpdate(insertSql);
             }
             c.commit();
         } catch (SQLException | RuntimeException e) {
-            try {
-                c.rollback();
-            } catch (SQLException ignored) {
-                // the connection is closed and replaced by the caller
-            }
+            rollback(c);
             throw e instanceof SQLException ? (SQLException) e : new SQLException(e);
+        }
+    }
+
+    private void copy(String sql, byte[] data) throws SQLException {
+        CopyIn copy = copyManager.copyIn(sql);
+        try {
+            copy.writeToCopy(data, 0, data.length);
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                try {
+                    copy.cancelCopy();
+                } catch (SQLException ignored) {
+                    // the error that ended the copy is the one that counts
+                }
+            }
+        }
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is closed and replaced by the caller
         }
     }
 

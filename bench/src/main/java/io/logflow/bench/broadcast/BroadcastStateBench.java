@@ -5,6 +5,7 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -36,6 +37,7 @@ import java.util.Map;
  * <pre>
  * java -Xmx3g -cp bench/target/benchmarks.jar io.logflow.bench.broadcast.BroadcastStateBench \
  *     [--workspaces 100000] [--parallelism 1,2] [--backends hashmap,rocksdb] [--checkpoints 5] [--load-timeout 900]
+ *     [--compression]   (execution.checkpointing.snapshot-compression)
  * </pre>
  */
 public final class BroadcastStateBench {
@@ -46,12 +48,14 @@ public final class BroadcastStateBench {
     private final int checkpoints;
     private final Duration loadTimeout;
     private final Path dir;
+    private final boolean compression;
 
-    BroadcastStateBench(int workspaces, int checkpoints, Duration loadTimeout, Path dir) {
+    BroadcastStateBench(int workspaces, int checkpoints, Duration loadTimeout, Path dir, boolean compression) {
         this.workspaces = workspaces;
         this.checkpoints = checkpoints;
         this.loadTimeout = loadTimeout;
         this.dir = dir;
+        this.compression = compression;
     }
 
     public static void main(String[] args) throws Exception {
@@ -60,6 +64,7 @@ public final class BroadcastStateBench {
         long timeout = 900;
         List<Integer> parallelisms = List.of(1, 2);
         List<String> backends = List.of("hashmap");
+        boolean compression = false;
         Path dir = Paths.get("target", "broadcast-bench").toAbsolutePath();
         for (int i = 0; i < args.length; i += 2) {
             String value = i + 1 < args.length ? args[i + 1] : "";
@@ -72,10 +77,12 @@ public final class BroadcastStateBench {
                     break;
                 case "--backends": backends = List.of(value.split(",")); break;
                 case "--dir": dir = Paths.get(value).toAbsolutePath(); break;
+                case "--compression": compression = true; i--; break;
                 default: throw new IllegalArgumentException("unknown option " + args[i] + " (see the class comment)");
             }
         }
-        BroadcastStateBench bench = new BroadcastStateBench(workspaces, checkpoints, Duration.ofSeconds(timeout), dir);
+        BroadcastStateBench bench = new BroadcastStateBench(workspaces, checkpoints, Duration.ofSeconds(timeout), dir,
+                compression);
         Path file = dir.resolve("registrations-" + workspaces + ".ndjson");
         long bytes = WorkspaceCorpus.writeFile(file, workspaces);
         Path empty = dir.resolve("registrations-0.ndjson");
@@ -97,8 +104,10 @@ public final class BroadcastStateBench {
     }
 
     String run(String backend, int parallelism, Path empty, Path file) throws Exception {
-        System.out.printf(Locale.ROOT, "%n== %s backend, parallelism %d ==%n", backend, parallelism);
+        System.out.printf(Locale.ROOT, "%n== %s backend, parallelism %d, snapshot compression %s ==%n", backend,
+                parallelism, compression ? "on" : "off");
         Configuration conf = clusterConfig(backend, dir.resolve("run-" + backend + "-p" + parallelism));
+        conf.set(ExecutionOptions.SNAPSHOT_COMPRESSION, compression);
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf)
                 .setNumTaskManagers(1)
@@ -119,8 +128,8 @@ public final class BroadcastStateBench {
                     baseline.medianCheckpointMillis(), loaded.checkpointBytes() / 1e6,
                     baseline.checkpointBytes() / 1e6,
                     loaded.medianCheckpointMillis() <= CHECKPOINT_TARGET_MILLIS ? "met" : "MISSED");
-            return String.format(Locale.ROOT, "| %s | %d | %,d | %.1f | %.1f | %d, %d | %.1f, %.2f |", backend,
-                    parallelism, loaded.applied, loaded.loadMillis / 1e3, perSubtask / 1e6,
+            return String.format(Locale.ROOT, "| %s%s | %d | %,d | %.1f | %.1f | %d, %d | %.1f, %.2f |", backend,
+                    compression ? " + compression" : "", parallelism, loaded.applied, loaded.loadMillis / 1e3, perSubtask / 1e6,
                     loaded.medianCheckpointMillis(), baseline.medianCheckpointMillis(),
                     loaded.checkpointBytes() / 1e6, baseline.checkpointBytes() / 1e6);
         } finally {

@@ -171,8 +171,7 @@ public final class OneSubtask {
                     harness.getOperator().getOperatorStateBackend().getBroadcastState(EnrichFunction.REGISTRATIONS);
             long bytes = GraphLayout.parseInstance(field(state, "backingMap"), field(function, "index")).totalSize();
             System.out.printf(Locale.ROOT, "restored: %d ms to restore and index; state and index then %.1f MB "
-                    + "(%d B per workspace: a restored key is a string of its own, no longer the id's)%n", millis,
-                    bytes / 1e6, bytes / workspaces);
+                    + "(%d B per workspace)%n", millis, bytes / 1e6, bytes / workspaces);
         }
     }
 

@@ -170,9 +170,9 @@ class AnalystQueriesTest {
                 row("PARSE", "invalid_json", 1, 1, brokenLineRef),
                 row("SOURCE", "truncated_file", 1, 1, cutRef)));
         e.put("dead_letters_by_reason.sql", List.of(
-                row("unknown_workspace", AnalystData.UNCLAIMED.size(), unclaimedRef),
-                row("invalid_json", 1, brokenLineRef),
-                row("truncated_file", 1, cutRef)));
+                row("unknown_workspace", AnalystData.UNCLAIMED.size(), unclaimedRef, "+"),
+                row("invalid_json", 1, brokenLineRef, "+"),
+                row("truncated_file", 1, cutRef, "+")));
         e.put("unparsed_lines_parsed_again.sql", List.of(row("invalid_json", brokenLineRef, null, "invalid_json")));
         e.put("workspace_activity.sql", List.of(activity("acme", "ACME"), activity("beta", "Beta")));
         return e;

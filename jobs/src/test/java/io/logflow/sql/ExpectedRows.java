@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Rows as text, the same for Flink and JDBC results: cells joined by {@code " | "}, times as {@code yyyy-MM-dd
  * HH:mm:ss} (UTC), numbers without trailing zeros, NULL as {@code null}. An expected cell {@code ~x} matches a number
- * within 1% of x (the DDSketch percentiles); {@code *} matches anything (a wall-clock time).
+ * within 1% of x (the DDSketch percentiles); {@code *} matches anything (a wall-clock time), {@code +} anything
+ * but NULL.
  */
 final class ExpectedRows {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -61,6 +62,8 @@ final class ExpectedRows {
                     double w = Double.parseDouble(want[c].substring(1));
                     assertThat(Double.parseDouble(got[c])).as(why + ", column " + c)
                             .isCloseTo(w, Offset.offset(Math.abs(w) * 0.01 + 1e-9));
+                } else if (want[c].equals("+")) {
+                    assertThat(got[c]).as(why + ", column " + c).isNotEqualTo("null");
                 } else if (!want[c].equals("*")) {
                     assertThat(got[c]).as(why + ", column " + c).isEqualTo(want[c]);
                 }

@@ -118,7 +118,7 @@ WHERE failed;
 
 -- The 20 most frequent templates per hour and workspace (window Top-N); ties go to the template that sorts first.
 CREATE TEMPORARY VIEW templated_events AS
-SELECT event_time, workspace_id, message, LOG_TEMPLATE(message).template AS template
+SELECT event_time, workspace_id, message, LOG_TEMPLATE(message, workspace_id).template AS template
 FROM log_stream
 WHERE message IS NOT NULL;
 

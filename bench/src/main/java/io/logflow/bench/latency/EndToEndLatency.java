@@ -16,6 +16,7 @@ import io.logflow.job.LogflowJob;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -96,7 +97,13 @@ public final class EndToEndLatency {
             long firstIngest = Long.MAX_VALUE;
             while (!client.getJobStatus().get().isGloballyTerminalState()) {
                 long sent = System.currentTimeMillis();
-                JsonNode buckets = histogram(es, sent - 60_000);
+                JsonNode buckets;
+                try {
+                    buckets = histogram(es, sent - 60_000);
+                } catch (IOException e) { // shards of a new index not started yet: nothing visible there yet
+                    Thread.sleep(POLL_MS);
+                    continue;
+                }
                 long now = System.currentTimeMillis();
                 for (JsonNode b : buckets) {
                     long key = b.get("key").asLong();

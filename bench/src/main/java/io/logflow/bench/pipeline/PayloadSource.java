@@ -42,7 +42,10 @@ public final class PayloadSource implements LogSource {
         DataGeneratorSource<byte[]> source = new DataGeneratorSource<>(new Payloads(seed, distinctPayloads),
                 totalPayloads, payloadsPerSecond > 0 ? RateLimiterStrategy.perSecond(payloadsPerSecond)
                         : RateLimiterStrategy.noOp(), PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-        DataStream<byte[]> records = env.fromSource(source, WatermarkStrategy.noWatermarks(), "CloudWatch payloads",
+        // Kinesis stamps each record with its arrival time, which the decoder takes as the events' ingest time.
+        WatermarkStrategy<byte[]> arrival = WatermarkStrategy.<byte[]>noWatermarks()
+                .withTimestampAssigner((payload, none) -> System.currentTimeMillis());
+        DataStream<byte[]> records = env.fromSource(source, arrival, "CloudWatch payloads",
                         PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
                 .uid("bench-payloads")
                 .name("CloudWatch payloads from memory");

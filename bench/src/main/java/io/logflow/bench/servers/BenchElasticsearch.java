@@ -28,7 +28,10 @@ public final class BenchElasticsearch implements AutoCloseable {
     private BenchElasticsearch(ElasticsearchClusterRunner runner, String url) {
         this.runner = runner;
         this.url = url;
-        this.client = RestClient.builder(HttpHost.create(url)).build();
+        // A loaded shared machine can take more than the default 30 s to answer one bulk.
+        this.client = RestClient.builder(HttpHost.create(url))
+                .setRequestConfigCallback(c -> c.setSocketTimeout(300_000).setConnectTimeout(30_000))
+                .build();
     }
 
     public static BenchElasticsearch start() throws IOException {

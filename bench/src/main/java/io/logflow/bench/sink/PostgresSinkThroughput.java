@@ -51,7 +51,8 @@ public final class PostgresSinkThroughput {
             copyBaseline(db, ++run, rows / 4);
             sink(db, ++run, rows / 4, PostgresSinks::logEvents);
             sink(db, ++run, rows / 4, PostgresSinks::logEventsByInsert);
-            Comparison table = new Comparison("rows", "COPY", "sink (COPY + staging)", "old sink (batched INSERT)");
+            Comparison table = new Comparison("rows", "COPY", "sink (COPY; staging on conflict)",
+                    "old sink (batched INSERT)");
             for (int r = 0; r < rounds; r++) {
                 Rate copy = copyBaseline(db, ++run, rows);
                 Rate staged = sink(db, ++run, rows, PostgresSinks::logEvents);

@@ -186,7 +186,9 @@ public final class LogParser {
         event.logStream = raw.logStream;
         if (event.timestamp == Timestamps.NONE) {
             // The line has no time of its own: say where the event's time came from.
-            if (raw.sourceTime != 0) {
+            // The source's time is trusted only when plausible: a crafted upload could carry any number, and one
+            // out of the database's range would fail every batch it is in.
+            if (raw.sourceTime != 0 && Timestamps.isPlausible(raw.sourceTime)) {
                 event.timestamp = raw.sourceTime;
                 event.fields.put(LogFields.TIMESTAMP_SOURCE, raw.source == SourceKind.UPLOAD
                         ? LogFields.TIMESTAMP_FROM_PATH : LogFields.TIMESTAMP_FROM_SOURCE);

@@ -22,6 +22,11 @@ public final class Timestamps {
 
     private Timestamps() {}
 
+    /** Whether epoch millis lie in [1980, 2200): anything else is not a log's time, and may not even be storable. */
+    public static boolean isPlausible(long ms) {
+        return ms >= MIN_PLAUSIBLE && ms < MAX_PLAUSIBLE;
+    }
+
     /** Epoch seconds, millis, micros or nanos, told apart by magnitude; {@link #NONE} when implausible. */
     public static long fromEpoch(double value) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
@@ -38,7 +43,7 @@ public final class Timestamps {
         } else {
             ms = (long) (value / 1_000_000d);
         }
-        return ms >= MIN_PLAUSIBLE && ms < MAX_PLAUSIBLE ? ms : NONE;
+        return isPlausible(ms) ? ms : NONE;
     }
 
     /**

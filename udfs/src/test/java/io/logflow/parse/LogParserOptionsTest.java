@@ -104,6 +104,24 @@ class LogParserOptionsTest {
     }
 
     @Test
+    void implausibleSourceTimeFallsBackToTheReceiveTime() {
+        RawLog raw = new RawLog();
+        raw.source = SourceKind.CLOUDWATCH;
+        raw.owner = "123456789012";
+        raw.logGroup = "/aws/lambda/checkout";
+        raw.logStream = "2024/06/15/[$LATEST]abc";
+        raw.cloudwatchId = "3719";
+        raw.eventId = "evt-1";
+        raw.routingKey = "123456789012//aws/lambda/checkout";
+        raw.receiveTime = RECEIVE;
+        raw.sourceTime = 9_000_000_000_000_000L; // far beyond any database's range
+        raw.text = "processing order 42\n";
+        ParseOutcome outcome = new LogParser().parse(raw);
+        assertThat(outcome.event.timestamp).isEqualTo(RECEIVE);
+        assertThat(outcome.event.fields).containsEntry("timestamp_source", "ingest");
+    }
+
+    @Test
     void optionsSurviveJavaSerialisationAsAFlinkFunctionFieldWould() throws Exception {
         ParserOptions options = ParserOptions.builder()
                 .formatFor("acct/", LogFormat.LOGFMT)

@@ -57,7 +57,8 @@ public class CloudWatchDecodeFunction extends ProcessFunction<byte[], RawLog> {
     public void processElement(byte[] record, Context ctx, Collector<RawLog> out) {
         // The source stamps each record with Kinesis's approximate arrival time: a re-read gives the same value.
         Long arrival = ctx.timestamp();
-        long receiveTime = arrival != null ? arrival : System.currentTimeMillis();
+        // A source without record timestamps stamps Long.MIN_VALUE, which no database could store.
+        long receiveTime = arrival != null && arrival != Long.MIN_VALUE ? arrival : System.currentTimeMillis();
         DecodeResult result = decoder.decode(record, receiveTime);
 
         recordsRead.inc();

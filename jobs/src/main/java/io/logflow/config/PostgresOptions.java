@@ -27,7 +27,7 @@ public final class PostgresOptions {
     public static final ConfigOption<Integer> BATCH_SIZE = ConfigOptions.key("postgres.batch-size")
             .intType()
             .defaultValue(1000)
-            .withDescription("Rows per batch insert.");
+            .withDescription("Rows per batch: one COPY for log_events, one batch upsert for the other tables and the metrics.");
 
     public static final ConfigOption<Duration> FLUSH_INTERVAL = ConfigOptions.key("postgres.flush-interval")
             .durationType()

@@ -322,6 +322,24 @@ public final class KinesisEmulator implements BeforeAllCallback {
         return shardIds;
     }
 
+    /** Every record of every shard of a stream, shard by shard from its oldest record (GetRecords). */
+    public static List<byte[]> readAll(String stream) throws Exception {
+        List<byte[]> out = new ArrayList<>();
+        for (Shard shard : listShards(stream)) {
+            String iterator = call("GetShardIterator", object().put("StreamName", stream).put("ShardId", shard.id)
+                    .put("ShardIteratorType", "TRIM_HORIZON")).path("ShardIterator").asText();
+            while (true) {
+                JsonNode page = call("GetRecords", object().put("ShardIterator", iterator).put("Limit", 1000));
+                page.path("Records").forEach(r -> out.add(Base64.getDecoder().decode(r.path("Data").asText())));
+                if (page.path("Records").isEmpty() || !page.path("NextShardIterator").isTextual()) {
+                    break;
+                }
+                iterator = page.path("NextShardIterator").asText();
+            }
+        }
+        return out;
+    }
+
     private static void awaitActive(String stream) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {

@@ -88,6 +88,15 @@ public final class S3Extension implements BeforeAllCallback {
         client.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(content));
     }
 
+    public byte[] get(String bucket, String key) {
+        return client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
+    }
+
+    public java.util.List<String> keys(String bucket) {
+        return client.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream()
+                .map(software.amazon.awssdk.services.s3.model.S3Object::key).sorted().toList();
+    }
+
     public void delete(String bucket, String key) {
         client.deleteObject(b -> b.bucket(bucket).key(key));
     }

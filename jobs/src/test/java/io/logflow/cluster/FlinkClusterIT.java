@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.logflow.config.JobConfig.PostgresConfig;
 import io.logflow.testing.KinesisEmulator;
 import io.logflow.testing.PostgresExtension;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.regex.Pattern;
 
 import static io.logflow.cluster.FlinkRest.await;
@@ -136,6 +140,34 @@ class FlinkClusterIT {
             rest.cancel(job);
         }
         assertNoClassLoadingErrors();
+    }
+
+    @Test
+    void pluginsHoldTheConfiguredMetricReporterAndTheS3FileSystem() throws Exception {
+        Configuration conf = GlobalConfiguration.loadConfiguration(
+                Path.of(System.getProperty("logflow.flinkConfig", "../deploy/flink/config.yaml")).getParent().toString());
+        String reporter = conf.getString("metrics.reporter.prom.factory.class", null);
+        assertThat(services("metrics-prometheus", "org.apache.flink.metrics.reporter.MetricReporterFactory"))
+                .contains(reporter);
+        assertThat(services("s3-fs-hadoop", "org.apache.flink.core.fs.FileSystemFactory"))
+                .anyMatch(factory -> factory.contains("S3FileSystemFactory"));
+    }
+
+    /** The service implementations a plugin's jar declares (a plugin is a folder of jars under plugins/). */
+    private static List<String> services(String plugin, String service) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (var jars = Files.list(FlinkSessionCluster.flinkHome().resolve("plugins").resolve(plugin))) {
+            for (Path jar : jars.filter(j -> j.toString().endsWith(".jar")).toList()) {
+                try (JarFile file = new JarFile(jar.toFile())) {
+                    JarEntry entry = file.getJarEntry("META-INF/services/" + service);
+                    if (entry != null) {
+                        new String(file.getInputStream(entry).readAllBytes(), StandardCharsets.UTF_8).lines()
+                                .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(out::add);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------

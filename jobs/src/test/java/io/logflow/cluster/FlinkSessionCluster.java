@@ -130,6 +130,11 @@ public final class FlinkSessionCluster implements BeforeAllCallback {
         return rest;
     }
 
+    /** The lib/ and plugins/ the processes run from. */
+    public static Path flinkHome() {
+        return FLINK_HOME;
+    }
+
     /** Where this cluster keeps its savepoints (a file:// URI). */
     public static String savepointDirectory() {
         return WORK.resolve("savepoints").toUri().toString();

@@ -15,19 +15,31 @@ import java.util.Set;
  * events they must become, computed as they are built.
  *
  * <p>Record {@code r} goes to partition key {@code pk-r}. Its events are JSON lines of two accounts, three log groups
- * and twelve log streams, a tenth of them errors, most with a duration. Event time starts at {@link #START} and
- * grows by {@link #EVENT_SPACING_MS} per event in the order records are put, so each shard's events are in time
- * order and no event is behind the watermark of its shard.
+ * and twelve log streams, a tenth of them errors, a tenth warnings, each with a duration and a request id. Event
+ * time starts at {@link #START} and grows by {@link #EVENT_SPACING_MS} per event in the order records are put: a few
+ * minutes in all, well within the test's {@code metrics.out-of-orderness}, so no event can be late for the windowed
+ * metrics whatever order the shards are read in.
+ *
+ * <p>The {@link #closing} records come last, once every data event is stored: one event per log group, two weeks
+ * later, which moves the metrics watermark past every window of the data (minute, hour, day, ISO week), so an
+ * uninterrupted and an interrupted run close the same windows.
  */
 final class ClusterInput {
-    static final long START = Instant.parse("2026-03-02T10:00:00Z").toEpochMilli();
+    /** The data's first event time: a whole hour, 30 days ago (the job ignores events far in the future). */
+    static final long START = Instant.now().minus(java.time.Duration.ofDays(30))
+            .truncatedTo(java.time.temporal.ChronoUnit.HOURS).toEpochMilli();
     static final long EVENT_SPACING_MS = 50;
+    private static final long CLOSING_TIME = START + java.time.Duration.ofDays(15).toMillis();
     private static final String[] OWNERS = {"111111111111", "222222222222"};
     private static final String[] GROUPS = {"/aws/lambda/checkout", "/ecs/api", "app"};
     private static final int STREAMS = 12;
 
     final List<List<byte[]>> batches = new ArrayList<>();
+    final List<byte[]> closing = new ArrayList<>();
+    /** Every event the input must become, data and closing events. */
     final Set<String> eventIds = new LinkedHashSet<>();
+    /** The data events (all but the closing ones). */
+    final int dataEvents;
     private int records;
     private int events;
 
@@ -39,6 +51,16 @@ final class ClusterInput {
                 batch.add(record(eventsPerRecord));
             }
             this.batches.add(batch);
+        }
+        dataEvents = events;
+        int stream = STREAMS;
+        for (String owner : OWNERS) {
+            for (String group : GROUPS) {
+                String id = CloudWatchPayloads.eventId(CLOSING_TIME, stream, 0);
+                closing.add(CloudWatchPayloads.dataMessage(owner, group, "stream-" + stream++,
+                        List.of(new LogEvent(id, CLOSING_TIME, message(0)))));
+                eventIds.add(EventIds.of("cloudwatch", owner, group, id));
+            }
         }
     }
 

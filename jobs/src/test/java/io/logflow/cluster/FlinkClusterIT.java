@@ -6,6 +6,8 @@ import io.logflow.testing.KinesisEmulator;
 import io.logflow.testing.PostgresExtension;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.regex.Pattern;
@@ -37,7 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>with the TaskManager running its tasks killed mid-stream, recovering from the last checkpoint,
  * </ul>
  *
- * <p>every input event is in {@code log_events} exactly once, and nothing became a failure. Alone:
+ * <p>every input event is in {@code log_events} exactly once, nothing became a failure, and the windowed metrics
+ * ({@code metrics_*}, {@code failed_requests}: see {@link Aggregates}) equal those of an uninterrupted run of the same
+ * input, which runs beside the first scenario on a stream of its own. Alone:
  * {@code mvn -B -pl jobs -am verify -Dit.test=FlinkClusterIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class FlinkClusterIT {
@@ -60,26 +65,89 @@ class FlinkClusterIT {
             + "|ServiceConfigurationError|NoSuchMethodError|NoSuchFieldError|LinkageError"
             + "|(NoClassDefFoundError|ClassNotFoundException)\\W+(io|org|com|software)[./](?!apache[./]hadoop)");
 
+    /** After the last data event is stored, before the closing events go in (strays reach the metrics input). */
+    private static final Duration SETTLE = Duration.ofSeconds(3);
+
     private static String jarId;
     private static int replacements;
+    private static PostgresConfig referenceDb;
+    private static String referenceJob;
+    private static Map<String, List<String>> referenceAggregates;
+    /** Jobs a test started: cancelled after it, whatever happened, so the next test finds its slots free. */
+    private static final List<String> JOBS_OF_THIS_TEST = new ArrayList<>();
 
+    /** Uploads the jar and starts the uninterrupted reference run over the whole input, put at once. */
     @BeforeAll
-    static void uploadJar() throws Exception {
+    static void uploadJarAndStartTheReferenceRun() throws Exception {
         assertThat(JAR).exists();
         jarId = FlinkSessionCluster.rest().uploadJar(JAR);
+        ClusterInput input = input();
+        KinesisEmulator.createStream("reference", 2);
+        KinesisEmulator.putRecords("reference",
+                input.batches.stream().flatMap(List::stream).toList(), i -> "pk-" + i);
+        referenceDb = POSTGRES.freshDatabase();
+        referenceJob = FlinkSessionCluster.rest().run(jarId, jobArgs("reference", referenceDb, 2), null);
+    }
+
+    @AfterEach
+    void cancelTheJobsOfThisTest() throws Exception {
+        for (String job : JOBS_OF_THIS_TEST) {
+            FlinkSessionCluster.rest().cancel(job);
+        }
+        JOBS_OF_THIS_TEST.clear();
+    }
+
+    @AfterAll
+    static void cancelTheReferenceRun() throws Exception {
+        FlinkSessionCluster.rest().cancel(referenceJob);
+    }
+
+    private static String started(String jobId) {
+        JOBS_OF_THIS_TEST.add(jobId);
+        return jobId;
+    }
+
+    /**
+     * The reference run's aggregates once it has closed every window of the data; it is then cancelled, which frees
+     * its slots (and keeps it out of the way of a TaskManager that is killed).
+     */
+    private static synchronized Map<String, List<String>> referenceAggregates() throws Exception {
+        if (referenceAggregates == null) {
+            ClusterInput input = input();
+            closeWindows("reference", referenceDb, input);
+            await("the reference run's metrics", TIMEOUT, () -> Aggregates.minuteEvents(referenceDb) == input.dataEvents);
+            Map<String, List<String>> before = null;
+            Map<String, List<String>> after = Aggregates.snapshot(referenceDb);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            // the tables that must have rows have them, and nothing changes any more
+            while (!after.equals(before) || Aggregates.lacksRows(after)) {
+                if (System.nanoTime() > deadline) {
+                    Map<String, Integer> sizes = new java.util.TreeMap<>();
+                    after.forEach((table, rows) -> sizes.put(table, rows.size()));
+                    throw new AssertionError("the reference run's aggregates did not settle: rows per table " + sizes
+                            + "; records in and out per vertex " + recordCounts(referenceJob));
+                }
+                before = after;
+                Thread.sleep(SETTLE.toMillis());
+                after = Aggregates.snapshot(referenceDb);
+            }
+            FlinkSessionCluster.rest().cancel(referenceJob);
+            referenceAggregates = after;
+        }
+        return referenceAggregates;
     }
 
     @Test
     void stopWithSavepointMidStreamAndRestoreWithAnotherParallelismStoresEveryEventOnce() throws Exception {
         FlinkRest rest = FlinkSessionCluster.rest();
-        ClusterInput input = new ClusterInput(BATCHES, RECORDS_PER_BATCH, EVENTS_PER_RECORD);
+        ClusterInput input = input();
         String stream = "rescale";
         KinesisEmulator.createStream(stream, 2);
         PostgresConfig db = emptyDatabase("cluster_rescale"); // the job applies the schema itself
         int third = input.batchCount() / 3;
 
         try (Feeder feeder = new Feeder(stream, input, PACE).allow(third)) {
-            String first = rest.run(jarId, jobArgs(stream, db, 1, "--postgres.migrate-on-start", "true"), null);
+            String first = started(rest.run(jarId, jobArgs(stream, db, 1, "--postgres.migrate-on-start", "true"), null));
             rest.awaitAllTasksRunning(first, TIMEOUT);
             awaitStored(db, 1); // events flow into Postgres
             feeder.awaitSent(third, TIMEOUT);
@@ -89,9 +157,9 @@ class FlinkClusterIT {
             String savepoint = rest.awaitSavepoint(first, trigger, TIMEOUT);
             long storedAtStop = count(db, "SELECT count(*) FROM log_events");
             feeder.awaitSent(2 * third, TIMEOUT);
-            assertThat(storedAtStop).as("stopped mid-stream").isLessThan(input.eventIds.size());
+            assertThat(storedAtStop).as("stopped mid-stream").isLessThan(input.dataEvents);
 
-            String second = rest.run(jarId, jobArgs(stream, db, 2), savepoint);
+            String second = started(rest.run(jarId, jobArgs(stream, db, 2), savepoint));
             rest.awaitAllTasksRunning(second, TIMEOUT);
             assertThat(rest.vertexParallelisms(first).values()).containsOnly(1);
             assertThat(rest.vertexParallelisms(second).values()).contains(2);
@@ -100,7 +168,7 @@ class FlinkClusterIT {
             assertThat(restored.path("external_path").asText()).isEqualTo(savepoint);
 
             feeder.allow(input.batchCount()).awaitAll(TIMEOUT);
-            assertEveryEventStoredOnce(db, input);
+            assertEveryEventStoredOnceAndTheAggregatesOfAnUninterruptedRun(stream, db, input);
             rest.cancel(second);
         }
         assertNoClassLoadingErrors();
@@ -109,17 +177,18 @@ class FlinkClusterIT {
     @Test
     void killedTaskManagerMidStreamRecoversFromTheLastCheckpointAndStoresEveryEventOnce() throws Exception {
         FlinkRest rest = FlinkSessionCluster.rest();
-        ClusterInput input = new ClusterInput(BATCHES, RECORDS_PER_BATCH, EVENTS_PER_RECORD);
+        ClusterInput input = input();
         String stream = "failover";
         KinesisEmulator.createStream(stream, 2);
         PostgresConfig db = POSTGRES.freshDatabase();
         int third = input.batchCount() / 3;
 
         try (Feeder feeder = new Feeder(stream, input, PACE).allow(third)) {
-            String job = rest.run(jarId, jobArgs(stream, db, 2), null);
+            String job = started(rest.run(jarId, jobArgs(stream, db, 2), null));
             rest.awaitAllTasksRunning(job, TIMEOUT);
             awaitStored(db, 1);
             feeder.awaitSent(third, TIMEOUT);
+            Map<String, List<String>> reference = referenceAggregates(); // done before any TaskManager dies
             long checkpointsBefore = rest.completedCheckpoints(job);
             await("a checkpoint with events in flight", TIMEOUT,
                     () -> rest.completedCheckpoints(job) > checkpointsBefore);
@@ -136,7 +205,8 @@ class FlinkClusterIT {
             FlinkSessionCluster.startTaskManager("tm-replacement-" + ++replacements); // full strength for what follows
 
             feeder.allow(input.batchCount()).awaitAll(TIMEOUT);
-            assertEveryEventStoredOnce(db, input);
+            assertEveryEventStoredOnceAndTheAggregatesOfAnUninterruptedRun(stream, db, input);
+            assertThat(reference).isSameAs(referenceAggregates());
             rest.cancel(job);
         }
         assertNoClassLoadingErrors();
@@ -172,11 +242,23 @@ class FlinkClusterIT {
 
     // ---- helpers ------------------------------------------------------------------------------------------------
 
+    /** The same input for every run: 30 batches of 25 records of 4 events, 3,000 events over 2.5 min of event time. */
+    private static ClusterInput input() {
+        return new ClusterInput(BATCHES, RECORDS_PER_BATCH, EVENTS_PER_RECORD);
+    }
+
+    /**
+     * The job's arguments. {@code metrics.out-of-orderness} is longer than the data's event time span, so no data
+     * event can be late in any run; a short {@code metrics.idle-timeout} lets the closing events close the windows
+     * soon even where a parallel instance gets none of them.
+     */
     private static List<String> jobArgs(String stream, PostgresConfig db, int parallelism, String... more) {
         List<String> args = new ArrayList<>(List.of(
                 "--job.name", "logflow-" + stream,
                 "--job.parallelism", Integer.toString(parallelism),
                 "--job.checkpoint-interval", "1 s",
+                "--metrics.out-of-orderness", "10 min",
+                "--metrics.idle-timeout", "5 s",
                 "--postgres.url", db.url,
                 "--postgres.user", db.user));
         KinesisEmulator.sourceSettings(stream).forEach((key, value) -> args.addAll(List.of("--" + key, value)));
@@ -199,17 +281,46 @@ class FlinkClusterIT {
                 && count(db, "SELECT count(*) FROM log_events") >= events);
     }
 
+    /** Each vertex of a job with the records it read and wrote, for failure messages. */
+    private static String recordCounts(String jobId) throws Exception {
+        StringBuilder out = new StringBuilder();
+        for (JsonNode v : FlinkSessionCluster.rest().job(jobId).path("vertices")) {
+            out.append("\n  ").append(v.path("name").asText()).append(": in ")
+                    .append(v.path("metrics").path("read-records").asLong()).append(", out ")
+                    .append(v.path("metrics").path("write-records").asLong());
+        }
+        return out.toString();
+    }
+
+    /** Once every data event is stored, puts the closing events, which move the metrics watermark past the data. */
+    private static void closeWindows(String stream, PostgresConfig db, ClusterInput input) throws Exception {
+        awaitStored(db, input.dataEvents);
+        Thread.sleep(SETTLE.toMillis());
+        KinesisEmulator.putRecords(stream, input.closing, i -> "close-" + i);
+        awaitStored(db, input.eventIds.size());
+    }
+
     /**
      * Every event of the input is in {@code log_events}, none twice (the table's key is the event id, so a count
-     * equal to the input's and the same set of ids say exactly once), none failed; waits a little for strays.
+     * equal to the input's and the same set of ids say exactly once), none failed; and once the closing events are
+     * in, the aggregates become those of the uninterrupted reference run.
      */
-    private static void assertEveryEventStoredOnce(PostgresConfig db, ClusterInput input) throws Exception {
-        awaitStored(db, input.eventIds.size());
-        Thread.sleep(2_000);
+    private static void assertEveryEventStoredOnceAndTheAggregatesOfAnUninterruptedRun(
+            String stream, PostgresConfig db, ClusterInput input) throws Exception {
+        closeWindows(stream, db, input);
+        Thread.sleep(2_000); // strays
         assertThat(count(db, "SELECT count(*) FROM log_events")).isEqualTo(input.eventIds.size());
         assertThat(new HashSet<>(PostgresExtension.counts(db, "SELECT event_id::text, 1 FROM log_events").keySet()))
                 .isEqualTo(input.eventIds);
         assertThat(PostgresExtension.counts(db, "SELECT reason, count(*) FROM ingest_failures GROUP BY 1")).isEmpty();
+
+        Map<String, List<String>> reference = referenceAggregates();
+        try {
+            await("the aggregates of an uninterrupted run", TIMEOUT, () -> Aggregates.snapshot(db).equals(reference));
+        } catch (AssertionError timedOut) {
+            assertThat(Aggregates.snapshot(db)).as(timedOut.getMessage()).isEqualTo(reference); // shows the difference
+        }
+        assertThat(Aggregates.minuteEvents(db)).isEqualTo(input.dataEvents);
     }
 
     private static void assertNoClassLoadingErrors() throws Exception {

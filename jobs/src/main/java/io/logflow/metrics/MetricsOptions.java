@@ -26,7 +26,9 @@ public final class MetricsOptions {
     public static final ConfigOption<Duration> IDLE_TIMEOUT = ConfigOptions.key("metrics.idle-timeout")
             .durationType()
             .defaultValue(Duration.ofMinutes(1))
-            .withDescription("A parallel instance without events for this long stops holding the watermark back.");
+            .withDescription("After this long without events (or none since it started), a parallel instance's "
+                    + "watermark follows the wall clock, minus metrics.out-of-orderness, so quiet tenants hold no "
+                    + "windows open.");
 
     public static final ConfigOption<Duration> MAX_FUTURE_SKEW = ConfigOptions.key("metrics.max-future-skew")
             .durationType()

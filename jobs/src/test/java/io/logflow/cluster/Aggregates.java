@@ -25,26 +25,46 @@ final class Aggregates {
 
     /**
      * Tables compared by a query of their own instead of all their columns. {@code metrics_templates_hour}: the
-     * templates are mined online by each parallel instance (LOG_TEMPLATE, Drain), which learns from the messages it
-     * has seen and keeps nothing in Flink state, so after a restore or at another parallelism the same message may get
-     * another template. What must agree is which windows of which workspaces have templates.
+     * templates are mined online by each parallel instance (LOG_TEMPLATE), which learns from the messages it has seen
+     * and keeps nothing in Flink state, so after a restore or at another parallelism the same message may get another
+     * template. What must agree is which windows of which workspaces have templates, and (with fewer than 20
+     * templates in an hour, as here) how many events they hold.
      */
     static final Map<String, String> COMPARED_BY = Map.of("metrics_templates_hour",
-            "SELECT DISTINCT window_start, window_end, workspace_id FROM metrics_templates_hour");
-
-    /**
-     * The tables that must have rows once the data's windows are closed. Not {@code metrics_templates_hour}: on the
-     * session cluster its hourly windows have not fired in any run so far (reported to issue 8), while the other
-     * windows on the same watermark do; when they do, add it here.
-     */
-    static final List<String> EXPECTED_NON_EMPTY = List.of("metrics_minute", "metrics_day", "metrics_week",
-            "metrics_latency_minute", "metrics_requests_minute", "failed_requests");
+            "SELECT window_start, window_end, workspace_id, sum(events) FROM metrics_templates_hour GROUP BY 1, 2, 3");
 
     private Aggregates() {}
 
-    /** Whether a table of {@link #EXPECTED_NON_EMPTY} has no rows in {@code snapshot}. */
-    static boolean lacksRows(Map<String, List<String>> snapshot) {
-        return EXPECTED_NON_EMPTY.stream().anyMatch(t -> snapshot.getOrDefault(t, List.of()).isEmpty());
+    /**
+     * Whether every window of the data has been written, told by totals computed from the input: each data event
+     * once in the minute, day, week and latency rows (cumulative day and week rows are rewritten with growing counts,
+     * so their sum reaches the total only when final), one request per data event, one failed request per error,
+     * and the data's hour has templates.
+     */
+    static boolean complete(PostgresConfig db, ClusterInput input) throws SQLException {
+        long events = input.dataEvents;
+        return total(db, "SELECT coalesce(sum(events), 0) FROM metrics_minute") == events
+                && total(db, "SELECT coalesce(sum(events), 0) FROM metrics_day") == events
+                && total(db, "SELECT coalesce(sum(events), 0) FROM metrics_week") == events
+                && total(db, "SELECT coalesce(sum(events), 0) FROM metrics_latency_minute") == events
+                && total(db, "SELECT coalesce(sum(requests), 0) FROM metrics_requests_minute") == events
+                && total(db, "SELECT count(*) FROM failed_requests") == input.errorEvents()
+                && total(db, "SELECT count(*) FROM metrics_templates_hour") > 0;
+    }
+
+    /** The totals {@link #complete} looks at, for failure messages. */
+    static String totals(PostgresConfig db) throws SQLException {
+        return PostgresExtension.counts(db, "SELECT 'minute', coalesce(sum(events), 0) FROM metrics_minute"
+                + " UNION ALL SELECT 'day', coalesce(sum(events), 0) FROM metrics_day"
+                + " UNION ALL SELECT 'week', coalesce(sum(events), 0) FROM metrics_week"
+                + " UNION ALL SELECT 'latency', coalesce(sum(events), 0) FROM metrics_latency_minute"
+                + " UNION ALL SELECT 'requests', coalesce(sum(requests), 0) FROM metrics_requests_minute"
+                + " UNION ALL SELECT 'failed_requests', count(*) FROM failed_requests"
+                + " UNION ALL SELECT 'template rows', count(*) FROM metrics_templates_hour").toString();
+    }
+
+    private static long total(PostgresConfig db, String sql) throws SQLException {
+        return PostgresExtension.count(db, sql);
     }
 
     /** Table name to its rows, each row its columns' values in column order, rows sorted. */
@@ -71,11 +91,6 @@ final class Aggregates {
             }
         }
         return out;
-    }
-
-    /** Events counted in {@code metrics_minute}: every data event once its minute has closed. */
-    static long minuteEvents(PostgresConfig db) throws SQLException {
-        return PostgresExtension.count(db, "SELECT coalesce(sum(events), 0) FROM metrics_minute");
     }
 
     private static List<String> tables(Statement st, PostgresConfig db) throws SQLException {

@@ -20,9 +20,11 @@ import java.util.Set;
  * minutes in all, well within the test's {@code metrics.out-of-orderness}, so no event can be late for the windowed
  * metrics whatever order the shards are read in.
  *
- * <p>The {@link #closing} records come last, once every data event is stored: one event per log group, two weeks
- * later, which moves the metrics watermark past every window of the data (minute, hour, day, ISO week), so an
- * uninterrupted and an interrupted run close the same windows.
+ * <p>The {@link #closing} records come last, once every data event is stored: one INFO event on each log stream of
+ * the data, two weeks later, without a request id or duration. They go the data's ways through the job, so they move
+ * the metrics watermark of every parallel instance that had data past every window of the data (minute, hour, day,
+ * ISO week, request timeouts), and an uninterrupted and an interrupted run close the same windows. Their own windows
+ * never close, in any run.
  */
 final class ClusterInput {
     /** The data's first event time: a whole hour, 30 days ago (the job ignores events far in the future). */
@@ -53,14 +55,13 @@ final class ClusterInput {
             this.batches.add(batch);
         }
         dataEvents = events;
-        int stream = STREAMS;
-        for (String owner : OWNERS) {
-            for (String group : GROUPS) {
-                String id = CloudWatchPayloads.eventId(CLOSING_TIME, stream, 0);
-                closing.add(CloudWatchPayloads.dataMessage(owner, group, "stream-" + stream++,
-                        List.of(new LogEvent(id, CLOSING_TIME, message(0)))));
-                eventIds.add(EventIds.of("cloudwatch", owner, group, id));
-            }
+        for (int stream = 0; stream < STREAMS; stream++) {
+            String owner = OWNERS[stream % OWNERS.length];
+            String group = GROUPS[stream % GROUPS.length];
+            String id = CloudWatchPayloads.eventId(CLOSING_TIME, stream, 0);
+            closing.add(CloudWatchPayloads.dataMessage(owner, group, "stream-" + stream,
+                    List.of(new LogEvent(id, CLOSING_TIME, "{\"level\":\"INFO\",\"message\":\"closing\"}"))));
+            eventIds.add(EventIds.of("cloudwatch", owner, group, id));
         }
     }
 
@@ -85,6 +86,11 @@ final class ClusterInput {
         String text = n % 10 == 0 ? "payment declined for order " + n : "GET /api/items/" + (n % 50) + " 200";
         return "{\"level\":\"" + level + "\",\"message\":\"" + text + "\",\"requestId\":\"req-" + n
                 + "\",\"duration_ms\":" + (5 + (n * 37) % 400) + "}";
+    }
+
+    /** Data events that are errors: each is a failed request (every data event has a request id of its own). */
+    int errorEvents() {
+        return (dataEvents + 9) / 10;
     }
 
     int batchCount() {

@@ -42,7 +42,8 @@ class DockerComposeTest {
             if (service.containsKey("build")) {
                 Map<String, Object> build = map(service.get("build"));
                 Path context = ROOT.resolve((String) build.get("context"));
-                assertThat(context.resolve((String) build.get("dockerfile"))).as("%s: Dockerfile", name).isRegularFile();
+                assertThat(context.resolve((String) build.get("dockerfile"))).as("%s: Dockerfile", name)
+                        .isRegularFile();
             }
         });
         assertThat(services()).containsKeys("jobmanager", "taskmanager", "kafka", "postgres", "elasticsearch",

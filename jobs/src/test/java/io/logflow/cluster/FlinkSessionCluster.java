@@ -166,7 +166,8 @@ public final class FlinkSessionCluster implements BeforeAllCallback {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!rest.taskManagerIds().contains(id)) {
             if (!p.isAlive()) {
-                throw new IllegalStateException("TaskManager " + id + " exited with " + p.exitValue() + ": " + logTail(id));
+                throw new IllegalStateException(
+                        "TaskManager " + id + " exited with " + p.exitValue() + ": " + logTail(id));
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("TaskManager " + id + " not registered after " + START_TIMEOUT
@@ -277,7 +278,8 @@ public final class FlinkSessionCluster implements BeforeAllCallback {
                         + logTail("jobmanager"));
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("JobManager not up after " + START_TIMEOUT + ": " + logTail("jobmanager"));
+                throw new IllegalStateException(
+                        "JobManager not up after " + START_TIMEOUT + ": " + logTail("jobmanager"));
             }
             Thread.sleep(200);
         }

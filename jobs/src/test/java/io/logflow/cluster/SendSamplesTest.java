@@ -36,18 +36,18 @@ class SendSamplesTest {
     @Test
     void sendsTheSampleUploadsAndCloudWatchRecordsIntoFreshEmulators() throws Exception {
         assumeThat(Path.of("/usr/bin/python3")).as("python3 runs the script").exists();
-        JsonNode summary = send("--stream", "samples", "--bucket", "uploads", "--flink-bucket", "flink",
+        JsonNode summary = send("--stream", "samples", "--bucket", "sent-uploads", "--flink-bucket", "sent-flink",
                 "--invocations", "7");
 
         List<String> expectedKeys = new ArrayList<>();
         try (Stream<Path> files = Files.walk(LOGS)) {
             files.filter(Files::isRegularFile).forEach(f -> expectedKeys.add(LOGS.relativize(f).toString()));
         }
-        assertThat(S3.keys("uploads")).containsExactlyInAnyOrderElementsOf(expectedKeys);
+        assertThat(S3.keys("sent-uploads")).containsExactlyInAnyOrderElementsOf(expectedKeys);
         for (String key : expectedKeys) {
-            assertThat(S3.get("uploads", key)).as(key).isEqualTo(Files.readAllBytes(LOGS.resolve(key)));
+            assertThat(S3.get("sent-uploads", key)).as(key).isEqualTo(Files.readAllBytes(LOGS.resolve(key)));
         }
-        assertThat(S3.keys("flink")).isEmpty();
+        assertThat(S3.keys("sent-flink")).isEmpty();
 
         List<byte[]> records = KinesisEmulator.readAll("samples");
         assertThat(records).hasSize(summary.path("records").asInt());
@@ -64,7 +64,8 @@ class SendSamplesTest {
         // one workspace in workspaces.ndjson plus the unregistered log group, 7 invocations of 5 events each
         assertThat(events).isEqualTo(summary.path("events").asInt()).isEqualTo(2 * 7 * 5);
 
-        JsonNode again = send("--stream", "samples", "--bucket", "uploads", "--flink-bucket", "flink", "--init-only");
+        JsonNode again = send("--stream", "samples", "--bucket", "sent-uploads", "--flink-bucket", "sent-flink",
+                "--init-only");
         assertThat(again.has("records")).as("--init-only sends nothing").isFalse();
         assertThat(KinesisEmulator.readAll("samples")).hasSize(records.size());
     }

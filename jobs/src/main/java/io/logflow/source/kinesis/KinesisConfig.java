@@ -44,6 +44,7 @@ public final class KinesisConfig implements Serializable {
     public final int maxDecompressedBytes;
     public final Duration maxOutOfOrderness;
     public final Duration idleness;
+    public final Duration multilineFlushTimeout;
     public final Duration shardDiscoveryInterval;
 
     private KinesisConfig(Builder b) {
@@ -58,6 +59,7 @@ public final class KinesisConfig implements Serializable {
         maxDecompressedBytes = b.maxDecompressedBytes;
         maxOutOfOrderness = b.maxOutOfOrderness;
         idleness = b.idleness;
+        multilineFlushTimeout = b.multilineFlushTimeout;
         shardDiscoveryInterval = b.shardDiscoveryInterval;
     }
 
@@ -118,6 +120,11 @@ public final class KinesisConfig implements Serializable {
                     + ": expected zero or a positive duration, got '" + b.maxOutOfOrderness + "'");
         }
         b.idleness = s.getPositiveDuration(KinesisOptions.IDLENESS);
+        b.multilineFlushTimeout = s.getRequired(KinesisOptions.MULTILINE_FLUSH_TIMEOUT);
+        if (b.multilineFlushTimeout.isNegative()) {
+            throw new ConfigException(KinesisOptions.MULTILINE_FLUSH_TIMEOUT.key()
+                    + ": expected zero or a positive duration, got '" + b.multilineFlushTimeout + "'");
+        }
         b.shardDiscoveryInterval = s.getPositiveDuration(KinesisOptions.SHARD_DISCOVERY_INTERVAL);
         return new KinesisConfig(b);
     }
@@ -172,7 +179,8 @@ public final class KinesisConfig implements Serializable {
         return "KinesisConfig{" + streamArn + ", region=" + region + (endpoint != null ? ", endpoint=" + endpoint : "")
                 + ", credentials=" + credentials + ", initialPosition=" + initialPosition
                 + (initialTimestamp != null ? " " + initialTimestamp : "") + ", maxDecompressedBytes="
-                + maxDecompressedBytes + ", maxOutOfOrderness=" + maxOutOfOrderness + ", idleness=" + idleness + '}';
+                + maxDecompressedBytes + ", maxOutOfOrderness=" + maxOutOfOrderness + ", idleness=" + idleness
+                + ", multilineFlushTimeout=" + multilineFlushTimeout + '}';
     }
 
     private static final class Builder {
@@ -187,6 +195,7 @@ public final class KinesisConfig implements Serializable {
         int maxDecompressedBytes;
         Duration maxOutOfOrderness;
         Duration idleness;
+        Duration multilineFlushTimeout;
         Duration shardDiscoveryInterval;
     }
 }

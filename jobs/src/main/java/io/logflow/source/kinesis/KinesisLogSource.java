@@ -60,7 +60,7 @@ public class KinesisLogSource implements LogSource {
         DataStream<RawLog> joined = decoded
                 .keyBy(new CloudWatchMultilineFunction.LogStreamKey())
                 .process(new CloudWatchMultilineFunction(MultilineJoiner.DEFAULT_MAX_LINES,
-                                MultilineJoiner.DEFAULT_MAX_BYTES, MultilineJoiner.DEFAULT_FLUSH_TIMEOUT_MS),
+                                MultilineJoiner.DEFAULT_MAX_BYTES, config.multilineFlushTimeout.toMillis()),
                         TypeInformation.of(RawLog.class))
                 .uid("cloudwatch-multiline")
                 .name("Join multi-line CloudWatch events");

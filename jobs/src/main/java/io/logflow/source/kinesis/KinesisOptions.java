@@ -95,6 +95,14 @@ public final class KinesisOptions {
             .withDescription("After this long without events a source subtask is marked idle, so quiet shards do "
                     + "not hold back event time.");
 
+    public static final ConfigOption<Duration> MULTILINE_FLUSH_TIMEOUT =
+            ConfigOptions.key("kinesis.multiline-flush-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(500))
+                    .withDescription("How long the last event of a log stream waits for a continuation line (a stack "
+                            + "trace split between two payloads) before it goes on alone. It delays that event by "
+                            + "as much; 0 s joins only within a payload.");
+
     public static final ConfigOption<Duration> SHARD_DISCOVERY_INTERVAL =
             ConfigOptions.key("kinesis.shard-discovery-interval")
                     .durationType()
@@ -104,6 +112,7 @@ public final class KinesisOptions {
     /** Every option above, for the job's list of known keys. */
     public static List<ConfigOption<?>> all() {
         return List.of(STREAM_ARN, REGION, ENDPOINT, CREDENTIALS, ACCESS_KEY, SECRET_KEY, INITIAL_POSITION,
-                INITIAL_TIMESTAMP, MAX_DECOMPRESSED_BYTES, MAX_OUT_OF_ORDERNESS, IDLENESS, SHARD_DISCOVERY_INTERVAL);
+                INITIAL_TIMESTAMP, MAX_DECOMPRESSED_BYTES, MAX_OUT_OF_ORDERNESS, IDLENESS, MULTILINE_FLUSH_TIMEOUT,
+                SHARD_DISCOVERY_INTERVAL);
     }
 }

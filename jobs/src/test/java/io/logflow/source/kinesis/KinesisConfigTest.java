@@ -46,6 +46,7 @@ class KinesisConfigTest {
         assertThat(c.maxDecompressedBytes).isEqualTo(4 * 1024 * 1024);
         assertThat(c.maxOutOfOrderness).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.idleness).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.multilineFlushTimeout).isEqualTo(Duration.ofMillis(500));
         assertThat(c.shardDiscoveryInterval).isEqualTo(Duration.ofSeconds(10));
     }
 
@@ -129,6 +130,9 @@ class KinesisConfigTest {
         assertThatThrownBy(() -> config("kinesis.shard-discovery-interval", "-1 s"))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("kinesis.shard-discovery-interval:");
         assertThat(config("kinesis.max-out-of-orderness", "0 s").maxOutOfOrderness).isZero();
+        assertThat(config("kinesis.multiline-flush-timeout", "0 s").multilineFlushTimeout).isZero();
+        assertThatThrownBy(() -> config("kinesis.multiline-flush-timeout", "-1 ms"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("kinesis.multiline-flush-timeout:");
     }
 
     @Test

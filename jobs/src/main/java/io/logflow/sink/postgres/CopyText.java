@@ -55,6 +55,11 @@ public final class CopyText {
         return out.length();
     }
 
+    /** The text from {@code start} on, as the UTF-8 bytes COPY reads. */
+    byte[] utf8From(int start) {
+        return out.substring(start).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     void clear() {
         out.setLength(0);
         rowStarted = false;

@@ -70,6 +70,27 @@ class StagedCopySinkTest {
     }
 
     @Test
+    void batchesStreamedInManyChunksStoreEveryNewRowOnceAlsoWhenTheyMeetStoredOnes() throws Exception {
+        String kilobyte = "x".repeat(1_000);
+        List<LogEvent> events = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) { // ~1.3 KB a row: a batch of 500 is sent in about ten chunks
+            events.add(event(i, i + " " + kilobyte, null));
+        }
+        List<LogEvent> everyThird = new ArrayList<>();
+        for (int i = 0; i < events.size(); i += 3) {
+            everyThird.add(events.get(i));
+        }
+        PostgresConfig db = POSTGRES.freshDatabase();
+
+        run(everyThird, PostgresSinks.logEvents(db)); // streamed straight in
+        run(events, PostgresSinks.logEvents(db)); // every batch meets stored rows, in its first chunk and later ones
+
+        assertThat(PostgresExtension.count(db, "SELECT count(*) FROM log_events")).isEqualTo(events.size());
+        assertThat(PostgresExtension.count(db, "SELECT count(*) FROM log_events WHERE length(message) > 1000"))
+                .isEqualTo(events.size());
+    }
+
+    @Test
     void aFailoverInTheMiddleOfAStreamLosesAndDuplicatesNothing() throws Exception {
         PostgresConfig db = POSTGRES.freshDatabase();
         long total = 6_000;

@@ -23,6 +23,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +48,10 @@ import static io.logflow.bench.Rounds.f;
  * Events ingested during the warm-up are left out.
  *
  * <p>{@code java -cp bench/target/benchmarks.jar io.logflow.bench.latency.EndToEndLatency [events/s] [seconds]
- * [warm-up seconds] [parallelism]}. The windowed metrics ({@code metrics.enabled}) are off: the Table planner is not
- * on the benchmark's classpath.
+ * [warm-up seconds] [parallelism] [stores] [--key value ...]}: stores is {@code postgres,elasticsearch} (default) or
+ * one of them; the {@code --key value} pairs are job settings added to the harness's own (e.g.
+ * {@code --kinesis.multiline-flush-timeout "2 s"}). The windowed metrics ({@code metrics.enabled}) are off: the
+ * Table planner is not on the benchmark's classpath.
  */
 public final class EndToEndLatency {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,6 +65,14 @@ public final class EndToEndLatency {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         int warmUp = args.length > 2 ? Integer.parseInt(args[2]) : 15;
         int parallelism = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        int firstSetting = 4;
+        String stores = "postgres,elasticsearch";
+        if (args.length > 4 && !args[4].startsWith("--")) {
+            stores = args[4];
+            firstSetting = 5;
+        }
+        boolean toElasticsearch = stores.contains("elasticsearch");
+        List<String> extraSettings = List.of(args).subList(Math.min(firstSetting, args.length), args.length);
         // The windowed metrics need Flink's table planner, which the bench classpath does not carry.
         String metrics = "false";
         long[] sample = new long[1];
@@ -70,21 +81,27 @@ public final class EndToEndLatency {
         double payloadsPerSecond = rate / perPayload;
         long payloads = (long) (payloadsPerSecond * (seconds + warmUp));
         System.out.println(f("%,.0f events/s = %.1f payloads/s of %.1f events on average; %d s measured after %d s "
-                + "warm-up; parallelism %d", rate, payloadsPerSecond, perPayload, seconds, warmUp, parallelism));
+                + "warm-up; parallelism %d; into %s; settings %s", rate, payloadsPerSecond, perPayload, seconds,
+                warmUp, parallelism, stores, extraSettings));
 
-        try (BenchPostgres postgres = BenchPostgres.start(); BenchElasticsearch es = BenchElasticsearch.start()) {
+        try (BenchPostgres postgres = BenchPostgres.start();
+                BenchElasticsearch es = toElasticsearch ? BenchElasticsearch.start() : null) {
             PostgresConfig db = postgres.database("latency", 1_000, Duration.ofSeconds(1));
             Path registrations = Path.of("target/bench-data/registrations.ndjson").toAbsolutePath();
             CloudWatchCorpus.writeRegistrations(registrations);
-            JobConfig config = JobConfig.withoutSource(Settings.load(new String[] {
+            List<String> settings = new ArrayList<>(List.of(
                 "--postgres.url", db.url, "--postgres.user", db.user,
                 "--workspaces.file", registrations.toUri().toString(),
                 "--kinesis.stream-arn", "arn:aws:kinesis:us-east-1:000000000000:stream/bench",
-                "--elasticsearch.hosts", es.url(), "--elasticsearch.replicas", "0",
-                "--elasticsearch.index-pattern", "lat-logflow-<workspace>-<yyyy.MM.dd>",
                 "--job.parallelism", Integer.toString(parallelism), "--job.name", "bench-latency",
-                "--metrics.enabled", metrics},
-                    Map.of(), LogflowOptions.all()));
+                "--metrics.enabled", metrics));
+            if (toElasticsearch) {
+                settings.addAll(List.of("--elasticsearch.hosts", es.url(), "--elasticsearch.replicas", "0",
+                        "--elasticsearch.index-pattern", "lat-logflow-<workspace>-<yyyy.MM.dd>"));
+            }
+            settings.addAll(extraSettings);
+            JobConfig config = JobConfig.withoutSource(
+                    Settings.load(settings.toArray(new String[0]), Map.of(), LogflowOptions.all()));
             // Every payload distinct for the whole run, so no event id repeats (a repeat would be skipped).
             PayloadSource source = new PayloadSource(SEED, (int) payloads, payloads, payloadsPerSecond,
                     config.kinesis.get(), config.failureMaxRawBytes);
@@ -98,6 +115,10 @@ public final class EndToEndLatency {
             // The local environment's MiniCluster shuts down with the job, so ask the result, not the status.
             var result = client.getJobExecutionResult();
             while (!result.isDone()) {
+                if (!toElasticsearch) {
+                    Thread.sleep(POLL_MS);
+                    continue;
+                }
                 long sent = System.currentTimeMillis();
                 JsonNode buckets;
                 try {
@@ -127,8 +148,15 @@ public final class EndToEndLatency {
             System.out.println("| store | events measured | achieved events/s | p50 s | p90 s | p99 s | p99.9 s "
                     + "| max s |");
             System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
-            postgresRow(db, measureFrom);
-            esRow(esLatencies, seen, measureFrom);
+            if (!toElasticsearch) { // no search told when the first event came: take it from Postgres
+                measureFrom = firstIngestInPostgres(db) + warmUp * 1000L;
+            }
+            if (stores.contains("postgres")) {
+                postgresRow(db, measureFrom);
+            }
+            if (toElasticsearch) {
+                esRow(esLatencies, seen, measureFrom);
+            }
             System.out.println(f("load %s; target: p99 <= 2 s in both", Rounds.load()));
         }
         System.exit(0);
@@ -141,6 +169,16 @@ public final class EndToEndLatency {
         JsonNode response = JSON.readTree(es.request("POST", "/lat-*/_search", body));
         JsonNode aggs = response.get("aggregations");
         return aggs == null ? JSON.createArrayNode() : aggs.get("t").get("buckets");
+    }
+
+    private static long firstIngestInPostgres(PostgresConfig db) throws Exception {
+        try (Connection c = DriverManager.getConnection(db.url, db.user, db.password);
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT (extract(epoch from min(ingest_time)) * 1000)::bigint"
+                        + " FROM log_events")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static void postgresRow(PostgresConfig db, long measureFrom) throws Exception {

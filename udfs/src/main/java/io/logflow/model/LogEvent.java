@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A structured log event: what the sinks store. A Flink POJO serialised without Kryo (the map field carries a type
- * factory). Fields a line did not provide are null.
+ * A structured log event: what the sinks store. Public fields and a no-arg constructor; serialised by
+ * {@link LogEventSerializer} (no Kryo, no reflection). Fields a line did not provide are null.
  */
+@TypeInfo(LogEventSerializer.Factory.class)
 public class LogEvent {
     /** Deterministic from the source coordinates, so a replay yields the same id. */
     public String eventId;
@@ -28,7 +29,6 @@ public class LogEvent {
     public Double durationMs;
 
     /** Other attributes of the line, nested keys flattened with dots. */
-    @TypeInfo(StringMapTypeInfoFactory.class)
     public Map<String, String> fields;
 
     /** The detected line format, e.g. {@code json} or {@code text}. */

@@ -1,13 +1,16 @@
 package io.logflow.model;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * One record as a source read it, before parsing: the raw text plus the coordinates that identify it in its source.
- * A Flink POJO (public fields, no-arg constructor), serialised without Kryo.
+ * Public fields and a no-arg constructor; serialised by {@link RawLogSerializer} (no Kryo, no reflection).
  *
  * <p>Only the coordinate fields of its {@link #source} kind are set. A source that could not read a record properly
  * (an oversize line, a truncated archive) still emits it, with {@link #error} set, so that it reaches the failure
  * output instead of vanishing.
  */
+@TypeInfo(RawLogSerializer.Factory.class)
 public class RawLog {
     public SourceKind source;
     /** Deterministic id from the coordinates; becomes the event's id. */

@@ -14,15 +14,15 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The records on the wire must be Flink POJOs: with generic types disabled, Kryo would be an error, not a slowdown. */
+/** The records on the wire must not need Kryo: with generic types disabled it would be an error, not a slowdown. */
 class ModelTypesTest {
 
     @Test
-    void recordsArePojosSerializableWithGenericTypesDisabled() throws Exception {
+    void recordsAreSerializableWithGenericTypesDisabled() throws Exception {
+        assertThat(TypeInformation.of(Failure.class)).isInstanceOf(PojoTypeInfo.class);
         for (Class<?> type : new Class<?>[] {RawLog.class, LogEvent.class, Failure.class}) {
-            TypeInformation<?> info = TypeInformation.of(type);
-            assertThat(info).as(type.getSimpleName()).isInstanceOf(PojoTypeInfo.class);
-            info.createSerializer(noKryo()); // throws UnsupportedOperationException if any field needs Kryo
+            // throws UnsupportedOperationException if any field needs Kryo
+            TypeInformation.of(type).createSerializer(noKryo());
         }
     }
 

@@ -3,7 +3,7 @@ package io.logflow.source.kafka;
 import io.logflow.job.LogSource;
 import io.logflow.model.RawLog;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
-import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -29,14 +29,14 @@ class KafkaLogSourceTest {
     }
 
     @Test
-    void sourceHasItsUidAndEmitsRawLogPojosWithoutKryo() {
+    void sourceHasItsUidAndEmitsRawLogsWithTheirOwnSerializer() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.getConfig().disableGenericTypes();
 
         LogSource.Streams streams = new KafkaLogSource(config()).build(env);
 
         assertThat(streams.records.getTransformation().getUid()).isEqualTo("kafka-ingest-source");
-        assertThat(streams.records.getType()).isInstanceOf(PojoTypeInfo.class);
+        assertThat(streams.records.getType()).isEqualTo(TypeInformation.of(RawLog.class)); // RawLogSerializer
         assertThat(streams.failures).isNull();
     }
 
@@ -65,7 +65,7 @@ class KafkaLogSourceTest {
         assertThat(out).extracting(r -> r.error).containsExactly(null, KafkaRecordSplitter.MISSING_MESSAGE);
         assertThat(out).extracting(r -> r.routingKey).containsOnly("from-header");
         assertThat(out).extracting(r -> r.receiveTime).containsOnly(1_700_000_000_000L);
-        assertThat(schema.getProducedType()).isInstanceOf(PojoTypeInfo.class);
+        assertThat(schema.getProducedType()).isEqualTo(TypeInformation.of(RawLog.class));
     }
 
     private static final class Context implements DeserializationSchema.InitializationContext {

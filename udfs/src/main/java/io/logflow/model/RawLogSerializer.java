@@ -1,0 +1,182 @@
+package io.logflow.model;
+
+import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+import java.io.IOException;
+import java.lang.reflect.Type;
+import java.util.Map;
+
+import static io.logflow.model.RecordIO.bit;
+import static io.logflow.model.RecordIO.has;
+import static io.logflow.model.RecordIO.readString;
+import static io.logflow.model.RecordIO.writeString;
+
+/**
+ * {@link RawLog} on the wire and in state: a mask of the present reference fields, then the fields in declaration
+ * order, strings as UTF-8 and enums by ordinal (so their constants may only be appended). Flink's PojoSerializer
+ * spent most of its time in reflective field access and char-by-char strings (BENCHMARKS.md). A change of the format
+ * needs a new {@link Snapshot} version.
+ */
+public final class RawLogSerializer extends TypeSerializerSingleton<RawLog> {
+    private static final long serialVersionUID = 1L;
+    public static final RawLogSerializer INSTANCE = new RawLogSerializer();
+    private static final SourceKind[] SOURCES = SourceKind.values();
+    private static final Marker[] MARKERS = Marker.values();
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public RawLog createInstance() {
+        return new RawLog();
+    }
+
+    @Override
+    public RawLog copy(RawLog from) {
+        RawLog to = new RawLog();
+        to.source = from.source;
+        to.eventId = from.eventId;
+        to.routingKey = from.routingKey;
+        to.receiveTime = from.receiveTime;
+        to.sourceTime = from.sourceTime;
+        to.owner = from.owner;
+        to.logGroup = from.logGroup;
+        to.logStream = from.logStream;
+        to.cloudwatchId = from.cloudwatchId;
+        to.path = from.path;
+        to.version = from.version;
+        to.entry = from.entry;
+        to.line = from.line;
+        to.fileBytes = from.fileBytes;
+        to.marker = from.marker;
+        to.topic = from.topic;
+        to.partition = from.partition;
+        to.offset = from.offset;
+        to.index = from.index;
+        to.service = from.service;
+        to.text = from.text;
+        to.error = from.error;
+        to.errorDetail = from.errorDetail;
+        return to;
+    }
+
+    @Override
+    public RawLog copy(RawLog from, RawLog reuse) {
+        return copy(from);
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(RawLog r, DataOutputView out) throws IOException {
+        int mask = bit(r.source, 0) | bit(r.eventId, 1) | bit(r.routingKey, 2) | bit(r.owner, 3)
+                | bit(r.logGroup, 4) | bit(r.logStream, 5) | bit(r.cloudwatchId, 6) | bit(r.path, 7)
+                | bit(r.version, 8) | bit(r.entry, 9) | bit(r.marker, 10) | bit(r.topic, 11) | bit(r.service, 12)
+                | bit(r.text, 13) | bit(r.error, 14) | bit(r.errorDetail, 15);
+        out.writeInt(mask);
+        if (r.source != null) {
+            out.writeByte(r.source.ordinal());
+        }
+        writeIf(out, r.eventId);
+        writeIf(out, r.routingKey);
+        out.writeLong(r.receiveTime);
+        out.writeLong(r.sourceTime);
+        writeIf(out, r.owner);
+        writeIf(out, r.logGroup);
+        writeIf(out, r.logStream);
+        writeIf(out, r.cloudwatchId);
+        writeIf(out, r.path);
+        writeIf(out, r.version);
+        writeIf(out, r.entry);
+        out.writeLong(r.line);
+        out.writeLong(r.fileBytes);
+        if (r.marker != null) {
+            out.writeByte(r.marker.ordinal());
+        }
+        writeIf(out, r.topic);
+        out.writeInt(r.partition);
+        out.writeLong(r.offset);
+        out.writeInt(r.index);
+        writeIf(out, r.service);
+        writeIf(out, r.text);
+        writeIf(out, r.error);
+        writeIf(out, r.errorDetail);
+    }
+
+    @Override
+    public RawLog deserialize(DataInputView in) throws IOException {
+        int mask = in.readInt();
+        RawLog r = new RawLog();
+        r.source = has(mask, 0) ? SOURCES[in.readByte()] : null;
+        r.eventId = has(mask, 1) ? readString(in) : null;
+        r.routingKey = has(mask, 2) ? readString(in) : null;
+        r.receiveTime = in.readLong();
+        r.sourceTime = in.readLong();
+        r.owner = has(mask, 3) ? readString(in) : null;
+        r.logGroup = has(mask, 4) ? readString(in) : null;
+        r.logStream = has(mask, 5) ? readString(in) : null;
+        r.cloudwatchId = has(mask, 6) ? readString(in) : null;
+        r.path = has(mask, 7) ? readString(in) : null;
+        r.version = has(mask, 8) ? readString(in) : null;
+        r.entry = has(mask, 9) ? readString(in) : null;
+        r.line = in.readLong();
+        r.fileBytes = in.readLong();
+        r.marker = has(mask, 10) ? MARKERS[in.readByte()] : null;
+        r.topic = has(mask, 11) ? readString(in) : null;
+        r.partition = in.readInt();
+        r.offset = in.readLong();
+        r.index = in.readInt();
+        r.service = has(mask, 12) ? readString(in) : null;
+        r.text = has(mask, 13) ? readString(in) : null;
+        r.error = has(mask, 14) ? readString(in) : null;
+        r.errorDetail = has(mask, 15) ? readString(in) : null;
+        return r;
+    }
+
+    @Override
+    public RawLog deserialize(RawLog reuse, DataInputView in) throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public void copy(DataInputView in, DataOutputView out) throws IOException {
+        serialize(deserialize(in), out);
+    }
+
+    private static void writeIf(DataOutputView out, String s) throws IOException {
+        if (s != null) {
+            writeString(out, s);
+        }
+    }
+
+    @Override
+    public TypeSerializerSnapshot<RawLog> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** The format's version in checkpoints and savepoints. */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<RawLog> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+
+    /** Attached to {@link RawLog} with {@code @TypeInfo}. */
+    public static final class Factory extends TypeInfoFactory<RawLog> {
+        @Override
+        public TypeInformation<RawLog> createTypeInfo(Type t, Map<String, TypeInformation<?>> genericParameters) {
+            return new RecordTypeInfo<>(RawLog.class, INSTANCE);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.logflow.model;
+
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Field codecs for the hand-written record serializers. Strings travel as their UTF-8 bytes behind a length: the JDK
+ * encodes and decodes a whole (mostly ASCII) string in one intrinsic, where Flink's StringSerializer goes a char at a
+ * time. Callers mark nulls in a bitmask, so these never see one.
+ */
+final class RecordIO {
+    private RecordIO() {}
+
+    static void writeString(DataOutputView out, String s) throws IOException {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    static String readString(DataInputView in) throws IOException {
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** Copies one string written by {@link #writeString} from one view to another without decoding it. */
+    static void copyString(DataInputView in, DataOutputView out) throws IOException {
+        int length = in.readInt();
+        out.writeInt(length);
+        out.write(in, length);
+    }
+
+    /** Bit {@code i} of the null mask: set when the i-th nullable field is present. */
+    static int bit(Object value, int i) {
+        return value == null ? 0 : 1 << i;
+    }
+
+    static boolean has(int mask, int i) {
+        return (mask & (1 << i)) != 0;
+    }
+}

@@ -1,6 +1,7 @@
 package io.logflow.parse.multiline;
 
 import io.logflow.model.RawLog;
+import io.logflow.model.RawLogSerializer;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -44,7 +45,14 @@ public final class MultilineJoiner {
     private final long flushTimeoutMs;
 
     private RawLog pending;
+    /** The pending record's first line, without its line end. */
+    private String firstLine;
+    /**
+     * The joined lines once a continuation came; null while the record is one line, which is almost always: such a
+     * record is kept and handed on as it came, with no copy and no counting.
+     */
     private StringBuilder text;
+    /** Lines and UTF-8 bytes of {@link #text}; only counted once there is one. */
     private int lines;
     private int bytes;
     private long lastActivity;
@@ -79,6 +87,12 @@ public final class MultilineJoiner {
         if (pending != null && isContinuation(line)) {
             int lineBytes = utf8Length(line) + 1;
             int lineCount = countLines(line);
+            if (text == null) {
+                text = new StringBuilder(Math.min(firstLine.length() + line.length() + 256, maxBytes));
+                text.append(firstLine);
+                lines = countLines(firstLine);
+                bytes = utf8Length(firstLine);
+            }
             if (lines + lineCount <= maxLines && bytes + lineBytes <= maxBytes) {
                 text.append('\n').append(line);
                 lines += lineCount;
@@ -116,9 +130,7 @@ public final class MultilineJoiner {
         if (pending == null) {
             return null;
         }
-        RawLog snapshot = copy(pending);
-        snapshot.text = text.toString();
-        return snapshot;
+        return withText(pending, joinedText());
     }
 
     /** Puts back a record taken with {@link #pending} after a restore; the mode is worked out from its lines. */
@@ -129,8 +141,15 @@ public final class MultilineJoiner {
         if (buffered == null) {
             return;
         }
+        if (buffered.text.indexOf('\n') < 0) {
+            start(buffered, buffered.text, buffered.receiveTime);
+            return;
+        }
         String[] parts = buffered.text.split("\n", -1);
         start(buffered, parts[0], buffered.receiveTime);
+        text = new StringBuilder(Math.min(buffered.text.length() + 256, maxBytes)).append(parts[0]);
+        lines = 1;
+        bytes = utf8Length(parts[0]);
         for (int i = 1; i < parts.length; i++) {
             isContinuation(parts[i]); // replays the mode transitions
             text.append('\n').append(parts[i]);
@@ -150,25 +169,33 @@ public final class MultilineJoiner {
 
     private void start(RawLog record, String line, long now) {
         pending = record;
-        text = new StringBuilder(Math.min(line.length() + 256, maxBytes));
-        text.append(line);
-        lines = countLines(line);
-        bytes = utf8Length(line);
+        firstLine = line;
+        text = null;
         lastActivity = now;
         mode = startMode(line);
     }
 
     private RawLog complete() {
-        String joinedText = text.toString();
-        RawLog joined = pending;
-        if (!joinedText.equals(pending.text)) {
-            joined = copy(pending); // never change the caller's record
-            joined.text = joinedText;
-        }
+        RawLog joined = withText(pending, joinedText());
         pending = null;
+        firstLine = null;
         text = null;
         mode = Mode.PLAIN;
         return joined;
+    }
+
+    private String joinedText() {
+        return text == null ? firstLine : text.toString();
+    }
+
+    /** The record itself when its text is already {@code joinedText}; else a copy (never change the caller's record). */
+    private static RawLog withText(RawLog record, String joinedText) {
+        if (joinedText.equals(record.text)) {
+            return record;
+        }
+        RawLog copy = RawLogSerializer.INSTANCE.copy(record);
+        copy.text = joinedText;
+        return copy;
     }
 
     private static Mode startMode(String line) {
@@ -299,22 +326,5 @@ public final class MultilineJoiner {
             }
         }
         return bytes;
-    }
-
-    /** Every public instance field of the model, so fields the model gains later are carried over too. */
-    private static final java.lang.reflect.Field[] RAW_FIELDS = java.util.Arrays.stream(RawLog.class.getFields())
-            .filter(f -> !java.lang.reflect.Modifier.isStatic(f.getModifiers()))
-            .toArray(java.lang.reflect.Field[]::new);
-
-    private static RawLog copy(RawLog r) {
-        RawLog c = new RawLog();
-        try {
-            for (java.lang.reflect.Field f : RAW_FIELDS) {
-                f.set(c, f.get(r));
-            }
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("RawLog fields are public", e);
-        }
-        return c;
     }
 }

@@ -1,5 +1,10 @@
 package io.logflow.parse.redact;
 
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -85,5 +90,29 @@ class RedactorTest {
     void disabledRulesChangeNothing() {
         Redactor off = new Redactor(RedactionRules.none());
         assertThat(off.redact("password=x")).isEqualTo("password=x");
+    }
+
+    @Property(tries = 2000)
+    void theProbingRunCheckAgreesWithACharacterByCharacterScan(
+            @ForAll("credentialText") String text, @ForAll("runLengths") int min) {
+        int run = 0;
+        int longest = 0;
+        for (char c : text.toCharArray()) {
+            boolean credential = Character.isLetterOrDigit(c) && c < 128 || "/+=.-_~".indexOf(c) >= 0;
+            run = credential ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        assertThat(Redactor.hasCredentialRun(text, min)).isEqualTo(longest >= min);
+    }
+
+    @Provide
+    Arbitrary<String> credentialText() {
+        // mostly credential characters, so runs of every length near the limit occur
+        return Arbitraries.strings().withChars("aZ09/+=.-_~ :é\"").ofMaxLength(120);
+    }
+
+    @Provide
+    Arbitrary<Integer> runLengths() {
+        return Arbitraries.of(1, 2, 5, 24);
     }
 }

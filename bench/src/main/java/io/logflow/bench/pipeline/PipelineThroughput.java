@@ -24,6 +24,7 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
@@ -37,7 +38,9 @@ import static io.logflow.bench.Rounds.f;
  * quote is the median of the per-round ratios of events per second.
  *
  * <p>A third measure, in the same rounds, tells what part of the gap is the job's own work rather than Flink's: the
- * job's decoder, multi-line joiner and parser called in a plain loop in this thread (no Flink, no enrichment).
+ * job's decoder, multi-line joiner and parser called in a plain loop in this thread (no Flink, no enrichment). A fourth
+ * times the parser alone on the same records, decoded and joined before the clock starts: at parallelism 1 the parse
+ * operator is one instance in one thread, so this is a ceiling the pipeline cannot pass.
  *
  * <p>{@code java -cp bench/target/benchmarks.jar io.logflow.bench.pipeline.PipelineThroughput [rounds] [payloads]}
  */
@@ -74,18 +77,24 @@ public final class PipelineThroughput {
             baseline(mapper, payloads, perRound); // warm-up of both before the measured rounds
             pipeline(config, perRound, roundEvents);
             codeOnly(config, payloads, perRound);
+            parseOnly(config, joined(config, payloads, perRound), roundEvents);
             Comparison table = new Comparison("events", "gunzip + readTree (1 thread)", "pipeline");
             Comparison work = new Comparison("events", "gunzip + readTree (1 thread)",
                     "decode + join + parse, no Flink (1 thread)");
+            Comparison parseAlone = new Comparison("events", "gunzip + readTree (1 thread)",
+                    "parse alone, no Flink (1 thread)");
             for (int r = 0; r < rounds; r++) {
                 Rate base = baseline(mapper, payloads, perRound);
                 Rate job = pipeline(config, perRound, roundEvents);
                 Rate loop = codeOnly(config, payloads, perRound);
+                Rate parse = parseOnly(config, joined(config, payloads, perRound), roundEvents);
                 table.round(base, job);
                 work.round(base, loop);
+                parseAlone.round(base, parse);
             }
             table.print("target: pipeline >= 0.5x baseline (events/s)");
             work.print("the job's per-event work alone, in one thread without Flink");
+            parseAlone.print("LogParser alone on the decoded, joined records: the parse operator's ceiling at parallelism 1");
         }
         System.exit(0);
     }
@@ -129,6 +138,39 @@ public final class PipelineThroughput {
             for (RawLog record : joiner.flush()) {
                 parsed += parser.parse(record).kind == ParseOutcome.Kind.EVENT ? 1 : 0;
             }
+        }
+        if (parsed == 0) {
+            throw new IllegalStateException("nothing parsed");
+        }
+        return Rate.of(events, (System.nanoTime() - t) / 1e9, (CpuMeter.total() - cpu) / 1e9);
+    }
+
+    /**
+     * The round's records as the parse operator receives them (decoded, multi-line events joined), decoded afresh
+     * for each round so that the parser meets new strings, as in the job, and not ones it has hashed before.
+     */
+    static List<RawLog> joined(JobConfig config, List<byte[]> payloads, int count) {
+        CloudWatchDecoder decoder = new CloudWatchDecoder(config.kinesis.get().maxDecompressedBytes,
+                config.failureMaxRawBytes);
+        List<RawLog> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            MultilineJoiner joiner = new MultilineJoiner();
+            for (RawLog record : decoder.decode(payloads.get(i % payloads.size()), 1_790_000_000_000L).events()) {
+                records.addAll(joiner.offer(record));
+            }
+            records.addAll(joiner.flush());
+        }
+        return records;
+    }
+
+    /** CloudWatch events per second (input events, as the baseline counts them) through {@link LogParser} alone. */
+    static Rate parseOnly(JobConfig config, List<RawLog> records, long events) {
+        LogParser parser = new LogParser(config.parser);
+        long parsed = 0;
+        long t = System.nanoTime();
+        long cpu = CpuMeter.total();
+        for (RawLog record : records) {
+            parsed += parser.parse(record).kind == ParseOutcome.Kind.EVENT ? 1 : 0;
         }
         if (parsed == 0) {
             throw new IllegalStateException("nothing parsed");

@@ -22,6 +22,11 @@ public final class Redactor {
 
     private final RedactionRules rules;
     private final Pattern[] extraPatterns;
+    /**
+     * The shortest text the built-in passes can change: a sensitive key, a separator and one character ("pwd=x").
+     * Shorter values (levels, status codes, methods) skip them.
+     */
+    private final int shortestSecret;
     private final StringBuilder keyBuf = new StringBuilder(32);
     /** Attribute keys repeat from record to record: their verdicts are cached (bounded, cleared when full). */
     private final java.util.HashMap<String, Integer> kindByKey = new java.util.HashMap<>();
@@ -29,6 +34,8 @@ public final class Redactor {
 
     public Redactor(RedactionRules rules) {
         this.rules = rules;
+        int shortestKey = Math.min("pwd".length(), rules.extraKeys.stream().mapToInt(String::length).min().orElse(3));
+        this.shortestSecret = shortestKey + "=x".length();
         this.extraPatterns = new Pattern[rules.extraPatterns.size()];
         for (int i = 0; i < extraPatterns.length; i++) {
             extraPatterns[i] = Pattern.compile(rules.extraPatterns.get(i));
@@ -85,11 +92,14 @@ public final class Redactor {
         }
         // Cheap checks decide which passes can find anything; most values are short plain words. indexOf is a
         // vectorised JDK intrinsic, and the run check looks at one character in 24.
-        boolean separator = text.indexOf('=') >= 0 || text.indexOf(':') >= 0;
-        boolean b = text.indexOf('b') >= 0 || text.indexOf('B') >= 0;
-        String out = separator ? redactKeyValues(text) : text;
-        out = b ? redactSchemes(out) : out;
-        out = hasCredentialRun(out, TOKEN_MIN_RUN) ? redactTokenShapes(out) : out;
+        String out = text;
+        if (text.length() >= shortestSecret) {
+            boolean separator = text.indexOf('=') >= 0 || text.indexOf(':') >= 0;
+            boolean b = text.indexOf('b') >= 0 || text.indexOf('B') >= 0;
+            out = separator ? redactKeyValues(out) : out;
+            out = b ? redactSchemes(out) : out;
+            out = hasCredentialRun(out, TOKEN_MIN_RUN) ? redactTokenShapes(out) : out;
+        }
         for (Pattern p : extraPatterns) {
             java.util.regex.Matcher m = p.matcher(out);
             if (m.find()) {

@@ -92,6 +92,16 @@ class RedactorTest {
         assertThat(off.redact("password=x")).isEqualTo("password=x");
     }
 
+    @Test
+    void theShortestSecretsAreStillFound() {
+        assertThat(redactor.redact("pwd=x")).isEqualTo("pwd=[REDACTED]");
+        assertThat(redactor.redact("pwd")).isEqualTo("pwd");
+        Redactor withShortKey = new Redactor(RedactionRules.defaults().withKeys("pw"));
+        assertThat(withShortKey.redact("pw=x")).isEqualTo("pw=[REDACTED]");
+        Redactor withPattern = new Redactor(RedactionRules.defaults().withPattern("\\d{3}"));
+        assertThat(withPattern.redact("123")).isEqualTo("[REDACTED]");
+    }
+
     @Property(tries = 2000)
     void theProbingRunCheckAgreesWithACharacterByCharacterScan(
             @ForAll("credentialText") String text, @ForAll("runLengths") int min) {

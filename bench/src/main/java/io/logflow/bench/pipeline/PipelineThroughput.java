@@ -42,7 +42,8 @@ import static io.logflow.bench.Rounds.f;
  * times the parser alone on the same records, decoded and joined before the clock starts: at parallelism 1 the parse
  * operator is one instance in one thread, so this is a ceiling the pipeline cannot pass.
  *
- * <p>{@code java -cp bench/target/benchmarks.jar io.logflow.bench.pipeline.PipelineThroughput [rounds] [payloads]}
+ * <p>{@code java -cp bench/target/benchmarks.jar io.logflow.bench.pipeline.PipelineThroughput [rounds] [payloads]
+ * [parallelism]}: the issue's figure is at parallelism 1 (the default); a higher one shows how the job spreads.
  */
 public final class PipelineThroughput {
     private static final long SEED = 10;
@@ -53,6 +54,7 @@ public final class PipelineThroughput {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int perRound = args.length > 1 ? Integer.parseInt(args[1]) : 8_000;
+        int parallelism = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         long[] distinctEvents = new long[1];
         List<byte[]> payloads = CloudWatchCorpus.payloads(SEED, DISTINCT, distinctEvents);
         long bytes = payloads.stream().mapToLong(p -> p.length).sum();
@@ -68,7 +70,7 @@ public final class PipelineThroughput {
                 "--postgres.url", db.url, "--postgres.user", db.user,
                 "--workspaces.file", registrations.toUri().toString(),
                 "--kinesis.stream-arn", "arn:aws:kinesis:us-east-1:000000000000:stream/bench",
-                "--job.parallelism", "1", "--job.checkpoint-interval", "10 s", "--job.name", "bench-pipeline",
+                "--job.parallelism", Integer.toString(parallelism), "--job.checkpoint-interval", "10 s", "--job.name", "bench-pipeline",
                 "--metrics.enabled", "false"},
                     Map.of(), LogflowOptions.all()));
 
@@ -78,7 +80,8 @@ public final class PipelineThroughput {
             pipeline(config, perRound, roundEvents);
             codeOnly(config, payloads, perRound);
             parseOnly(config, joined(config, payloads, perRound), roundEvents);
-            Comparison table = new Comparison("events", "gunzip + readTree (1 thread)", "pipeline");
+            Comparison table = new Comparison("events", "gunzip + readTree (1 thread)",
+                    "pipeline, parallelism " + parallelism);
             Comparison work = new Comparison("events", "gunzip + readTree (1 thread)",
                     "decode + join + parse, no Flink (1 thread)");
             Comparison parseAlone = new Comparison("events", "gunzip + readTree (1 thread)",
@@ -184,7 +187,7 @@ public final class PipelineThroughput {
      */
     static Rate pipeline(JobConfig config, int count, long inputEvents) throws Exception {
         Tally.reset();
-        StreamExecutionEnvironment env = BenchCluster.environment(1);
+        StreamExecutionEnvironment env = BenchCluster.environment(config.parallelism.orElse(1));
         PayloadSource source = new PayloadSource(SEED, DISTINCT, count, 0, config.kinesis.get(),
                 config.failureMaxRawBytes);
         new LogflowJob(config, List.of(source), new CountingSinks()).execute(env);

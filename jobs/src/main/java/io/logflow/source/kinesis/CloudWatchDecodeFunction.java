@@ -7,23 +7,33 @@ import io.logflow.job.ReasonCounters;
 import io.logflow.model.Failure;
 import io.logflow.model.RawLog;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * Decodes Kinesis records holding CloudWatch Logs subscription payloads into one {@link RawLog} per log event.
- * Undecodable records become failures on {@link Outputs#FAILURES}; CONTROL_MESSAGE records are counted drops. Never
- * throws on bad input, so one bad record cannot restart the job.
+ * Decodes Kinesis records holding CloudWatch Logs subscription payloads into one {@link RawLog} per log event, handed
+ * on as one list per log stream and payload ({@link #BATCH}): a payload is one stream's events, and the multi-line
+ * join downstream is keyed by stream, so a payload crosses that exchange as one record (one key hash, one state access
+ * and one record's framing per payload instead of per event). Undecodable records become failures on
+ * {@link Outputs#FAILURES}; CONTROL_MESSAGE records are counted drops. Never throws on bad input, so one bad record
+ * cannot restart the job.
  *
  * <p>Metrics, under the group {@code cloudwatch}: {@code recordsRead}, {@code eventsEmitted},
  * {@code controlMessagesDropped}, {@code bytesCompressed}, {@code bytesDecompressed}, and {@code failures.<reason>}.
  */
-public class CloudWatchDecodeFunction extends ProcessFunction<byte[], RawLog> {
+public class CloudWatchDecodeFunction extends ProcessFunction<byte[], List<RawLog>> {
     private static final long serialVersionUID = 1L;
+
+    /** The output: consecutive events of one log stream, never empty. */
+    public static final TypeInformation<List<RawLog>> BATCH = new ListTypeInfo<>(TypeInformation.of(RawLog.class));
 
     private final int maxDecompressedBytes;
     private final int failureMaxRawBytes;
@@ -54,7 +64,7 @@ public class CloudWatchDecodeFunction extends ProcessFunction<byte[], RawLog> {
     }
 
     @Override
-    public void processElement(byte[] record, Context ctx, Collector<RawLog> out) {
+    public void processElement(byte[] record, Context ctx, Collector<List<RawLog>> out) {
         // The source stamps each record with Kinesis's approximate arrival time: a re-read gives the same value.
         Long arrival = ctx.timestamp();
         // A source without record timestamps stamps Long.MIN_VALUE, which no database could store.
@@ -66,8 +76,12 @@ public class CloudWatchDecodeFunction extends ProcessFunction<byte[], RawLog> {
         bytesDecompressed.inc(result.decompressedBytes());
         controlMessagesDropped.inc(result.controlMessages());
         List<RawLog> events = result.events();
-        for (int i = 0; i < events.size(); i++) {
-            out.collect(events.get(i));
+        int start = 0;
+        for (int i = 1; i <= events.size(); i++) {
+            if (i == events.size() || !sameStream(events.get(start), events.get(i))) {
+                out.collect(new ArrayList<>(events.subList(start, i))); // the decoder reuses its list
+                start = i;
+            }
         }
         eventsEmitted.inc(events.size());
         List<Failure> failures = result.failures();
@@ -76,5 +90,10 @@ public class CloudWatchDecodeFunction extends ProcessFunction<byte[], RawLog> {
             failuresByReason.inc(f.reason);
             ctx.output(Outputs.FAILURES, f);
         }
+    }
+
+    private static boolean sameStream(RawLog a, RawLog b) {
+        return Objects.equals(a.owner, b.owner) && Objects.equals(a.logGroup, b.logGroup)
+                && Objects.equals(a.logStream, b.logStream);
     }
 }

@@ -12,16 +12,19 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
+import java.util.List;
+
 /**
  * Joins consecutive CloudWatch events of one log stream that belong to one event: a Lambda writes each line of a stack
- * trace as its own event. Keyed by log stream; the one buffered record lives in keyed state, and a processing-time
- * timer lets it out when its stream goes quiet for the flush timeout. Continuation events are not lost: their text is
+ * trace as its own event. Keyed by log stream, it takes a payload's events of one stream at a time
+ * ({@link CloudWatchDecodeFunction#BATCH}) and hands on single events; the one buffered record lives in keyed state,
+ * and a processing-time timer lets it out when its stream goes quiet for the flush timeout. Continuation events are not lost: their text is
  * in the joined record, which keeps the first event's id (counted in {@code cloudwatch.eventsJoined}).
  *
  * <p>Per element the buffered record is restored from state and written back, which costs in proportion to it; the
  * joiner's line and byte limits bound that.
  */
-public class CloudWatchMultilineFunction extends KeyedProcessFunction<String, RawLog, RawLog> {
+public class CloudWatchMultilineFunction extends KeyedProcessFunction<String, List<RawLog>, RawLog> {
     private static final long serialVersionUID = 1L;
 
     private final int maxLines;
@@ -42,12 +45,13 @@ public class CloudWatchMultilineFunction extends KeyedProcessFunction<String, Ra
         this.flushTimeoutMs = flushTimeoutMs;
     }
 
-    /** The stream a CloudWatch event belongs to. */
-    public static final class LogStreamKey implements KeySelector<RawLog, String> {
+    /** The stream a batch of CloudWatch events belongs to (all of a batch's events are of one stream). */
+    public static final class LogStreamKey implements KeySelector<List<RawLog>, String> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public String getKey(RawLog raw) {
+        public String getKey(List<RawLog> batch) {
+            RawLog raw = batch.get(0);
             return raw.owner + '/' + raw.logGroup + '/' + raw.logStream;
         }
     }
@@ -62,20 +66,25 @@ public class CloudWatchMultilineFunction extends KeyedProcessFunction<String, Ra
     }
 
     @Override
-    public void processElement(RawLog raw, Context ctx, Collector<RawLog> out) throws Exception {
-        // A payload's events arrive one after the other for one stream, so the joiner usually still holds this
-        // stream's record. The heap backend hands back the very object stored, so identity tells (any other backend,
-        // a copy-on-write during a snapshot or a restore gives another object, and the joiner is rebuilt).
+    public void processElement(List<RawLog> batch, Context ctx, Collector<RawLog> out) throws Exception {
+        // Consecutive payloads often come from one stream, so the joiner may still hold this stream's record. The
+        // heap backend hands back the very object stored, so identity tells (any other backend, a copy-on-write during
+        // a snapshot or a restore gives another object, and the joiner is rebuilt).
         RawLog state = buffered.value();
         if (state != joinerState || !ctx.getCurrentKey().equals(joinerKey)) {
             joiner.restore(state);
         }
-        boolean hadPending = joiner.hasPending();
-        var completed = joiner.offer(raw);
-        if (hadPending && completed.isEmpty() && raw.error == null && raw.text != null) {
-            joined.inc(); // this event's text went into the buffered record
+        for (int i = 0; i < batch.size(); i++) {
+            RawLog raw = batch.get(i);
+            boolean hadPending = joiner.hasPending();
+            List<RawLog> completed = joiner.offer(raw);
+            if (hadPending && completed.isEmpty() && raw.error == null && raw.text != null) {
+                joined.inc(); // this event's text went into the buffered record
+            }
+            for (int c = 0; c < completed.size(); c++) {
+                out.collect(completed.get(c));
+            }
         }
-        completed.forEach(out::collect);
         store(ctx);
     }
 

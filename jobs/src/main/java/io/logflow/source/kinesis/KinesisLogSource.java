@@ -12,6 +12,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.util.List;
+
 /**
  * CloudWatch Logs subscription payloads from a Kinesis stream: the FLIP-27 {@link KinesisStreamsSource} (checkpointed
  * shard positions), the decode step, and event-time watermarks from the CloudWatch timestamps.
@@ -50,9 +52,9 @@ public class KinesisLogSource implements LogSource {
      * benchmark feeds the same operators from memory.
      */
     public static Streams decode(DataStream<byte[]> records, KinesisConfig config, int failureMaxRawBytes) {
-        SingleOutputStreamOperator<RawLog> decoded = records
+        SingleOutputStreamOperator<List<RawLog>> decoded = records
                 .process(new CloudWatchDecodeFunction(config.maxDecompressedBytes, failureMaxRawBytes),
-                        TypeInformation.of(RawLog.class))
+                        CloudWatchDecodeFunction.BATCH)
                 .uid("cloudwatch-decode")
                 .name("Decode CloudWatch payloads");
 

@@ -22,7 +22,7 @@ class CloudWatchDecodeFunctionTest {
 
     @Test
     void eventsGoToTheMainOutputAndFailuresToTheSideOutput() throws Exception {
-        try (OneInputStreamOperatorTestHarness<byte[], RawLog> harness =
+        try (OneInputStreamOperatorTestHarness<byte[], List<RawLog>> harness =
                 ProcessFunctionTestHarnesses.forProcessFunction(new CloudWatchDecodeFunction(1 << 20, 16))) {
             List<LogEvent> sent = List.of(new LogEvent("1", 1_000, "a"), new LogEvent("2", 2_000, "b"));
             byte[] notGzip = "definitely not gzip, and longer than sixteen bytes".getBytes(StandardCharsets.UTF_8);
@@ -31,7 +31,8 @@ class CloudWatchDecodeFunctionTest {
             harness.processElement(CloudWatchPayloads.controlMessage(3_000), 600L);
             harness.processElement(notGzip, 700L);
 
-            List<RawLog> events = harness.extractOutputValues();
+            assertThat(harness.extractOutputValues()).hasSize(1); // one payload of one stream: one batch
+            List<RawLog> events = harness.extractOutputValues().get(0);
             assertThat(events).extracting(e -> e.text).containsExactly("a", "b");
             assertThat(events).extracting(e -> e.receiveTime).containsOnly(500L);
 
@@ -44,6 +45,24 @@ class CloudWatchDecodeFunctionTest {
             assertThat(failures.get(0).raw).hasSize(16);
             assertThat(failures.get(0).rawSize).isEqualTo(notGzip.length);
             assertThat(failures.get(0).time).isEqualTo(700L);
+        }
+    }
+
+    @Test
+    void aRecordHoldingEnvelopesOfSeveralStreamsGivesOneBatchPerStream() throws Exception {
+        try (OneInputStreamOperatorTestHarness<byte[], List<RawLog>> harness =
+                ProcessFunctionTestHarnesses.forProcessFunction(new CloudWatchDecodeFunction(1 << 20, 16))) {
+            String envelopes = CloudWatchPayloads.dataMessageJson("1", "g", "s1",
+                            List.of(new LogEvent("1", 1_000, "a"), new LogEvent("2", 1_000, "b")))
+                    + CloudWatchPayloads.dataMessageJson("1", "g", "s2", List.of(new LogEvent("3", 1_000, "c")))
+                    + CloudWatchPayloads.dataMessageJson("1", "g", "s1", List.of(new LogEvent("4", 1_000, "d")));
+
+            harness.processElement(CloudWatchPayloads.gzip(envelopes), 500L);
+
+            List<List<RawLog>> batches = harness.extractOutputValues();
+            assertThat(batches).extracting(b -> b.get(0).logStream).containsExactly("s1", "s2", "s1");
+            assertThat(batches).allSatisfy(b -> assertThat(b).extracting(e -> e.logStream).containsOnly(b.get(0).logStream));
+            assertThat(batches).flatExtracting(b -> b).extracting(e -> e.text).containsExactly("a", "b", "c", "d");
         }
     }
 }

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CloudWatchMultilineFunctionTest {
     private static final long FLUSH_MS = 2_000;
 
-    private KeyedOneInputStreamOperatorTestHarness<String, RawLog, RawLog> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, List<RawLog>, RawLog> harness;
 
     @BeforeEach
     void open() throws Exception {
@@ -36,12 +36,12 @@ class CloudWatchMultilineFunctionTest {
 
     @Test
     void eventsOfAStackTraceBecomeOneEventWithTheFirstId() throws Exception {
-        harness.processElement(event("s1", "1", "ERROR checkout failed"), 0);
-        harness.processElement(event("s1", "2", "java.lang.IllegalStateException: boom"), 0);
-        harness.processElement(event("s1", "3", "\tat com.acme.Cart.checkout(Cart.java:42)"), 0);
-        harness.processElement(event("s2", "1", "other stream, own line"), 0);
-        harness.processElement(event("s1", "4", "\tat com.acme.Api.handle(Api.java:7)"), 0);
-        harness.processElement(event("s1", "5", "INFO next request"), 0);
+        harness.processElement(List.of(event("s1", "1", "ERROR checkout failed")), 0);
+        harness.processElement(List.of(event("s1", "2", "java.lang.IllegalStateException: boom")), 0);
+        harness.processElement(List.of(event("s1", "3", "\tat com.acme.Cart.checkout(Cart.java:42)")), 0);
+        harness.processElement(List.of(event("s2", "1", "other stream, own line")), 0);
+        harness.processElement(List.of(event("s1", "4", "\tat com.acme.Api.handle(Api.java:7)")), 0);
+        harness.processElement(List.of(event("s1", "5", "INFO next request")), 0);
 
         List<RawLog> out = harness.extractOutputValues();
         assertThat(out).extracting(r -> r.logStream + "#" + r.cloudwatchId).containsExactly("s1#1", "s1#2");
@@ -52,7 +52,7 @@ class CloudWatchMultilineFunctionTest {
 
     @Test
     void aQuietStreamsLastEventLeavesAfterTheFlushTimeoutAndStateIsCleared() throws Exception {
-        harness.processElement(event("s1", "1", "only event"), 0);
+        harness.processElement(List.of(event("s1", "1", "only event")), 0);
         assertThat(harness.extractOutputValues()).isEmpty();
         assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
 
@@ -65,8 +65,8 @@ class CloudWatchMultilineFunctionTest {
 
     @Test
     void aBufferedTraceSurvivesASnapshotAndRestore() throws Exception {
-        harness.processElement(event("s1", "1", "java.lang.RuntimeException: x"), 0);
-        harness.processElement(event("s1", "2", "\tat a.B.c(B.java:1)"), 0);
+        harness.processElement(List.of(event("s1", "1", "java.lang.RuntimeException: x")), 0);
+        harness.processElement(List.of(event("s1", "2", "\tat a.B.c(B.java:1)")), 0);
         var snapshot = harness.snapshot(1, 1);
         harness.close();
 
@@ -76,11 +76,24 @@ class CloudWatchMultilineFunctionTest {
         harness.getExecutionConfig().disableGenericTypes();
         harness.initializeState(snapshot);
         harness.open();
-        harness.processElement(event("s1", "3", "\tat d.E.f(E.java:2)"), 0);
-        harness.processElement(event("s1", "4", "next"), 0);
+        harness.processElement(List.of(event("s1", "3", "\tat d.E.f(E.java:2)")), 0);
+        harness.processElement(List.of(event("s1", "4", "next")), 0);
 
         assertThat(harness.extractOutputValues()).extracting(r -> r.text)
                 .containsExactly("java.lang.RuntimeException: x\n\tat a.B.c(B.java:1)\n\tat d.E.f(E.java:2)");
+    }
+
+    @Test
+    void aPayloadsEventsArriveAsOneBatchAndAreJoinedAcrossBatches() throws Exception {
+        harness.processElement(List.of(event("s1", "1", "INFO start"), event("s1", "2", "java.lang.X: y"),
+                event("s1", "3", "\tat a.B.c(B.java:1)")), 0);
+        harness.processElement(List.of(event("s1", "4", "\tat d.E.f(E.java:2)"), event("s1", "5", "INFO done")), 0);
+
+        assertThat(harness.extractOutputValues()).extracting(r -> r.cloudwatchId + ":" + r.text).containsExactly(
+                "1:INFO start", "2:java.lang.X: y\n\tat a.B.c(B.java:1)\n\tat d.E.f(E.java:2)");
+        harness.setProcessingTime(1_000 + FLUSH_MS);
+        assertThat(harness.extractOutputValues()).extracting(r -> r.text).endsWith("INFO done");
+        assertThat(harness.numKeyedStateEntries()).isZero();
     }
 
     private static RawLog event(String stream, String id, String message) {

@@ -28,6 +28,9 @@ public final class Redactor {
      */
     private final int shortestSecret;
     private final StringBuilder keyBuf = new StringBuilder(32);
+    /** {@link #cachedKeyKind}'s slots: a key met in free text, and its verdict. */
+    private final String[] textKeys = new String[256];
+    private final int[] textKeyKinds = new int[256];
     /** Attribute keys repeat from record to record: their verdicts are cached (bounded, cleared when full). */
     private final java.util.HashMap<String, Integer> kindByKey = new java.util.HashMap<>();
     private static final int KEY_CACHE_SIZE = 4096;
@@ -125,11 +128,21 @@ public final class Redactor {
         StringBuilder out = null;
         int copied = 0;
         int n = s.length();
+        int nextEquals = s.indexOf('=');
+        int nextColon = s.indexOf(':');
         for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c != '=' && c != ':') {
-                continue;
+            // Jump to the next separator: indexOf is a vectorised intrinsic, and most characters are not separators.
+            if (nextEquals >= 0 && nextEquals < i) {
+                nextEquals = s.indexOf('=', i);
             }
+            if (nextColon >= 0 && nextColon < i) {
+                nextColon = s.indexOf(':', i);
+            }
+            i = nextEquals < 0 ? nextColon : nextColon < 0 ? nextEquals : Math.min(nextEquals, nextColon);
+            if (i < 0) {
+                break;
+            }
+            char c = s.charAt(i);
             // the key ends before the separator, possibly inside quotes
             int keyEnd = i;
             if (keyEnd > 0 && (s.charAt(keyEnd - 1) == '"' || s.charAt(keyEnd - 1) == '\'')) {
@@ -142,7 +155,7 @@ public final class Redactor {
             if (keyStart == keyEnd) {
                 continue;
             }
-            int kind = keyKind(s, lastSegment(s, keyStart, keyEnd), keyEnd);
+            int kind = cachedKeyKind(s, lastSegment(s, keyStart, keyEnd), keyEnd);
             if (kind == NOT_SENSITIVE) {
                 continue;
             }
@@ -356,6 +369,26 @@ public final class Redactor {
     }
 
     // ---- key classification
+
+    /**
+     * {@link #keyKind} through a small direct-mapped cache of the keys met in free text ("user", "status", the hours of
+     * a time...): they repeat from line to line, and a hit costs a hash and a compare instead of a dozen name checks.
+     */
+    private int cachedKeyKind(String s, int from, int to) {
+        int h = 0;
+        for (int i = from; i < to; i++) {
+            h = 31 * h + s.charAt(i);
+        }
+        int slot = (h ^ (h >>> 16)) & (textKeys.length - 1);
+        String cached = textKeys[slot];
+        if (cached != null && cached.length() == to - from && s.startsWith(cached, from)) {
+            return textKeyKinds[slot];
+        }
+        int kind = keyKind(s, from, to);
+        textKeys[slot] = s.substring(from, to);
+        textKeyKinds[slot] = kind;
+        return kind;
+    }
 
     private int keyKind(CharSequence s, int from, int to) {
         keyBuf.setLength(0);

@@ -115,6 +115,23 @@ class RedactorTest {
         assertThat(Redactor.hasCredentialRun(text, min)).isEqualTo(longest >= min);
     }
 
+    @Property(tries = 300)
+    void verdictsRememberedFromEarlierLinesChangeNothing(@ForAll("keyValueLines") java.util.List<String> lines) {
+        Redactor shared = new Redactor(RedactionRules.defaults());
+        for (String line : lines) {
+            assertThat(shared.redact(line)).isEqualTo(new Redactor(RedactionRules.defaults()).redact(line));
+        }
+    }
+
+    @Provide
+    Arbitrary<java.util.List<String>> keyValueLines() {
+        Arbitrary<String> key = Arbitraries.of("user", "password", "Password", "pass_word", "token", "status", "12",
+                "api-key", "x", "session_id", "secret", "tok", "cookie", "tokes", "users");
+        Arbitrary<String> pair = net.jqwik.api.Combinators.combine(key, Arbitraries.of("=", ": ", ":"),
+                Arbitraries.of("abc123", "\"q v\"", "42", "")).as((k, sep, v) -> k + sep + v);
+        return pair.list().ofMinSize(1).ofMaxSize(6).map(pairs -> String.join(" ", pairs)).list().ofMaxSize(20);
+    }
+
     @Provide
     Arbitrary<String> credentialText() {
         // mostly credential characters, so runs of every length near the limit occur

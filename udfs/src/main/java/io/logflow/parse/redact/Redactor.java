@@ -93,14 +93,13 @@ public final class Redactor {
         if (!rules.enabled || text == null || text.isEmpty()) {
             return text;
         }
-        // Cheap checks decide which passes can find anything; most values are short plain words. indexOf is a
-        // vectorised JDK intrinsic, and the run check looks at one character in 24.
+        // Cheap checks decide which passes can find anything; most values are short plain words. The run check
+        // looks at one character in 24.
         String out = text;
         if (text.length() >= shortestSecret) {
-            boolean separator = text.indexOf('=') >= 0 || text.indexOf(':') >= 0;
-            boolean b = text.indexOf('b') >= 0 || text.indexOf('B') >= 0;
-            out = separator ? redactKeyValues(out) : out;
-            out = b ? redactSchemes(out) : out;
+            int found = text.length() < SHORT_TEXT ? scanShort(text) : scanLong(text);
+            out = (found & HAS_SEPARATOR) != 0 ? redactKeyValues(out) : out;
+            out = (found & HAS_B) != 0 ? redactSchemes(out) : out;
             out = hasCredentialRun(out, TOKEN_MIN_RUN) ? redactTokenShapes(out) : out;
         }
         for (Pattern p : extraPatterns) {
@@ -457,6 +456,30 @@ public final class Redactor {
     private static boolean isKeyChar(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'
                 || c == '.';
+    }
+
+    private static final int HAS_SEPARATOR = 1;
+    private static final int HAS_B = 2;
+    /** Below this length one plain loop beats four {@code indexOf} calls, each with its own set-up. */
+    private static final int SHORT_TEXT = 64;
+
+    /** Which passes {@code text} can interest: {@link #HAS_SEPARATOR} ({@code =} or {@code :}), {@link #HAS_B}. */
+    static int scanShort(String text) {
+        int found = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '=' || c == ':') {
+                found |= HAS_SEPARATOR;
+            } else if ((c | 0x20) == 'b') {
+                found |= HAS_B;
+            }
+        }
+        return found;
+    }
+
+    static int scanLong(String text) {
+        int found = text.indexOf('=') >= 0 || text.indexOf(':') >= 0 ? HAS_SEPARATOR : 0;
+        return found | (text.indexOf('b') >= 0 || text.indexOf('B') >= 0 ? HAS_B : 0);
     }
 
     /** No token shape is shorter than this many credential characters in a row. */

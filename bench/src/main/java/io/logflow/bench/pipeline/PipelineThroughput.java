@@ -70,7 +70,8 @@ public final class PipelineThroughput {
                 "--postgres.url", db.url, "--postgres.user", db.user,
                 "--workspaces.file", registrations.toUri().toString(),
                 "--kinesis.stream-arn", "arn:aws:kinesis:us-east-1:000000000000:stream/bench",
-                "--job.parallelism", Integer.toString(parallelism), "--job.checkpoint-interval", "10 s", "--job.name", "bench-pipeline",
+                "--job.parallelism", Integer.toString(parallelism), "--job.checkpoint-interval", "10 s",
+                "--job.name", "bench-pipeline",
                 "--metrics.enabled", "false"},
                     Map.of(), LogflowOptions.all()));
 
@@ -97,7 +98,8 @@ public final class PipelineThroughput {
             }
             table.print("target: pipeline >= 0.5x baseline (events/s)");
             work.print("the job's per-event work alone, in one thread without Flink");
-            parseAlone.print("LogParser alone on the decoded, joined records: the parse operator's ceiling at parallelism 1");
+            parseAlone.print(
+                    "LogParser alone on the decoded, joined records: the parse operator's ceiling at parallelism 1");
         }
         System.exit(0);
     }

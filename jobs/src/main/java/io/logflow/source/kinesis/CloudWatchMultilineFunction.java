@@ -17,11 +17,12 @@ import java.util.List;
 /**
  * Joins consecutive CloudWatch events of one log stream that belong to one event: a Lambda writes each line of a stack
  * trace as its own event. Keyed by log stream, it takes a payload's events of one stream at a time
- * ({@link CloudWatchDecodeFunction#BATCH}) and hands on single events; the one buffered record lives in keyed state,
- * and a processing-time timer lets it out when its stream goes quiet for the flush timeout. Continuation events are not lost: their text is
- * in the joined record, which keeps the first event's id (counted in {@code cloudwatch.eventsJoined}).
+ * ({@link CloudWatchDecodeFunction#BATCH}) and hands on single events. The one buffered record lives in keyed state,
+ * and a processing-time timer lets it out when its stream goes quiet for the flush timeout. Continuation events are
+ * not lost: their text is in the joined record, which keeps the first event's id (counted in
+ * {@code cloudwatch.eventsJoined}).
  *
- * <p>Per element the buffered record is restored from state and written back, which costs in proportion to it; the
+ * <p>Per batch the buffered record is restored from state and written back, which costs in proportion to it; the
  * joiner's line and byte limits bound that.
  */
 public class CloudWatchMultilineFunction extends KeyedProcessFunction<String, List<RawLog>, RawLog> {

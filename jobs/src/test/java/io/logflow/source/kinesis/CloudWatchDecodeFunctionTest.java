@@ -61,7 +61,8 @@ class CloudWatchDecodeFunctionTest {
 
             List<List<RawLog>> batches = harness.extractOutputValues();
             assertThat(batches).extracting(b -> b.get(0).logStream).containsExactly("s1", "s2", "s1");
-            assertThat(batches).allSatisfy(b -> assertThat(b).extracting(e -> e.logStream).containsOnly(b.get(0).logStream));
+            assertThat(batches).allSatisfy(
+                    b -> assertThat(b).extracting(e -> e.logStream).containsOnly(b.get(0).logStream));
             assertThat(batches).flatExtracting(b -> b).extracting(e -> e.text).containsExactly("a", "b", "c", "d");
         }
     }

@@ -188,7 +188,7 @@ public final class MultilineJoiner {
         return text == null ? firstLine : text.toString();
     }
 
-    /** The record itself when its text is already {@code joinedText}; else a copy (never change the caller's record). */
+    /** The record itself when its text already is {@code joinedText}, else a copy: a caller's record never changes. */
     private static RawLog withText(RawLog record, String joinedText) {
         if (joinedText.equals(record.text)) {
             return record;

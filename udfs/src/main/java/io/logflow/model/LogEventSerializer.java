@@ -4,7 +4,6 @@ import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -16,23 +15,18 @@ import java.util.Map;
 import static io.logflow.model.RecordIO.bit;
 import static io.logflow.model.RecordIO.has;
 import static io.logflow.model.RecordIO.readString;
-import static io.logflow.model.RecordIO.writeString;
+import static io.logflow.model.RecordIO.writeIf;
 
 /**
  * {@link LogEvent} on the wire and in state, in the manner of {@link RawLogSerializer}: a mask of the present
  * reference fields, then the fields in declaration order; {@code fields} as a count and its entries, each with a byte
  * telling whether key and value are there. A change of the format needs a new {@link Snapshot} version.
  */
-public final class LogEventSerializer extends TypeSerializerSingleton<LogEvent> {
+public final class LogEventSerializer extends RecordSerializer<LogEvent> {
     private static final long serialVersionUID = 1L;
     public static final LogEventSerializer INSTANCE = new LogEventSerializer();
     private static final Level[] LEVELS = Level.values();
     private static final SourceKind[] SOURCES = SourceKind.values();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public LogEvent createInstance() {
@@ -61,16 +55,6 @@ public final class LogEventSerializer extends TypeSerializerSingleton<LogEvent> 
         to.sourceRef = from.sourceRef;
         to.routingKey = from.routingKey;
         return to;
-    }
-
-    @Override
-    public LogEvent copy(LogEvent from, LogEvent reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -147,22 +131,6 @@ public final class LogEventSerializer extends TypeSerializerSingleton<LogEvent> 
         e.sourceRef = has(mask, 14) ? readString(in) : null;
         e.routingKey = has(mask, 15) ? readString(in) : null;
         return e;
-    }
-
-    @Override
-    public LogEvent deserialize(LogEvent reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
-
-    private static void writeIf(DataOutputView out, String s) throws IOException {
-        if (s != null) {
-            writeString(out, s);
-        }
     }
 
     @Override

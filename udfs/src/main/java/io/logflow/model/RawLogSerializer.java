@@ -4,7 +4,6 @@ import org.apache.flink.api.common.typeinfo.TypeInfoFactory;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -15,7 +14,7 @@ import java.util.Map;
 import static io.logflow.model.RecordIO.bit;
 import static io.logflow.model.RecordIO.has;
 import static io.logflow.model.RecordIO.readString;
-import static io.logflow.model.RecordIO.writeString;
+import static io.logflow.model.RecordIO.writeIf;
 
 /**
  * {@link RawLog} on the wire and in state: a mask of the present reference fields, then the fields in declaration
@@ -23,16 +22,11 @@ import static io.logflow.model.RecordIO.writeString;
  * spent most of its time in reflective field access and char-by-char strings (BENCHMARKS.md). A change of the format
  * needs a new {@link Snapshot} version.
  */
-public final class RawLogSerializer extends TypeSerializerSingleton<RawLog> {
+public final class RawLogSerializer extends RecordSerializer<RawLog> {
     private static final long serialVersionUID = 1L;
     public static final RawLogSerializer INSTANCE = new RawLogSerializer();
     private static final SourceKind[] SOURCES = SourceKind.values();
     private static final Marker[] MARKERS = Marker.values();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public RawLog createInstance() {
@@ -66,16 +60,6 @@ public final class RawLogSerializer extends TypeSerializerSingleton<RawLog> {
         to.error = from.error;
         to.errorDetail = from.errorDetail;
         return to;
-    }
-
-    @Override
-    public RawLog copy(RawLog from, RawLog reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -142,22 +126,6 @@ public final class RawLogSerializer extends TypeSerializerSingleton<RawLog> {
         r.error = has(mask, 14) ? readString(in) : null;
         r.errorDetail = has(mask, 15) ? readString(in) : null;
         return r;
-    }
-
-    @Override
-    public RawLog deserialize(RawLog reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
-
-    private static void writeIf(DataOutputView out, String s) throws IOException {
-        if (s != null) {
-            writeString(out, s);
-        }
     }
 
     @Override

@@ -20,6 +20,13 @@ final class RecordIO {
         out.write(bytes);
     }
 
+    /** Writes {@code s} when it is there; its bit in the record's null mask tells the reader. */
+    static void writeIf(DataOutputView out, String s) throws IOException {
+        if (s != null) {
+            writeString(out, s);
+        }
+    }
+
     static String readString(DataInputView in) throws IOException {
         byte[] bytes = new byte[in.readInt()];
         in.readFully(bytes);

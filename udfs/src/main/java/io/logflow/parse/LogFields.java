@@ -37,4 +37,9 @@ public final class LogFields {
     public static final String SANITIZED = "logflow.sanitized";
     /** Separator of the number a cleaned key gets when its name is taken (see {@link #SANITIZED}). */
     public static final char RENAMED_KEY_SEPARATOR = '#';
+    /**
+     * The lines that followed a JSON object in one record (a stack trace the multi-line joiner attached), as they came;
+     * after the object's own {@code error.stack_trace} and a newline when it has one. The ECS name.
+     */
+    public static final String STACK_TRACE = "error.stack_trace";
 }

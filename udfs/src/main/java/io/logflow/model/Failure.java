@@ -8,17 +8,20 @@ import java.util.Arrays;
  * documented drop). A Flink POJO serialised without Kryo.
  */
 public class Failure {
+    /** Longest {@link #detail} the factories keep, in UTF-16 units. */
+    public static final int MAX_DETAIL_CHARS = 2_000;
+
     /** Deterministic from the stage and the source coordinates, so a replay does not duplicate failures. */
     public String failureId;
     public FailureStage stage;
     /** Stable, machine-readable code, e.g. {@code invalid_json}, {@code line_too_long}. */
     public String reason;
-    /** Human-readable detail. */
+    /** Human-readable detail, at most {@link #MAX_DETAIL_CHARS} long. */
     public String detail;
     public SourceKind source;
     public String sourceRef;
     public String workspaceId;
-    /** The raw input, truncated to the configured maximum. */
+    /** The raw input as it came (the true bytes, never cleaned), truncated to the configured maximum. */
     public byte[] raw;
     /** Size of the raw input before truncation, in bytes. */
     public int rawSize;
@@ -40,16 +43,20 @@ public class Failure {
     /**
      * A failure of input that never became a {@link RawLog} (an undecodable Kinesis payload): it is identified by a
      * source reference the caller derives deterministically, so a replay yields the same failure id.
+     *
+     * <p>{@code reason}, {@code detail} and {@code sourceRef} are made storable (see {@link Storable}) and the detail is
+     * cut to {@link #MAX_DETAIL_CHARS}: they are text columns, and may quote the input. The id is derived from the
+     * source reference as given, so it does not change with the cleaning.
      */
     public static Failure ofPayload(
             FailureStage stage, String reason, String detail, SourceKind source, String sourceRef, byte[] raw,
             int maxRawBytes, long time) {
         Failure f = new Failure();
         f.stage = stage;
-        f.reason = reason;
-        f.detail = detail;
+        f.reason = Storable.text(reason);
+        f.detail = Storable.text(Storable.truncate(detail, MAX_DETAIL_CHARS));
         f.source = source;
-        f.sourceRef = sourceRef;
+        f.sourceRef = Storable.text(sourceRef);
         f.failureId = EventIds.of("failure", stage.name(), sourceRef);
         f.rawSize = raw == null ? 0 : raw.length;
         f.raw = raw == null ? null : raw.length <= maxRawBytes ? raw : Arrays.copyOf(raw, maxRawBytes);

@@ -27,4 +27,19 @@ public final class LogFields {
     public static final String TIMESTAMP_FROM_INGEST = "ingest";
     /** Set to the number of attributes dropped when a line had more than the configured maximum. */
     public static final String DROPPED_FIELDS = "logflow.dropped_fields";
+    /**
+     * Set to {@code true} when a string of the event (the message, a core attribute, a field's key or value) held a NUL
+     * or an unpaired UTF-16 surrogate, which no store accepts, and it was replaced by U+FFFD. A key that becomes equal to
+     * another key by this keeps its value under the first free name of {@code <key>#2}, {@code <key>#3}...: keys that
+     * were storable as they came keep their names, and the changed ones are numbered in the order of their original
+     * text, so the same line always gives the same fields.
+     */
+    public static final String SANITIZED = "logflow.sanitized";
+    /** Separator of the number a cleaned key gets when its name is taken (see {@link #SANITIZED}). */
+    public static final char RENAMED_KEY_SEPARATOR = '#';
+    /**
+     * The lines that followed a JSON object in one record (a stack trace the multi-line joiner attached), as they came;
+     * after the object's own {@code error.stack_trace} and a newline when it has one. The ECS name.
+     */
+    public static final String STACK_TRACE = "error.stack_trace";
 }

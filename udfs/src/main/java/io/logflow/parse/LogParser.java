@@ -4,6 +4,7 @@ import io.logflow.model.Level;
 import io.logflow.model.LogEvent;
 import io.logflow.model.RawLog;
 import io.logflow.model.SourceKind;
+import io.logflow.model.Storable;
 import io.logflow.parse.format.AccessLogFormat;
 import io.logflow.parse.format.FormatParser;
 import io.logflow.parse.format.JsonFormat;
@@ -15,7 +16,11 @@ import io.logflow.parse.format.TextFormat;
 import io.logflow.parse.format.VpcFlowFormat;
 import io.logflow.parse.redact.Redactor;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Turns one raw record into a structured {@link LogEvent}. Never throws on bad input: every record gives an event, a
@@ -43,6 +48,8 @@ public final class LogParser {
     private final ParserOptions options;
     private final ParseContext ctx;
     private final Redactor redactor;
+    /** Scratch for {@link #complete}: whether a string of the event had to be made storable. */
+    private boolean sanitized;
 
     private final JsonFormat json = new JsonFormat();
     private final SyslogFormat syslog = new SyslogFormat();
@@ -175,7 +182,12 @@ public final class LogParser {
         }
     }
 
-    /** Source coordinates, defaults for what the line did not say, and redaction. */
+    /**
+     * Source coordinates, defaults for what the line did not say, redaction, and the storable boundary: every string
+     * of the event leaves here storable in PostgreSQL and Elasticsearch (NUL and unpaired surrogates become U+FFFD, see
+     * {@link Storable}), and {@link LogFields#SANITIZED} says when one was not. A failure's detail is made storable by
+     * {@link ParseOutcome#failure}. A clean event costs one scan per string and no copy.
+     */
     private void complete(LogEvent event, RawLog raw) {
         event.eventId = raw.eventId;
         event.ingestTime = raw.receiveTime;
@@ -206,20 +218,71 @@ public final class LogParser {
         if (event.service == null && raw.logGroup != null && raw.logGroup.startsWith(LAMBDA_GROUP_PREFIX)) {
             event.service = raw.logGroup.substring(LAMBDA_GROUP_PREFIX.length());
         }
+        sanitized = false;
         boolean redact = redactor.isEnabled();
-        for (java.util.Map.Entry<String, String> f : event.fields.entrySet()) {
+        List<String[]> renamed = null;
+        for (Iterator<Map.Entry<String, String>> it = event.fields.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, String> f = it.next();
+            String key = f.getKey();
             String v = f.getValue();
-            if (v == null) {
-                continue;
+            String out = v;
+            if (v != null) {
+                out = Storable.truncate(v, options.maxValueChars); // the message is never cut, attributes are
+                out = storable(redact ? redactor.redactValue(key, out) : out);
             }
-            String out = v.length() > options.maxValueChars ? v.substring(0, options.maxValueChars) : v;
-            out = redact ? redactor.redactValue(f.getKey(), out) : out; // the message is never cut, attributes are
-            if (out != v) {
+            String cleanKey = storable(key);
+            if (cleanKey != key) {
+                it.remove(); // put back under its clean name below, once every storable key holds its own
+                if (renamed == null) {
+                    renamed = new ArrayList<>(2);
+                }
+                renamed.add(new String[] {key, cleanKey, out});
+            } else if (out != v) {
                 f.setValue(out);
             }
         }
-        if (redact) {
-            event.message = redactor.redact(event.message);
+        event.message = storable(redact ? redactor.redact(event.message) : event.message);
+        event.service = storable(event.service);
+        event.logGroup = storable(event.logGroup);
+        event.logStream = storable(event.logStream);
+        event.traceId = storable(event.traceId);
+        event.spanId = storable(event.spanId);
+        event.requestId = storable(event.requestId);
+        event.sourceRef = storable(event.sourceRef);
+        event.routingKey = storable(event.routingKey);
+        event.format = storable(event.format);
+        if (sanitized) {
+            event.fields.put(LogFields.SANITIZED, "true");
+        }
+        if (renamed != null) {
+            putRenamed(event.fields, renamed);
+        }
+    }
+
+    /** {@code s} made storable; notes in {@link #sanitized} when that changed it. */
+    private String storable(String s) {
+        String out = Storable.text(s);
+        if (out != s) {
+            sanitized = true;
+        }
+        return out;
+    }
+
+    /**
+     * Puts back the fields whose keys were cleaned ({@code {original, clean, value}}), in the order of their original
+     * keys; one whose clean key is taken gets the first free {@code <key>#2}, {@code <key>#3}... (see
+     * {@link LogFields#SANITIZED}). The order does not depend on the map's, so the same line gives the same fields.
+     */
+    private static void putRenamed(Map<String, String> fields, List<String[]> renamed) {
+        if (renamed.size() > 1) {
+            renamed.sort((a, b) -> a[0].compareTo(b[0]));
+        }
+        for (String[] r : renamed) {
+            String key = r[1];
+            for (int n = 2; fields.containsKey(key); n++) {
+                key = r[1] + LogFields.RENAMED_KEY_SEPARATOR + n;
+            }
+            fields.put(key, r[2]);
         }
     }
 }

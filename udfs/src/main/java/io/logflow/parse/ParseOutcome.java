@@ -1,6 +1,7 @@
 package io.logflow.parse;
 
 import io.logflow.model.LogEvent;
+import io.logflow.model.Storable;
 
 /** What parsing one record gave: an event, a failure with a reason, or a counted skip (a blank line). */
 public final class ParseOutcome {
@@ -14,6 +15,7 @@ public final class ParseOutcome {
     public final LogEvent event;
     /** Stable reason code for FAILURE and SKIP. */
     public final String reason;
+    /** Human-readable detail of a FAILURE; storable (see {@link Storable}) like every string the parser gives. */
     public final String detail;
 
     private ParseOutcome(Kind kind, LogEvent event, String reason, String detail) {
@@ -28,7 +30,8 @@ public final class ParseOutcome {
     }
 
     public static ParseOutcome failure(String reason, String detail) {
-        return new ParseOutcome(Kind.FAILURE, null, reason, detail);
+        // Details quote the input (a JSON error names the character it stopped at, a source passes on its own).
+        return new ParseOutcome(Kind.FAILURE, null, Storable.text(reason), Storable.text(detail));
     }
 
     public static ParseOutcome skip(String reason) {

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * {@code LOG_TEMPLATE(message [, scope])}: the message's template as {@code ROW<id STRING, template STRING>}, mined
  * online (Drain, see {@link TemplateMiner}). The miner learns as rows pass, so the function is not deterministic and
- * each parallel instance learns on its own; ids are hashes of the template text and agree wherever the text does.
+ * each parallel instance learns on its own; ids are hashes of the template text and agree wherever the text does. The
+ * template text is storable whatever the message (NUL and unpaired surrogates become U+FFFD).
  *
  * <p>With a scope (a workspace id), each scope has its own miner, so one tenant's messages never generalise another
  * tenant's templates. An instance keeps the miners of its {@value #MAX_SCOPES} most recently seen scopes; a scope

@@ -19,7 +19,9 @@ import java.util.Map;
  * {@code PARSE_LOG(line [, format])}: the job's parser as a SQL function. Returns a ROW with the structured event
  * ({@code ts}, {@code level}, {@code service}, {@code message}, {@code trace_id}, {@code span_id}, {@code request_id},
  * {@code duration_ms}, {@code format}, {@code fields}) and {@code failure}, the reason code when the line could not be
- * parsed (then the other columns are null). Secrets are redacted as in the job. NULL or blank input gives NULL.
+ * parsed (then the other columns are null). Secrets are redacted as in the job. NULL or blank input gives NULL. Every
+ * string is storable as in the job: NUL and unpaired surrogates become U+FFFD and {@code fields} then holds
+ * {@code logflow.sanitized = true}.
  *
  * <pre>{@code
  * CREATE TEMPORARY FUNCTION PARSE_LOG AS 'io.logflow.udf.ParseLogFunction' LANGUAGE JAVA;

@@ -13,6 +13,8 @@ import java.util.Map;
 /**
  * A JSON object per line. Read with Jackson's streaming parser straight into dotted keys (no tree is built); arrays and
  * objects deeper than {@code maxDepth} are kept as their JSON text. Field aliases are resolved by {@link FieldRoles}.
+ * Lines that follow the object in one record (a stack trace the multi-line joiner attached to it) are kept as
+ * {@link LogFields#STACK_TRACE}.
  */
 public final class JsonFormat implements FormatParser {
     public static final String REASON_INVALID_JSON = "invalid_json";
@@ -40,12 +42,19 @@ public final class JsonFormat implements FormatParser {
             return false;
         }
         Map<String, String> fields = event.fields;
+        int objectEnd = line.length();
+        String continuation = null;
         try (JsonParser p = FACTORY.createParser(line)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return ctx.fail(REASON_INVALID_JSON, "not a JSON object");
             }
             readObject(p, line, null, 1, fields, ctx);
-            if (p.nextToken() != null) {
+            long end = p.currentLocation().getCharOffset();
+            int next = end > 0 && end <= line.length() ? continuationStart(line, (int) end) : -1;
+            if (next > 0) {
+                objectEnd = (int) end;
+                continuation = line.substring(next);
+            } else if (p.nextToken() != null) {
                 return ctx.fail(REASON_INVALID_JSON, "content after the JSON object");
             }
         } catch (JsonProcessingException e) {
@@ -55,10 +64,38 @@ public final class JsonFormat implements FormatParser {
         }
         event.format = LogFields.FORMAT_JSON;
         FieldRoles.apply(fields, event, ctx);
+        if (continuation != null) {
+            String own = fields.get(LogFields.STACK_TRACE);
+            fields.put(LogFields.STACK_TRACE, own == null || own.isEmpty() ? continuation : own + '\n' + continuation);
+        }
         if (event.message == null) {
-            event.message = line; // a record without a message is searchable by its whole text
+            // a record without a message is searchable by its whole text (the object's, when lines followed it)
+            event.message = objectEnd == line.length() ? line : line.substring(0, objectEnd);
         }
         return true;
+    }
+
+    /**
+     * Where the lines after the JSON object ending at {@code end} start, when the record is such an object followed by
+     * more lines (a stack trace the multi-line joiner attached: {@code {"level":"error",...}\n\tat com.example...}),
+     * else -1. Only blanks may follow the object on its own line, and the next line must not start with JSON punctuation:
+     * two objects in one record, or an object that goes on, are no stack trace but invalid.
+     */
+    static int continuationStart(String line, int end) {
+        int n = line.length();
+        int i = end;
+        while (i < n && (line.charAt(i) == ' ' || line.charAt(i) == '\t' || line.charAt(i) == '\r')) {
+            i++;
+        }
+        if (i >= n || line.charAt(i) != '\n') {
+            return -1;
+        }
+        int start = i + 1;
+        int j = start;
+        while (j < n && Character.isWhitespace(line.charAt(j))) {
+            j++;
+        }
+        return j >= n || "{}[]\",:".indexOf(line.charAt(j)) >= 0 ? -1 : start;
     }
 
     private static void readObject(

@@ -1,5 +1,7 @@
 package io.logflow.parse.template;
 
+import io.logflow.model.Storable;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -96,9 +98,13 @@ public final class TemplateMiner {
         this.maxTemplates = maxTemplates;
     }
 
-    /** Learns from {@code message} and returns the template it now belongs to. */
+    /**
+     * Learns from {@code message} and returns the template it now belongs to. The message is made storable first (NUL
+     * and unpaired surrogates become U+FFFD, see {@link Storable}), and tokens are only ever cut at ASCII characters or
+     * replaced whole, so a template's text is storable whatever the input.
+     */
     public Template add(String message) {
-        List<String> tokens = masker.tokens(message == null ? "" : message);
+        List<String> tokens = masker.tokens(message == null ? "" : Storable.text(message));
         Node leaf = descend(tokens);
         Cluster best = null;
         double bestSim = -1;

@@ -48,6 +48,10 @@ public final class Storable {
         int n = s.length();
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
+            // One comparison for every ordinary character: NUL wraps around to 0xFFFF, and 1..0xD7FF stay below.
+            if ((char) (c - 1) < 0xD7FF) {
+                continue;
+            }
             if (c == 0) {
                 return i;
             }

@@ -42,4 +42,13 @@ public final class LogFields {
      * after the object's own {@code error.stack_trace} and a newline when it has one. The ECS name.
      */
     public static final String STACK_TRACE = "error.stack_trace";
+
+    /**
+     * Set when an identifier (service, log group or stream, trace, span or request id) was longer than {@link
+     * #MAX_IDENTIFIER_CHARS} and was cut: the names of the cut ones, comma-separated. Identifiers are keys of indexes
+     * and of the metrics tables, whose index rows cannot exceed ~2.7 KB; no real identifier comes near the bound.
+     */
+    public static final String TRUNCATED = "logflow.truncated";
+    /** CloudWatch's own limit for log group and log stream names. */
+    public static final int MAX_IDENTIFIER_CHARS = 512;
 }

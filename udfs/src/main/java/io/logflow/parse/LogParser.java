@@ -50,6 +50,8 @@ public final class LogParser {
     private final Redactor redactor;
     /** Scratch for {@link #complete}: whether a string of the event had to be made storable. */
     private boolean sanitized;
+    /** Names of the identifiers {@link #identifier} cut in the event being completed, or null. */
+    private String truncated;
 
     private final JsonFormat json = new JsonFormat();
     private final SyslogFormat syslog = new SyslogFormat();
@@ -242,12 +244,16 @@ public final class LogParser {
             }
         }
         event.message = storable(redact ? redactor.redact(event.message) : event.message);
-        event.service = storable(event.service);
-        event.logGroup = storable(event.logGroup);
-        event.logStream = storable(event.logStream);
-        event.traceId = storable(event.traceId);
-        event.spanId = storable(event.spanId);
-        event.requestId = storable(event.requestId);
+        truncated = null;
+        event.service = identifier(storable(event.service), "service");
+        event.logGroup = identifier(storable(event.logGroup), "log_group");
+        event.logStream = identifier(storable(event.logStream), "log_stream");
+        event.traceId = identifier(storable(event.traceId), "trace_id");
+        event.spanId = identifier(storable(event.spanId), "span_id");
+        event.requestId = identifier(storable(event.requestId), "request_id");
+        if (truncated != null) {
+            event.fields.put(LogFields.TRUNCATED, truncated);
+        }
         event.sourceRef = storable(event.sourceRef);
         event.routingKey = storable(event.routingKey);
         event.format = storable(event.format);
@@ -257,6 +263,15 @@ public final class LogParser {
         if (renamed != null) {
             putRenamed(event.fields, renamed);
         }
+    }
+
+    /** {@code s} cut to {@link LogFields#MAX_IDENTIFIER_CHARS}; notes {@code name} in {@link #truncated} if it was. */
+    private String identifier(String s, String name) {
+        if (s == null || s.length() <= LogFields.MAX_IDENTIFIER_CHARS) {
+            return s;
+        }
+        truncated = truncated == null ? name : truncated + "," + name;
+        return Storable.truncate(s, LogFields.MAX_IDENTIFIER_CHARS);
     }
 
     /** {@code s} made storable; notes in {@link #sanitized} when that changed it. */

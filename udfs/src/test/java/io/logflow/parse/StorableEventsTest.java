@@ -1,5 +1,6 @@
 package io.logflow.parse;
 
+import io.logflow.model.LogEvent;
 import io.logflow.model.RawLog;
 import io.logflow.model.SourceKind;
 import io.logflow.model.Storable;
@@ -33,6 +34,22 @@ class StorableEventsTest {
         assertThat(outcome.event.message).isEqualTo("nul escape \uFFFD here");
         assertThat(outcome.event.fields).containsEntry("k\uFFFDey", "v").containsEntry(LogFields.SANITIZED, "true")
                 .doesNotContainKey("k\u0000ey");
+    }
+
+    @Test
+    void identifiersLongerThanAnIndexRowAreCutAndTheCutIsRecorded() {
+        String longId = "t".repeat(LogFields.MAX_IDENTIFIER_CHARS - 1) + "\uD83D\uDE00" + "x".repeat(10_000);
+        String line = "{\"message\":\"m\",\"trace_id\":\"" + longId + "\",\"service\":\"" + "s".repeat(600)
+                + "\",\"request_id\":\"r-1\"}";
+
+        LogEvent event = parser.parse(raw(line)).event;
+
+        assertThat(event.traceId).hasSize(LogFields.MAX_IDENTIFIER_CHARS - 1); // the emoji is not split
+        assertThat(event.service).hasSize(LogFields.MAX_IDENTIFIER_CHARS);
+        assertThat(event.requestId).isEqualTo("r-1");
+        assertThat(event.fields).containsEntry(LogFields.TRUNCATED, "service,trace_id");
+        assertThat(parser.parse(raw("{\"message\":\"m\",\"trace_id\":\"t-1\"}")).event.fields)
+                .doesNotContainKey(LogFields.TRUNCATED);
     }
 
     @Test

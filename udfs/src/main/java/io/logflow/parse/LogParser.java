@@ -23,8 +23,9 @@ import java.util.HashMap;
  *
  * <p>The format is detected per line ({@link LogFormat#AUTO}) unless {@link ParserOptions} forces one for the record's
  * routing key. Detection order: JSON, syslog, Lambda, VPC flow, access log, logfmt, and text as the fallback. A forced
- * format that does not match gives a {@code format_mismatch} failure. Secrets are redacted from the message and the
- * fields before the event is returned.
+ * format that does not match gives a {@code format_mismatch} failure. ANSI escape sequences (terminal colours) are
+ * removed before detection, so they reach neither the message nor the fields. Secrets are redacted from the message
+ * and the fields before the event is returned.
  */
 public final class LogParser {
     /** Kept for callers of the first version; same values as {@link LogFields}. */
@@ -82,7 +83,11 @@ public final class LogParser {
                     line.length() + " characters, more than the maximum of " + options.maxLineChars);
         }
         try {
-            return parseLine(raw, line.strip());
+            String clean = AnsiEscapes.strip(line).strip();
+            if (clean.isEmpty()) {
+                return ParseOutcome.skip(REASON_BLANK_LINE);
+            }
+            return parseLine(raw, clean);
         } catch (RuntimeException | StackOverflowError e) {
             // A bug, not bad input; the record still gets a verdict and the job keeps running.
             return ParseOutcome.failure(REASON_PARSER_ERROR, e.toString());
@@ -126,7 +131,7 @@ public final class LogParser {
         if ((c == '2' || c == 'v') && attempt(vpc, line, event)) {
             return true;
         }
-        if (line.indexOf('[') > 0 && attempt(access, line, event)) {
+        if ((line.indexOf('[') > 0 || line.indexOf(" - ") >= 0) && attempt(access, line, event)) {
             return true;
         }
         if (line.indexOf('=') > 0 && attempt(logfmt, line, event)) {

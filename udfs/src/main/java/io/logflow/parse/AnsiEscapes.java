@@ -3,7 +3,8 @@ package io.logflow.parse;
 /**
  * Removes ANSI terminal escape sequences (colours and cursor control) that loggers writing to a terminal leave in a
  * line: CSI {@code ESC [ params intermediates final} ({@code \u001B[31m}), OSC {@code ESC ] ... BEL} or
- * {@code ... ESC \}, and two-character {@code ESC x} sequences. One pass, no regular expression.
+ * {@code ... ESC \}, {@code ESC ( B} and the like, and two-character {@code ESC x} sequences. One pass, no regular
+ * expression.
  */
 public final class AnsiEscapes {
     private static final char ESC = '\u001B';
@@ -33,7 +34,15 @@ public final class AnsiEscapes {
             }
             char kind = s.charAt(i + 1);
             i += 2;
-            if (kind == '[') {
+            if (kind >= 0x20 && kind <= 0x2F) {
+                // ESC intermediates final: character set designations like ESC ( B
+                while (i < n && s.charAt(i) >= 0x20 && s.charAt(i) <= 0x2F) {
+                    i++;
+                }
+                if (i < n && s.charAt(i) >= 0x30 && s.charAt(i) <= 0x7E) {
+                    i++;
+                }
+            } else if (kind == '[') {
                 while (i < n && s.charAt(i) >= 0x30 && s.charAt(i) <= 0x3F) {
                     i++; // parameters
                 }

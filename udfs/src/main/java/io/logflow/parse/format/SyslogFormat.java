@@ -23,7 +23,8 @@ import java.util.Map;
  * A 5424 line whose structured data deviates from the RFC is still an event: what could be read is kept and the
  * deviation is named in {@link #DEVIATION}.
  *
- * The severity in the priority gives the level; without a priority the message is sniffed for one.
+ * The severity in the priority gives the level; without a priority the message is sniffed for one. A message that is
+ * a CEF record ({@code CEF:0|...}) is read as one ({@link CefFormat}), keeping the syslog header's fields.
  */
 public final class SyslogFormat implements FormatParser {
     /** Names what in an RFC 5424 line's structured data was read leniently, when something was. */
@@ -76,6 +77,9 @@ public final class SyslogFormat implements FormatParser {
         } else {
             Level sniffed = Levels.sniff(event.message, 0, ctx.pos);
             event.level = sniffed != null ? sniffed : Level.INFO;
+        }
+        if (event.message.startsWith("CEF:")) {
+            CefFormat.parseAt(event.message, 0, event, ctx); // CEF over syslog: the CEF record's fields and level
         }
         return true;
     }

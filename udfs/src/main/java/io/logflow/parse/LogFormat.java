@@ -14,6 +14,16 @@ public enum LogFormat {
     /** AWS Lambda platform lines (START/END/REPORT) and the runtime's default tab-separated text. */
     LAMBDA,
     VPC_FLOW,
+    /** Kubernetes klog, {@code I0505 17:59:40.692994   28133 klog.go:70] msg}, and glog (the same with a year). */
+    KLOG,
+    /** The same parser as {@link #KLOG}; both names are accepted. */
+    GLOG,
+    /** nginx's error log: {@code 2024/06/15 11:30:00 [error] 31#31: *1 ...}. */
+    NGINX_ERROR,
+    /** Apache httpd's error log: {@code [Sat Jun 15 11:30:00.123 2024] [core:alert] [pid 123] ...}. */
+    APACHE_ERROR,
+    /** ArcSight Common Event Format, {@code CEF:0|vendor|product|version|id|name|severity|k=v ...}. */
+    CEF,
     TEXT;
 
     /** {@code "json"}, {@code "vpc-flow"}, {@code "AUTO"}... as written in configuration. */

@@ -6,10 +6,14 @@ import io.logflow.model.RawLog;
 import io.logflow.model.SourceKind;
 import io.logflow.model.Storable;
 import io.logflow.parse.format.AccessLogFormat;
+import io.logflow.parse.format.ApacheErrorFormat;
+import io.logflow.parse.format.CefFormat;
 import io.logflow.parse.format.FormatParser;
 import io.logflow.parse.format.JsonFormat;
+import io.logflow.parse.format.KlogFormat;
 import io.logflow.parse.format.LambdaFormat;
 import io.logflow.parse.format.LogfmtFormat;
+import io.logflow.parse.format.NginxErrorFormat;
 import io.logflow.parse.format.ParseContext;
 import io.logflow.parse.format.SyslogFormat;
 import io.logflow.parse.format.TextFormat;
@@ -27,9 +31,11 @@ import java.util.Map;
  * failure with a reason code, or a skip. Not thread-safe; an operator keeps one instance.
  *
  * <p>The format is detected per line ({@link LogFormat#AUTO}) unless {@link ParserOptions} forces one for the record's
- * routing key. Detection order: JSON, syslog, Lambda, VPC flow, access log, logfmt, and text as the fallback. A forced
- * format that does not match gives a {@code format_mismatch} failure. Secrets are redacted from the message and the
- * fields before the event is returned.
+ * routing key. Detection order: JSON, syslog, CEF, klog/glog, Apache and nginx error logs, Lambda, VPC flow, access
+ * log, logfmt, and text as the fallback; each is tried only after a check of a few characters at fixed positions. A
+ * forced format that does not match gives a {@code format_mismatch} failure. ANSI escape sequences (terminal colours)
+ * are removed before detection, so they reach neither the message nor the fields. Secrets are redacted from the
+ * message and the fields before the event is returned.
  */
 public final class LogParser {
     /** Kept for callers of the first version; same values as {@link LogFields}. */
@@ -57,6 +63,10 @@ public final class LogParser {
     private final SyslogFormat syslog = new SyslogFormat();
     private final LambdaFormat lambda = new LambdaFormat();
     private final VpcFlowFormat vpc = new VpcFlowFormat();
+    private final KlogFormat klog = new KlogFormat();
+    private final NginxErrorFormat nginxError = new NginxErrorFormat();
+    private final ApacheErrorFormat apacheError = new ApacheErrorFormat();
+    private final CefFormat cef = new CefFormat();
     private final AccessLogFormat access = new AccessLogFormat();
     private final LogfmtFormat logfmt = new LogfmtFormat();
     private final TextFormat text = new TextFormat();
@@ -91,7 +101,11 @@ public final class LogParser {
                     line.length() + " characters, more than the maximum of " + options.maxLineChars);
         }
         try {
-            return parseLine(raw, line.strip());
+            String clean = AnsiEscapes.strip(line).strip();
+            if (clean.isEmpty()) {
+                return ParseOutcome.skip(REASON_BLANK_LINE);
+            }
+            return parseLine(raw, clean);
         } catch (RuntimeException | StackOverflowError e) {
             // A bug, not bad input; the record still gets a verdict and the job keeps running.
             return ParseOutcome.failure(REASON_PARSER_ERROR, e.toString());
@@ -128,6 +142,18 @@ public final class LogParser {
             return true;
         }
         char c = line.charAt(0);
+        if (c == 'C' && CefFormat.looksLikeCef(line) && attempt(cef, line, event)) {
+            return true;
+        }
+        if (KlogFormat.looksLikeKlog(line) && attempt(klog, line, event)) {
+            return true;
+        }
+        if (c == '[' && ApacheErrorFormat.looksLikeApacheError(line) && attempt(apacheError, line, event)) {
+            return true;
+        }
+        if (c >= '0' && c <= '9' && NginxErrorFormat.looksLikeNginxError(line) && attempt(nginxError, line, event)) {
+            return true;
+        }
         if ((c == 'S' || c == 'E' || c == 'R' || c == 'I' || c == '[' || (c >= '0' && c <= '9') && line.indexOf('\t') > 0)
                 && attempt(lambda, line, event)) {
             return true;
@@ -135,7 +161,7 @@ public final class LogParser {
         if ((c == '2' || c == 'v') && attempt(vpc, line, event)) {
             return true;
         }
-        if (line.indexOf('[') > 0 && attempt(access, line, event)) {
+        if ((line.indexOf('[') > 0 || line.indexOf(" - ") >= 0) && attempt(access, line, event)) {
             return true;
         }
         if (line.indexOf('=') > 0 && attempt(logfmt, line, event)) {
@@ -177,6 +203,15 @@ public final class LogParser {
                 return lambda;
             case VPC_FLOW:
                 return vpc;
+            case KLOG:
+            case GLOG:
+                return klog;
+            case NGINX_ERROR:
+                return nginxError;
+            case APACHE_ERROR:
+                return apacheError;
+            case CEF:
+                return cef;
             case TEXT:
                 return text;
             default:

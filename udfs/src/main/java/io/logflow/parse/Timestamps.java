@@ -203,41 +203,45 @@ public final class Timestamps {
     }
 
     /** Hours, minutes and seconds of a wall-clock time; 60 seconds allows a leap second. */
-    private static boolean isClockTime(int hour, int minute, int second) {
+    public static boolean isClockTime(int hour, int minute, int second) {
         return hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 60;
     }
 
     /**
-     * Syslog RFC 3164 {@code Oct 11 22:14:15} (day may be space-padded, optional fraction), in UTC. The year is the
-     * receive time's, or the one before when that would put the line more than a day in the future (a December line
-     * read in January).
+     * Syslog RFC 3164 {@code Oct 11 22:14:15} (day space-padded, zero-padded or not padded at all: {@code Jun 8
+     * 11:54:08}; optional fraction), in UTC. The line has no year: it is the one that puts the time nearest the
+     * receive time ({@link #nearestYear}).
      */
     public static long scanSyslog(CharSequence s, int from, long receiveTime, int[] end) {
         int n = s.length();
         int i = from;
-        if (i + 15 > n || s.charAt(i + 3) != ' ') {
+        if (i + 14 > n || s.charAt(i + 3) != ' ') {
             return NONE;
         }
         int month = month(s, i);
         if (month < 0) {
             return NONE;
         }
-        int day;
-        if (s.charAt(i + 4) == ' ') {
-            day = digits(s, i + 5, 1);
-        } else {
-            day = digits(s, i + 4, 2);
+        i += 4;
+        if (s.charAt(i) == ' ') {
+            i++; // space-padded day
         }
-        if (day < 1 || day > 31 || s.charAt(i + 6) != ' ') {
+        int day = digits(s, i, 1);
+        i++;
+        if (i < n && isDigit(s.charAt(i))) {
+            day = day * 10 + (s.charAt(i) - '0');
+            i++;
+        }
+        if (day < 1 || day > 31 || i + 9 > n || s.charAt(i) != ' ') {
             return NONE;
         }
-        int hour = digits(s, i + 7, 2);
-        int minute = digits(s, i + 10, 2);
-        int second = digits(s, i + 13, 2);
-        if (!isClockTime(hour, minute, second) || s.charAt(i + 9) != ':' || s.charAt(i + 12) != ':') {
+        int hour = digits(s, i + 1, 2);
+        int minute = digits(s, i + 4, 2);
+        int second = digits(s, i + 7, 2);
+        if (!isClockTime(hour, minute, second) || s.charAt(i + 3) != ':' || s.charAt(i + 6) != ':') {
             return NONE;
         }
-        i += 15;
+        i += 9;
         int millis = 0;
         if (i + 1 < n && s.charAt(i) == '.' && isDigit(s.charAt(i + 1))) {
             i++;
@@ -248,18 +252,37 @@ public final class Timestamps {
                 i++;
             }
         }
-        int year = yearOf(receiveTime);
-        if (day > daysInMonth(year, month) && day <= daysInMonth(year - 1, month)) {
-            year--; // Feb 29 of a leap year read in a common year
-        } else if (day > daysInMonth(year, month)) {
+        long ms = nearestYear(month, day, hour, minute, Math.min(second, 59), millis, receiveTime);
+        if (ms == NONE) {
             return NONE;
-        }
-        long ms = epochMillis(year, month, day, hour, minute, Math.min(second, 59), millis);
-        if (ms > receiveTime + DAY_MS && day <= daysInMonth(year - 1, month)) {
-            ms = epochMillis(year - 1, month, day, hour, minute, Math.min(second, 59), millis);
         }
         end[0] = i;
         return ms;
+    }
+
+    /**
+     * A date written without a year (syslog, klog), in UTC: of the receive time's year and the ones before and after,
+     * the one that puts the time nearest the receive time. A December line read in January is last year's; a January
+     * line read on 31 December from a sender whose clock runs ahead is next year's. {@link #NONE} when the date exists
+     * in none of them (30 February).
+     */
+    public static long nearestYear(int month, int day, int hour, int minute, int second, int millis,
+            long receiveTime) {
+        int year = yearOf(receiveTime);
+        long best = NONE;
+        long bestDistance = Long.MAX_VALUE;
+        for (int y = year - 1; y <= year + 1; y++) {
+            if (day > daysInMonth(y, month)) {
+                continue;
+            }
+            long ms = epochMillis(y, month, day, hour, minute, second, millis);
+            long distance = Math.abs(ms - receiveTime);
+            if (distance < bestDistance) {
+                best = ms;
+                bestDistance = distance;
+            }
+        }
+        return best;
     }
 
     /** UTC epoch millis of a civil date-time (proleptic Gregorian). */
@@ -311,7 +334,8 @@ public final class Timestamps {
         return j;
     }
 
-    private static int month(CharSequence s, int i) {
+    /** The month (1-12) of an English abbreviation like {@code Oct} at {@code i}, in any case; -1 if none. */
+    public static int month(CharSequence s, int i) {
         if (i + 3 > s.length()) {
             return -1;
         }
@@ -335,7 +359,8 @@ public final class Timestamps {
         return true;
     }
 
-    private static int digits(CharSequence s, int i, int count) {
+    /** The value of {@code count} decimal digits at {@code i}; -1 if any is not a digit. */
+    public static int digits(CharSequence s, int i, int count) {
         if (i < 0 || i + count > s.length()) {
             return -1;
         }
@@ -354,7 +379,8 @@ public final class Timestamps {
         return c >= '0' && c <= '9';
     }
 
-    private static int daysInMonth(int year, int month) {
+    /** Days in a month of the proleptic Gregorian calendar. */
+    public static int daysInMonth(int year, int month) {
         switch (month) {
             case 2:
                 return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28;

@@ -43,13 +43,31 @@ class TimestampsAndLevelsTest {
     }
 
     @Test
-    void syslogDatesTakeTheReceiveYearUnlessThatIsTheFuture() {
+    void syslogDatesTakeTheYearThatPutsThemNearestTheReceiveTime() {
         long june = at("2024-06-15T12:00:00Z");
         assertThat(Timestamps.parse("Jun 15 11:59:00", june)).isEqualTo(at("2024-06-15T11:59:00Z"));
         assertThat(Timestamps.parse("Jun 16 11:59:00", june)).isEqualTo(at("2024-06-16T11:59:00Z")); // clock skew
-        assertThat(Timestamps.parse("Jun 17 12:00:01", june)).isEqualTo(at("2023-06-17T12:00:01Z"));
+        assertThat(Timestamps.parse("Jun 17 12:00:01", june)).isEqualTo(at("2024-06-17T12:00:01Z"));
+        assertThat(Timestamps.parse("Dec 10 12:00:00", june)).isEqualTo(at("2024-12-10T12:00:00Z"));
+        assertThat(Timestamps.parse("Dec 16 12:00:00", june)).isEqualTo(at("2023-12-16T12:00:00Z"));
+        assertThat(Timestamps.parse("Dec 31 23:59:58", at("2025-01-01T00:00:05Z")))
+                .isEqualTo(at("2024-12-31T23:59:58Z"));
+        assertThat(Timestamps.parse("Jan  1 00:00:01", at("2024-12-31T23:59:58Z")))
+                .isEqualTo(at("2025-01-01T00:00:01Z"));
         assertThat(Timestamps.parse("Feb 29 00:00:00", at("2025-03-01T00:00:00Z")))
                 .isEqualTo(at("2024-02-29T00:00:00Z"));
+        assertThat(Timestamps.parse("Feb 30 00:00:00", june)).isEqualTo(Timestamps.NONE);
+    }
+
+    @Test
+    void syslogDaysMayBeSpacePaddedZeroPaddedOrNotPadded() {
+        long june = at("2024-06-15T12:00:00Z");
+        long expected = at("2024-06-08T11:54:08Z");
+        assertThat(Timestamps.parse("Jun  8 11:54:08", june)).isEqualTo(expected);
+        assertThat(Timestamps.parse("Jun 08 11:54:08", june)).isEqualTo(expected);
+        assertThat(Timestamps.parse("Jun 8 11:54:08", june)).isEqualTo(expected);
+        assertThat(Timestamps.parse("Jun 123 11:54:08", june)).isEqualTo(Timestamps.NONE);
+        assertThat(Timestamps.parse("Jun 0 11:54:08", june)).isEqualTo(Timestamps.NONE);
     }
 
     @Test

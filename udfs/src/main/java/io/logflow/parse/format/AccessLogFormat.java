@@ -17,9 +17,13 @@ import java.util.Map;
  *
  * followed optionally by a response time: a decimal number is seconds (nginx {@code $request_time}), an integer is
  * microseconds (Apache {@code %D}); {@code rt=}/{@code request_time=} pairs are seconds. The level follows the status:
- * 5xx ERROR, 4xx WARN, else INFO. The message is the whole line.
+ * 5xx ERROR, 4xx WARN, else INFO. The message is the whole line. Any of the standard fields may be a bare {@code -}
+ * (omitted). The ingress-nginx {@code upstreaminfo} tail gives {@code request_length}, the duration from
+ * {@code $request_time}, {@code upstream_*} fields and the request id.
  */
 public final class AccessLogFormat implements FormatParser {
+    /** ingress-nginx's default {@code upstreaminfo} format: combined plus request length, time and upstream. */
+    public static final String FORMAT_ACCESS_INGRESS = "access_ingress";
 
     @Override
     public boolean parse(String line, LogEvent event, ParseContext ctx) {
@@ -40,38 +44,59 @@ public final class AccessLogFormat implements FormatParser {
             bounds[t * 2 + 1] = i;
             i++;
         }
-        if (i >= n || line.charAt(i) != '[') {
+        long ts = Timestamps.NONE;
+        String tsText = null;
+        if (isDash(line, i)) {
+            i++; // no time: "-"
+        } else {
+            if (i >= n || line.charAt(i) != '[') {
+                return false;
+            }
+            ts = Timestamps.scanApache(line, i + 1, ctx.end);
+            int close = ts == Timestamps.NONE ? -1 : ctx.end[0];
+            if (close < 0 || close >= n || line.charAt(close) != ']') {
+                return false;
+            }
+            tsText = line.substring(i + 1, close);
+            i = close + 1;
+        }
+        if (i + 1 >= n || line.charAt(i) != ' ') {
             return false;
         }
-        long ts = Timestamps.scanApache(line, i + 1, ctx.end);
-        int close = ts == Timestamps.NONE ? -1 : ctx.end[0];
-        if (close < 0 || close >= n || line.charAt(close) != ']') {
+        int rs;
+        int re;
+        if (isDash(line, i + 1)) {
+            rs = i + 1; // no request: "-"
+            re = i + 2;
+            i = re;
+        } else if (line.charAt(i + 1) == '"') {
+            rs = i + 2;
+            re = quoteEnd(line, rs);
+            if (re < 0) {
+                return false;
+            }
+            i = re + 1;
+        } else {
             return false;
         }
-        String tsText = line.substring(i + 1, close);
-        i = close + 1;
-        if (i + 1 >= n || line.charAt(i) != ' ' || line.charAt(i + 1) != '"') {
-            return false;
-        }
-        int rs = i + 2;
-        int re = quoteEnd(line, rs);
-        if (re < 0) {
-            return false;
-        }
-        i = re + 1;
         // status and bytes
-        if (i + 4 > n || line.charAt(i) != ' ') {
+        if (i + 2 > n || line.charAt(i) != ' ') {
             return false;
         }
         i++;
         int ss = i;
-        while (i < n && isDigit(line.charAt(i))) {
+        int status = 0;
+        if (isDash(line, i)) {
             i++;
+        } else {
+            while (i < n && isDigit(line.charAt(i))) {
+                i++;
+            }
+            if (i - ss != 3) {
+                return false;
+            }
+            status = Integer.parseInt(line, ss, i, 10);
         }
-        if (i - ss != 3) {
-            return false;
-        }
-        int status = Integer.parseInt(line, ss, i, 10);
         if (i >= n || line.charAt(i) != ' ') {
             return false;
         }
@@ -86,27 +111,32 @@ public final class AccessLogFormat implements FormatParser {
         put(fields, "client_ip", line, bounds[0], bounds[1]);
         put(fields, "ident", line, bounds[2], bounds[3]);
         put(fields, "user", line, bounds[4], bounds[5]);
-        fields.put(LogFields.ORIGINAL_TIMESTAMP, tsText);
-        event.timestamp = ts;
+        if (tsText != null) {
+            fields.put(LogFields.ORIGINAL_TIMESTAMP, tsText);
+            event.timestamp = ts;
+        }
         String request = unescape(line, rs, re);
-        fields.put("request", request);
-        splitRequest(request, fields);
-        fields.put("status", line.substring(ss, ss + 3));
+        if (!request.equals("-")) {
+            fields.put("request", request);
+            splitRequest(request, fields);
+        }
+        if (status > 0) {
+            fields.put("status", line.substring(ss, ss + 3));
+        }
         put(fields, "bytes", line, bs, i);
         event.format = LogFields.FORMAT_ACCESS_COMMON;
-        // combined: "referer" "user agent"
-        if (i + 1 < n && line.charAt(i) == ' ' && line.charAt(i + 1) == '"') {
-            int fs = i + 2;
-            int fe = quoteEnd(line, fs);
-            if (fe > 0 && fe + 2 < n && line.charAt(fe + 1) == ' ' && line.charAt(fe + 2) == '"') {
-                int us = fe + 3;
-                int ue = quoteEnd(line, us);
-                if (ue > 0) {
-                    putDash(fields, "referer", unescape(line, fs, fe));
-                    putDash(fields, "user_agent", unescape(line, us, ue));
-                    event.format = LogFields.FORMAT_ACCESS_COMBINED;
-                    i = ue + 1;
-                }
+        // combined: "referer" "user agent", either of them possibly a bare "-"
+        int fs = i + 1;
+        int fe = fs < n && line.charAt(i) == ' ' ? quotedEnd(line, fs) : -1;
+        int ue = fe > 0 && fe + 1 < n && line.charAt(fe) == ' ' ? quotedEnd(line, fe + 1) : -1;
+        if (ue > 0) {
+            putDash(fields, "referer", unquote(line, fs, fe));
+            putDash(fields, "user_agent", unquote(line, fe + 1, ue));
+            event.format = LogFields.FORMAT_ACCESS_COMBINED;
+            i = ue;
+            if (readIngress(line, i, event, ctx)) {
+                event.format = FORMAT_ACCESS_INGRESS;
+                i = n;
             }
         }
         readTrailer(line, i, event, ctx);
@@ -152,7 +182,102 @@ public final class AccessLogFormat implements FormatParser {
         }
     }
 
-    private static void splitRequest(String request, Map<String, String> fields) {
+    /**
+     * ingress-nginx's {@code upstreaminfo} tail after the combined fields: {@code $request_length $request_time
+     * [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length
+     * $upstream_response_time $upstream_status $req_id}. The upstream values may be lists ({@code a, b} or
+     * {@code a : b} after an internal redirect). Writes nothing and returns false when the tail is not that.
+     */
+    private static boolean readIngress(String line, int i, LogEvent event, ParseContext ctx) {
+        int n = line.length();
+        if (i + 1 >= n || line.charAt(i) != ' ') {
+            return false;
+        }
+        int ls = i + 1;
+        int le = tokenEnd(line, ls);
+        int ts = le + 1;
+        int te = ts < n ? tokenEnd(line, ts) : -1;
+        if (te < 0 || !(isDash(line, ls) || isNumber(line, ls, le)) || !(isDash(line, ts) || isNumber(line, ts, te))
+                || te + 1 >= n || line.charAt(te) != ' ' || line.charAt(te + 1) != '[') {
+            return false;
+        }
+        int ne = line.indexOf(']', te + 2);
+        if (ne < 0 || ne + 2 >= n || line.charAt(ne + 1) != ' ' || line.charAt(ne + 2) != '[') {
+            return false;
+        }
+        int ae = line.indexOf(']', ne + 3);
+        if (ae < 0) {
+            return false;
+        }
+        // five space-separated values, list continuations joined
+        String[] values = new String[5];
+        int v = 0;
+        int j = ae + 1;
+        while (j < n && v < 5) {
+            while (j < n && line.charAt(j) == ' ') {
+                j++;
+            }
+            if (j >= n) {
+                break;
+            }
+            int s = j;
+            j = tokenEnd(line, j);
+            while (j < n && (line.charAt(j - 1) == ',' || line.startsWith(" : ", j))) {
+                j = line.charAt(j - 1) == ',' ? tokenEnd(line, j + 1) : tokenEnd(line, j + 3);
+            }
+            values[v++] = line.substring(s, j);
+        }
+        if (v < 5 || j < n) {
+            return false;
+        }
+        Map<String, String> fields = event.fields;
+        put(fields, "request_length", line, ls, le);
+        if (!isDash(line, ts)) {
+            event.durationMs = Double.parseDouble(line.substring(ts, te)) * 1000d;
+        }
+        putDash(fields, "upstream_name", line.substring(te + 2, ne));
+        putDash(fields, "upstream_alternative_name", line.substring(ne + 3, ae));
+        putDash(fields, "upstream_addr", values[0]);
+        putDash(fields, "upstream_response_length", values[1]);
+        putDash(fields, "upstream_response_time", values[2]);
+        putDash(fields, "upstream_status", values[3]);
+        if (!values[4].equals("-")) {
+            event.requestId = values[4];
+        }
+        return true;
+    }
+
+    private static int tokenEnd(String s, int i) {
+        while (i < s.length() && s.charAt(i) != ' ') {
+            i++;
+        }
+        return i;
+    }
+
+    /** A lone {@code -} at {@code i}: followed by a space or the end. */
+    private static boolean isDash(String s, int i) {
+        return i < s.length() && s.charAt(i) == '-' && (i + 1 == s.length() || s.charAt(i + 1) == ' ');
+    }
+
+    /** The index after a quoted value or a bare {@code -} starting at {@code i}; -1 when neither is there. */
+    private static int quotedEnd(String s, int i) {
+        if (isDash(s, i)) {
+            return i + 1;
+        }
+        if (i < s.length() && s.charAt(i) == '"') {
+            int e = quoteEnd(s, i + 1);
+            return e < 0 ? -1 : e + 1;
+        }
+        return -1;
+    }
+
+    /** The text of a value {@link #quotedEnd} found at {@code [from, to)}. */
+    private static String unquote(String s, int from, int to) {
+        return s.charAt(from) == '"' ? unescape(s, from + 1, to - 1) : s.substring(from, to);
+    }
+
+    /** {@code GET /path HTTP/1.1} into {@code method}, {@code path} and {@code protocol}. */
+    static void splitRequest(String request, Map<String, String> fields) {
         int sp1 = request.indexOf(' ');
         if (sp1 <= 0) {
             return;
@@ -180,14 +305,19 @@ public final class AccessLogFormat implements FormatParser {
         return -1;
     }
 
+    /**
+     * A quoted value's text: {@code \"} and {@code \\} are unescaped; other escapes, such as nginx's {@code \xDF}
+     * for a byte it would not write raw, are kept as written.
+     */
     private static String unescape(String s, int from, int to) {
-        if (s.indexOf('\\', from) < 0 || s.indexOf('\\', from) >= to) {
+        int b = s.indexOf('\\', from);
+        if (b < 0 || b >= to) {
             return s.substring(from, to);
         }
         StringBuilder sb = new StringBuilder(to - from);
         for (int i = from; i < to; i++) {
             char c = s.charAt(i);
-            if (c == '\\' && i + 1 < to) {
+            if (c == '\\' && i + 1 < to && (s.charAt(i + 1) == '"' || s.charAt(i + 1) == '\\')) {
                 c = s.charAt(++i);
             }
             sb.append(c);

@@ -9,8 +9,11 @@ import java.util.Map;
  * logfmt / key=value lines: {@code ts=2024-06-15T12:00:00Z level=info msg="user logged in" user=42}. Values may be
  * double-quoted with backslash escapes. To leave prose such as "user=bob logged in" to the text parser, a line counts
  * as logfmt only when it starts with a pair, has at least two pairs, and has no more bare words than half its pairs.
+ * A bare key is a flag: {@code plonk} gives {@code plonk=true}.
  */
 public final class LogfmtFormat implements FormatParser {
+    /** The value of a key written without one ({@code debug} in {@code level=info debug}): a flag that is set. */
+    public static final String BARE_KEY_VALUE = "true";
 
     @Override
     public boolean parse(String line, LogEvent event, ParseContext ctx) {
@@ -22,6 +25,8 @@ public final class LogfmtFormat implements FormatParser {
         int i = 0;
         int pairs = 0;
         int bare = 0;
+        int flags = 0;
+        int[] bareKeys = null; // bounds of bare keys
         StringBuilder buf = null;
         while (i < n) {
             while (i < n && line.charAt(i) == ' ') {
@@ -36,10 +41,21 @@ public final class LogfmtFormat implements FormatParser {
             }
             int keyEnd = i;
             if (i >= n || line.charAt(i) != '=') {
-                // a bare word (or a stray quote); skip it
+                // a bare key ("debug"), kept as a flag once the line is known to be logfmt; or a stray quote
                 bare++;
+                boolean flag = i > keyStart && (i >= n || line.charAt(i) == ' ');
                 while (i < n && line.charAt(i) != ' ') {
                     i++;
+                }
+                if (flag) {
+                    if (bareKeys == null) {
+                        bareKeys = new int[8];
+                    } else if (bareKeys.length < (flags + 1) * 2) {
+                        bareKeys = java.util.Arrays.copyOf(bareKeys, bareKeys.length * 2);
+                    }
+                    bareKeys[flags * 2] = keyStart;
+                    bareKeys[flags * 2 + 1] = i;
+                    flags++;
                 }
                 continue;
             }
@@ -80,6 +96,12 @@ public final class LogfmtFormat implements FormatParser {
         }
         event.format = LogFields.FORMAT_LOGFMT;
         FieldRoles.apply(fields, event, ctx);
+        for (int f = 0; f < flags; f++) {
+            String key = line.substring(bareKeys[f * 2], bareKeys[f * 2 + 1]);
+            if (!fields.containsKey(key)) {
+                ctx.put(fields, key, BARE_KEY_VALUE);
+            }
+        }
         if (event.message == null) {
             event.message = line;
         }

@@ -15,12 +15,20 @@ import java.util.Map;
  *   <li>RFC 5424: {@code <165>1 2003-10-11T22:14:15.003Z host app procid msgid [sd-id k="v"] message}
  *   <li>RFC 3164: {@code <34>Oct 11 22:14:15 host tag[pid]: message}, also without the priority as files under
  *       {@code /var/log} have it, and with an RFC 3339 date when a priority is present (rsyslog's high-precision
- *       template). The year, which 3164 omits, comes from the receive time.
+ *       template). The day may be unpadded ({@code Jun 8}); the hostname may be missing
+ *       ({@code <133>Jun 13 16:33:35 haproxy[73411]: ...}); the year, which 3164 omits, is the one that puts the
+ *       time nearest the receive time.
  * </ul>
  *
- * The severity in the priority gives the level; without a priority the message is sniffed for one.
+ * A 5424 line whose structured data deviates from the RFC is still an event: what could be read is kept and the
+ * deviation is named in {@link #DEVIATION}.
+ *
+ * The severity in the priority gives the level; without a priority the message is sniffed for one. A message that is
+ * a CEF record ({@code CEF:0|...}) is read as one ({@link CefFormat}), keeping the syslog header's fields.
  */
 public final class SyslogFormat implements FormatParser {
+    /** Names what in an RFC 5424 line's structured data was read leniently, when something was. */
+    public static final String DEVIATION = "syslog_deviation";
     private static final String[] FACILITIES = {
         "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv", "ftp", "ntp",
         "audit", "alert", "clock", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"
@@ -31,8 +39,8 @@ public final class SyslogFormat implements FormatParser {
         if (line.length() > 2 && line.charAt(0) == '<' && line.charAt(1) >= '0' && line.charAt(1) <= '9') {
             return true;
         }
-        return line.length() >= 16 && line.charAt(3) == ' ' && Character.isUpperCase(line.charAt(0))
-                && line.charAt(9) == ':';
+        return line.length() >= 15 && line.charAt(3) == ' ' && Character.isUpperCase(line.charAt(0))
+                && (line.charAt(9) == ':' || line.charAt(8) == ':'); // "Jun 13 16:", "Jun  3 08:" or "Jun 3 08:"
     }
 
     @Override
@@ -70,6 +78,9 @@ public final class SyslogFormat implements FormatParser {
             Level sniffed = Levels.sniff(event.message, 0, ctx.pos);
             event.level = sniffed != null ? sniffed : Level.INFO;
         }
+        if (event.message.startsWith("CEF:")) {
+            CefFormat.parseAt(event.message, 0, event, ctx); // CEF over syslog: the CEF record's fields and level
+        }
         return true;
     }
 
@@ -85,39 +96,28 @@ public final class SyslogFormat implements FormatParser {
         event.timestamp = ts;
         event.fields.put(LogFields.ORIGINAL_TIMESTAMP, line.substring(i, ctx.end[0]));
         i = ctx.end[0] + 1;
-        // HOSTNAME
-        int hs = i;
-        while (i < n && line.charAt(i) != ' ') {
-            i++;
+        // HOSTNAME, unless the next word is already the tag: "haproxy[73411]: ..." (senders that leave it out)
+        if (tagEnd(line, i) < 0) {
+            int hs = i;
+            while (i < n && line.charAt(i) != ' ') {
+                i++;
+            }
+            if (i == hs) {
+                return false;
+            }
+            event.fields.put("host", line.substring(hs, i));
+            i = skipSpaces(line, i);
         }
-        if (i == hs) {
-            return false;
-        }
-        event.fields.put("host", line.substring(hs, i));
-        i = skipSpaces(line, i);
         // TAG[pid]: the tag is at most 48 characters of [A-Za-z0-9_./-]
-        int ts0 = i;
-        while (i < n && i - ts0 <= 48 && isTagChar(line.charAt(i))) {
-            i++;
-        }
-        int tagEnd = i;
-        String pid = null;
-        if (i < n && line.charAt(i) == '[') {
-            int ps = i + 1;
-            int pe = line.indexOf(']', ps);
-            if (pe > ps && pe - ps <= 16) {
-                pid = line.substring(ps, pe);
-                i = pe + 1;
+        int afterTag = tagEnd(line, i);
+        if (afterTag > 0) {
+            int bracket = line.indexOf('[', i);
+            int tagEnd = bracket > 0 && bracket < afterTag ? bracket : afterTag - 1;
+            event.service = line.substring(i, tagEnd);
+            if (tagEnd == bracket) {
+                event.fields.put("pid", line.substring(bracket + 1, afterTag - 2));
             }
-        }
-        if (tagEnd > ts0 && i < n && line.charAt(i) == ':') {
-            event.service = line.substring(ts0, tagEnd);
-            if (pid != null) {
-                event.fields.put("pid", pid);
-            }
-            i++;
-        } else {
-            i = ts0; // no tag: the rest is the message
+            i = afterTag;
         }
         event.message = line.substring(skipSpaces(line, i));
         event.format = LogFields.FORMAT_SYSLOG_3164;
@@ -166,9 +166,14 @@ public final class SyslogFormat implements FormatParser {
         if (i < n && line.charAt(i) == '-') {
             i++;
         } else if (i < n && line.charAt(i) == '[') {
+            int sd = i;
             i = parseStructuredData(line, i, event, ctx);
             if (i < 0) {
-                return ctx.fail("invalid_syslog", "unterminated structured data");
+                // Not even leniently readable: keep what parsed, and the rest of the line as the message.
+                fields.put(DEVIATION, "unterminated structured data");
+                event.message = line.substring(sd);
+                event.format = LogFields.FORMAT_SYSLOG_5424;
+                return true;
             }
         } else {
             return false;
@@ -184,7 +189,12 @@ public final class SyslogFormat implements FormatParser {
         return true;
     }
 
-    /** {@code [id k="v" k2="v2"][id2 ...]} into {@code sd.id.k}; returns the index after the last element or -1. */
+    /**
+     * {@code [id k="v" k2="v2"][id2 ...]} into {@code sd.id.k}; returns the index after the last element, or -1 when an
+     * element is not closed. Deviations senders are known for are read anyway and named in {@link #DEVIATION}: spaces
+     * around {@code =} ({@code eventSource= "Application"}) and unquoted values. In a quoted value only {@code \"},
+     * {@code \\} and {@code \]} are escapes; any other backslash is kept, as RFC 5424 says.
+     */
     private static int parseStructuredData(String line, int i, LogEvent event, ParseContext ctx) {
         int n = line.length();
         StringBuilder value = new StringBuilder();
@@ -195,38 +205,90 @@ public final class SyslogFormat implements FormatParser {
                 i++;
             }
             String id = line.substring(ids, i);
-            while (i < n && line.charAt(i) == ' ') {
-                i++;
-                int ks = i;
-                while (i < n && line.charAt(i) != '=' && line.charAt(i) != ']' && line.charAt(i) != ' ') {
-                    i++;
-                }
-                String key = line.substring(ks, i);
-                if (i + 1 >= n || line.charAt(i) != '=' || line.charAt(i + 1) != '"') {
-                    return -1;
-                }
-                i += 2;
-                value.setLength(0);
-                while (i < n && line.charAt(i) != '"') {
-                    char c = line.charAt(i);
-                    if (c == '\\' && i + 1 < n) {
-                        c = line.charAt(++i);
-                    }
-                    value.append(c);
-                    i++;
-                }
+            while (true) {
+                i = skipSpaces(line, i);
                 if (i >= n) {
                     return -1;
                 }
-                i++; // closing quote
+                if (line.charAt(i) == ']') {
+                    i++;
+                    break;
+                }
+                int ks = i;
+                while (i < n && line.charAt(i) != '=' && line.charAt(i) != ']' && line.charAt(i) != ' '
+                        && line.charAt(i) != '"') {
+                    i++;
+                }
+                String key = line.substring(ks, i);
+                int eq = skipSpaces(line, i);
+                if (key.isEmpty() || eq >= n || line.charAt(eq) != '=') {
+                    return -1;
+                }
+                i = skipSpaces(line, eq + 1);
+                if (eq > ks + key.length() || i > eq + 1) {
+                    event.fields.put(DEVIATION, "space around '=' in structured data");
+                }
+                value.setLength(0);
+                if (i < n && line.charAt(i) == '"') {
+                    i++;
+                    while (i < n && line.charAt(i) != '"') {
+                        char c = line.charAt(i);
+                        if (c == '\\' && i + 1 < n) {
+                            char e = line.charAt(i + 1);
+                            if (e == '"' || e == '\\' || e == ']') {
+                                c = e;
+                                i++;
+                            }
+                        }
+                        value.append(c);
+                        i++;
+                    }
+                    if (i >= n) {
+                        return -1;
+                    }
+                    i++; // closing quote
+                } else {
+                    int vs = i;
+                    while (i < n && line.charAt(i) != ' ' && line.charAt(i) != ']') {
+                        i++;
+                    }
+                    value.append(line, vs, i);
+                    event.fields.put(DEVIATION, "unquoted structured-data value");
+                }
                 ctx.put(event.fields, "sd." + id + "." + key, value.toString());
             }
-            if (i >= n || line.charAt(i) != ']') {
-                return -1;
-            }
-            i++;
         }
         return i;
+    }
+
+    /**
+     * When a tag ({@code sshd:}, {@code sshd[812]:}) starts at {@code i} and is followed by a space or the end of the
+     * line, the index after its colon; otherwise -1.
+     */
+    private static int tagEnd(String line, int i) {
+        int n = line.length();
+        int s = i;
+        while (i < n && i - s <= 48 && isTagChar(line.charAt(i))) {
+            i++;
+        }
+        if (i == s || i >= n) {
+            return -1;
+        }
+        if (line.charAt(i) == '[') {
+            int ps = i + 1;
+            int pe = ps;
+            while (pe < n && pe - ps <= 16 && line.charAt(pe) != ']' && line.charAt(pe) != ' ') {
+                pe++;
+            }
+            if (pe == ps || pe >= n || line.charAt(pe) != ']') {
+                return -1;
+            }
+            i = pe + 1;
+        }
+        if (i >= n || line.charAt(i) != ':' || (i + 1 < n && line.charAt(i + 1) != ' ')) {
+            return -1;
+        }
+        return i + 1;
     }
 
     private static void putIfSet(Map<String, String> fields, String key, String value) {

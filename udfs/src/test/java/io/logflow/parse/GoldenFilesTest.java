@@ -76,14 +76,14 @@ class GoldenFilesTest {
         ParseOutcome outcome = new LogParser(options.build()).parse(raw);
 
         String expectedOutcome = expected.path("outcome").asText("event");
-        assertThat(outcome.kind.name().toLowerCase()).as("outcome (reason %s: %s)", outcome.reason, outcome.detail)
+        assertThat(outcome.kind.name().toLowerCase()).as("%s: outcome (reason %s: %s)", input.getFileName(), outcome.reason, outcome.detail)
                 .isEqualTo(expectedOutcome);
         if (!expectedOutcome.equals("event")) {
             assertThat(outcome.reason).as("reason").isEqualTo(expected.path("reason").asText());
             return;
         }
         LogEvent e = outcome.event;
-        assertThat(e.format).as("format").isEqualTo(text(expected, "format"));
+        assertThat(e.format).as("%s: format", input.getFileName()).isEqualTo(text(expected, "format"));
         assertThat(Instant.ofEpochMilli(e.timestamp)).as("timestamp")
                 .isEqualTo(Instant.parse(expected.path("timestamp").asText(RECEIVE_TIME)));
         assertThat(e.level == null ? null : e.level.name()).as("level").isEqualTo(text(expected, "level"));

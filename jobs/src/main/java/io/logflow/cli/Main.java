@@ -35,6 +35,8 @@ import java.util.Arrays;
  */
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** The line {@link #execute} printed for its last error, for {@link #exit} inside a JobManager. */
+    private static volatile String lastError = "";
 
     private Main() {}
 
@@ -87,19 +89,21 @@ public final class Main {
                     return 2;
             }
         } catch (ConfigException e) {
-            System.err.println("logflow: configuration error: " + e.getMessage());
-            return 2;
+            return error("configuration error: " + e.getMessage(), 2);
         } catch (StartupException e) {
-            System.err.println("logflow: cannot start: " + e.getMessage());
-            return e.exitCode();
+            return error("cannot start: " + e.getMessage(), e.exitCode());
         } catch (JobFailedException e) {
-            System.err.println("logflow: " + e.getMessage());
-            return 1;
+            return error(e.getMessage(), 1);
         } catch (Exception e) {
             LOG.error("logflow {} failed", command, e);
-            System.err.println("logflow: " + command + " failed: " + Failures.rootCause(e));
-            return 1;
+            return error(command + " failed: " + Failures.rootCause(e), 1);
         }
+    }
+
+    private static int error(String line, int code) {
+        lastError = "logflow: " + line;
+        System.err.println(lastError);
+        return code;
     }
 
     /**
@@ -109,7 +113,7 @@ public final class Main {
     private static void exit(int code) {
         if (code != 0 && "embedded".equals(StreamExecutionEnvironment.getExecutionEnvironment().getConfiguration()
                 .get(DeploymentOptions.TARGET))) {
-            throw new IllegalStateException("logflow: exit code " + code + " (the reason is the line above)");
+            throw new IllegalStateException(lastError.isEmpty() ? "logflow: exit code " + code : lastError);
         }
         System.exit(code);
     }

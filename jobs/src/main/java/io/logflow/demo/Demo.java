@@ -47,8 +47,9 @@ public final class Demo {
     }
 
     /**
-     * The demo; returns its exit code. The configuration and the upload folder are checked before the embedded
-     * database starts. Errors are thrown for {@code Main} to report in one line ({@code ConfigException}: exit 2).
+     * The demo; returns its exit code. The configuration, the upload folder and the registrations file are checked
+     * before the embedded database starts. Errors are thrown for {@code Main} to report in one line
+     * ({@code ConfigException}: exit 2).
      */
     public static int run(String[] args) throws Exception {
         boolean hold = List.of(args).contains(HOLD);
@@ -74,6 +75,7 @@ public final class Demo {
         JobConfig config = JobConfig.load(jobArgs.toArray(new String[0]), System.getenv());
         if (config.checkOnStart) {
             config.uploads.ifPresent(StartupChecks::checkUploads);
+            config.workspaces.map(w -> w.file).ifPresent(StartupChecks::checkRegistrationsFile);
         }
 
         EmbeddedPostgresServer postgres = null;

@@ -6,6 +6,7 @@ import io.logflow.config.JobConfig.UploadConfig;
 import io.logflow.config.PostgresOptions;
 import io.logflow.config.UploadOptions;
 import io.logflow.sink.postgres.Migrations;
+import io.logflow.workspace.WorkspaceOptions;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
@@ -44,6 +45,7 @@ public final class StartupChecks {
     public static void prepare(JobConfig config, boolean migrate, Consumer<String> say) {
         if (config.checkOnStart) {
             config.uploads.ifPresent(StartupChecks::checkUploads);
+            config.workspaces.map(w -> w.file).ifPresent(StartupChecks::checkRegistrationsFile);
             checkReachable(config.postgres);
         }
         if (migrate) {
@@ -99,6 +101,23 @@ public final class StartupChecks {
                     key + ": '" + uploads.path + "' is a file, expected a folder");
         }
         listable(fs, path, key, uploads.path, false);
+    }
+
+    /** The registrations file ({@code workspaces.file}) is there and is a file. */
+    public static void checkRegistrationsFile(String file) {
+        String key = WorkspaceOptions.FILE.key();
+        Path path = new Path(file);
+        try {
+            if (path.getFileSystem().getFileStatus(path).isDir()) {
+                throw new StartupException(StartupException.CONFIGURATION,
+                        key + ": '" + file + "' is a folder, expected a file");
+            }
+        } catch (FileNotFoundException e) {
+            throw new StartupException(StartupException.CONFIGURATION, key + ": '" + file + "' does not exist");
+        } catch (IOException e) {
+            throw new StartupException(StartupException.CONFIGURATION,
+                    key + ": cannot read '" + file + "' (" + oneLine(e) + ")");
+        }
     }
 
     private static void listable(FileSystem fs, Path path, String key, String uri, boolean mayBeMissing) {

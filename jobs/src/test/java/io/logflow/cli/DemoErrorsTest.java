@@ -42,6 +42,18 @@ class DemoErrorsTest {
     }
 
     @Test
+    void registrationsFileThatDoesNotExistIsOneLineAndExitCode2BeforeTheDatabaseStarts() throws Exception {
+        String missing = dir.resolve("workspaces.ndjson").toUri().toString();
+
+        Console demo = Console.run("demo", "--uploads.path", dir.toUri().toString(), "--workspaces.file", missing);
+
+        assertThat(demo.exitCode).isEqualTo(2);
+        assertThat(demo.err.strip())
+                .isEqualTo("logflow: cannot start: workspaces.file: '" + missing + "' does not exist");
+        assertThat(demo.out).doesNotContain("PostgreSQL");
+    }
+
+    @Test
     void argumentWithoutValueIsOneLineAndExitCode2() {
         Console demo = Console.run("demo", "--uploads.path");
 

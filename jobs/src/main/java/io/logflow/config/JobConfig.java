@@ -57,6 +57,10 @@ public final class JobConfig {
     public final boolean failuresToPostgres;
     public final PostgresConfig postgres;
     public final boolean migrateOnStart;
+    /** How the job restarts after a failure, where it sets its own strategy. */
+    public final RestartConfig restarts;
+    /** Whether the launcher checks the upload folder and the database before it submits the job. */
+    public final boolean checkOnStart;
 
     private JobConfig(Settings s, boolean needsSource) {
         jobName = s.getRequired(JobOptions.JOB_NAME);
@@ -66,6 +70,8 @@ public final class JobConfig {
         checkpointInterval = s.getPositiveDuration(JobOptions.CHECKPOINT_INTERVAL);
         runtimeMode = s.getRequired(JobOptions.RUNTIME_MODE);
         failureMaxRawBytes = s.getPositiveInt(JobOptions.FAILURE_MAX_RAW_BYTES);
+        restarts = RestartConfig.from(s);
+        checkOnStart = s.get(JobOptions.CHECK_ON_START);
         parser = parserOptions(s);
         uploads = s.isSet(UploadOptions.PATH) ? Optional.of(UploadConfig.from(s)) : Optional.empty();
         kinesis = s.isSet(KinesisOptions.STREAM_ARN) ? Optional.of(KinesisConfig.from(s)) : Optional.empty();

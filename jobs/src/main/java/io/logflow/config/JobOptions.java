@@ -34,4 +34,21 @@ public final class JobOptions {
             .intType()
             .defaultValue(8192)
             .withDescription("Bytes of the raw input kept with a failure; the original size is kept too.");
+
+    public static final ConfigOption<Integer> RESTART_ATTEMPTS = ConfigOptions.key("job.restart-attempts")
+            .intType()
+            .defaultValue(5)
+            .withDescription("Restarts after failures in a row before the job fails; 0 fails at the first failure. "
+                    + "Applies where the cluster's configuration names no restart-strategy, or when set.");
+
+    public static final ConfigOption<Duration> RESTART_DELAY = ConfigOptions.key("job.restart-delay")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(1))
+            .withDescription("Delay before the first restart; it doubles with each further one, up to 1 min.");
+
+    public static final ConfigOption<Boolean> CHECK_ON_START = ConfigOptions.key("job.check-on-start")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Before submitting, check that uploads.path is a listable folder and the database is "
+                    + "reachable and at the jar's schema version.");
 }

@@ -1,16 +1,13 @@
 package io.logflow.demo;
 
+import io.logflow.cli.LocalCluster;
 import io.logflow.config.JobConfig;
 import io.logflow.config.Settings;
 import io.logflow.job.LogflowJob;
-import io.logflow.sink.postgres.Migrations;
+import io.logflow.startup.StartupChecks;
 import io.logflow.workspace.WorkspaceCommands;
-import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -26,9 +23,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * README command 1: the real job on a local MiniCluster over the sample logs in {@code deploy/samples/logs}, with the
@@ -40,10 +34,24 @@ import java.util.concurrent.TimeoutException;
 public final class Demo {
     static final int DEMO_PORT = 54329;
     static final String HOLD = "--hold";
+    static final String DATABASE = "logflow";
 
     private Demo() {}
 
+    /** Runs the demo through {@code Main demo}, which turns every error into one line and an exit code. */
     public static void main(String[] args) throws Exception {
+        String[] withCommand = new String[args.length + 1];
+        withCommand[0] = "demo";
+        System.arraycopy(args, 0, withCommand, 1, args.length);
+        io.logflow.cli.Main.main(withCommand);
+    }
+
+    /**
+     * The demo; returns its exit code. The configuration, the upload folder and the registrations file are checked
+     * before the embedded database starts. Errors are thrown for {@code Main} to report in one line
+     * ({@code ConfigException}: exit 2).
+     */
+    public static int run(String[] args) throws Exception {
         boolean hold = List.of(args).contains(HOLD);
         List<String> jobArgs = new ArrayList<>(List.of(
                 "--uploads.path", Path.of("deploy/samples/logs").toAbsolutePath().toUri().toString(),
@@ -54,31 +62,44 @@ public final class Demo {
                 "--metrics.out-of-orderness", "7 d",
                 "--job.parallelism", "2",
                 "--job.checkpoint-interval", "2 s"));
-        for (String arg : args) {
-            if (!arg.equals(HOLD)) {
-                jobArgs.add(arg);
-            }
-        }
+        jobArgs.addAll(List.of(strip(args)));
         Map<String, String> given = Settings.parseArgs(strip(args));
         boolean ownPostgres = !given.containsKey("postgres.url") && System.getenv("LOGFLOW_POSTGRES_URL") == null;
+        int port = 0;
+        if (ownPostgres) {
+            // Its URL is known before it starts, so the whole configuration is checked first.
+            port = isFree(DEMO_PORT) ? DEMO_PORT : EmbeddedPostgresServer.freePort();
+            jobArgs.add("--postgres.url");
+            jobArgs.add("jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE);
+        }
+        JobConfig config = JobConfig.load(jobArgs.toArray(new String[0]), System.getenv());
+        if (config.checkOnStart) {
+            config.uploads.ifPresent(StartupChecks::checkUploads);
+            config.workspaces.map(w -> w.file).ifPresent(StartupChecks::checkRegistrationsFile);
+        }
 
         EmbeddedPostgresServer postgres = null;
         try {
             if (ownPostgres) {
                 File workDir = new File("target/demo").getAbsoluteFile();
-                int port = isFree(DEMO_PORT) ? DEMO_PORT : EmbeddedPostgresServer.freePort();
                 say("starting embedded PostgreSQL on 127.0.0.1:" + port + " (data in " + workDir + "/pgdata)");
                 postgres = EmbeddedPostgresServer.start(workDir, port, true);
-                jobArgs.add("--postgres.url");
-                jobArgs.add(postgres.createDatabase("logflow"));
+                postgres.createDatabase(DATABASE);
             }
-            JobConfig config = JobConfig.load(jobArgs.toArray(new String[0]), System.getenv());
             say("applying schema migrations to " + config.postgres.url);
-            Migrations.apply(config.postgres);
+            StartupChecks.prepare(config, true, Demo::say);
 
-            say("running the job on a local MiniCluster over " + config.uploads.get().path);
-            JobClient job = LogflowJob.fromConfig(config).executeAsync(localEnvironment());
-            watch(job, config);
+            say("running the job on a local MiniCluster over " + config.uploads.map(u -> u.path).orElse("its sources")
+                    + " (" + config.restarts.describe() + ")");
+            DemoProgress progress = new DemoProgress(config.postgres, Demo::say);
+            long start = System.nanoTime();
+            try (LocalCluster cluster = new LocalCluster(clusterConfiguration())) {
+                StreamExecutionEnvironment env = cluster.environment();
+                config.restarts.applyTo(env);
+                JobClient job = LogflowJob.fromConfig(config).executeAsync(env);
+                cluster.await(job, config.restarts, Demo::say, () -> progress.print((System.nanoTime() - start) / 1e9));
+            }
+            say(String.format("job finished in %.1f s", (System.nanoTime() - start) / 1e9));
             summary(config, postgres);
             if (config.workspaces.isPresent()) {
                 System.out.println();
@@ -90,6 +111,7 @@ public final class Demo {
                 say("holding PostgreSQL on port " + postgres.port() + " for psql; press Enter (or Ctrl-C) to stop");
                 System.in.read();
             }
+            return 0;
         } finally {
             if (postgres != null) {
                 postgres.close();
@@ -101,40 +123,10 @@ public final class Demo {
         return List.of(args).stream().filter(a -> !a.equals(HOLD)).toArray(String[]::new);
     }
 
-    private static StreamExecutionEnvironment localEnvironment() {
+    private static Configuration clusterConfiguration() {
         Configuration conf = new Configuration();
-        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
-        conf.set(TaskManagerOptions.HOST, "127.0.0.1");
-        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(CoreOptions.TMP_DIRS, new File("target/demo/flink-tmp").getAbsolutePath());
-        return StreamExecutionEnvironment.createLocalEnvironment(conf);
-    }
-
-    /** Prints progress every second until the job ends; the local cluster shuts down with it. */
-    private static void watch(JobClient job, JobConfig config) throws Exception {
-        long start = System.nanoTime();
-        CompletableFuture<JobExecutionResult> result = job.getJobExecutionResult();
-        while (true) {
-            try {
-                result.get(1, TimeUnit.SECONDS); // rethrows a failure of the job
-                break;
-            } catch (TimeoutException stillRunning) {
-                long[] counts = counts(config);
-                say(String.format("  running %5.1f s: %d events, %d failures in Postgres",
-                        (System.nanoTime() - start) / 1e9, counts[0], counts[1]));
-            }
-        }
-        say(String.format("job finished in %.1f s", (System.nanoTime() - start) / 1e9));
-    }
-
-    private static long[] counts(JobConfig config) throws SQLException {
-        try (Connection c = connect(config); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(
-                        "SELECT (SELECT count(*) FROM log_events), (SELECT count(*) FROM ingest_failures)")) {
-            rs.next();
-            return new long[] {rs.getLong(1), rs.getLong(2)};
-        }
+        return conf;
     }
 
     private static void summary(JobConfig config, EmbeddedPostgresServer postgres) throws SQLException {

@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import static io.logflow.testing.Archives.cloudWatchEnvelope;
 import static io.logflow.testing.Archives.completeLinesBeforeCut;
 import static io.logflow.testing.Archives.gzip;
 import static io.logflow.testing.Archives.utf8;
@@ -94,6 +95,8 @@ class UploadPipelineTest {
 
         assertJsonLineStoredWithDeterministicId(db);
         assertFailureKeepsRawLine(db, invalidJson.get(1));
+        assertThat(PostgresExtension.count(db, "SELECT raw_size FROM ingest_failures WHERE reason = 'line_too_long'"))
+                .as("the over-long line's own size, not the cap").isEqualTo(tooLong.length());
 
         // every file is accounted for: lines = events + failures + skipped
         assertThat(PostgresExtension.counts(db, "SELECT regexp_replace(path, '.*/', '') || ' ' || status || ' ' "
@@ -109,6 +112,73 @@ class UploadPipelineTest {
         runJob(db); // the same input again: deterministic ids, idempotent sinks
         assertThat(PostgresExtension.count(db, "SELECT count(*) FROM log_events")).isEqualTo(expectedEvents);
         assertThat(PostgresExtension.count(db, "SELECT count(*) FROM ingest_failures")).isEqualTo(expectedFailures);
+    }
+
+    @Test
+    void aDamagedFirehoseObjectKeepsTheEnvelopesBeforeTheDamage() throws Exception {
+        // 60 good envelopes, then one cut off in the middle: Firehose's uncompressed form, no separators
+        int envelopes = 60;
+        int eventsEach = 2;
+        StringBuilder plain = new StringBuilder();
+        for (int i = 0; i < envelopes; i++) {
+            plain.append(cloudWatchEnvelope("111122223333", "/aws/lambda/f", "s" + i, 1 + i * 10, eventsEach));
+        }
+        String lastEnvelope = cloudWatchEnvelope("111122223333", "/aws/lambda/f", "cut", 5000, 400);
+        String cutOff = lastEnvelope.substring(0, lastEnvelope.length() / 2);
+        plain.append(cutOff);
+        Files.write(dir.resolve("firehose.json"), utf8(plain.toString()));
+
+        // two good gzip members, then a truncated one (Firehose's compressed form)
+        byte[] first = gzip(utf8(cloudWatchEnvelope("111122223333", "/aws/lambda/g", "a", 1, 3)));
+        byte[] second = gzip(utf8(cloudWatchEnvelope("111122223333", "/aws/lambda/g", "b", 100, 4)));
+        String thirdJson = cloudWatchEnvelope("111122223333", "/aws/lambda/g", "c", 1000, 300);
+        byte[] third = gzip(utf8(thirdJson));
+        java.io.ByteArrayOutputStream members = new java.io.ByteArrayOutputStream();
+        members.writeBytes(first);
+        members.writeBytes(second);
+        members.write(third, 0, third.length / 2);
+        Files.write(dir.resolve("firehose-members.gz"), members.toByteArray());
+
+        // hidden and temporary files are not read
+        write(dir.resolve("_SUCCESS"), List.of("marker"));
+        write(dir.resolve(".firehose.json.tmp"), List.of("half an upload"));
+
+        long plainEvents = (long) envelopes * eventsEach;
+        long memberEvents = 3 + 4; // the cut member holds one envelope: all of it is the damaged part
+
+        PostgresConfig db = POSTGRES.freshDatabase();
+        runJob(db);
+
+        assertThat(PostgresExtension.count(db, "SELECT count(*) FROM log_events WHERE source = 'CLOUDWATCH'"))
+                .isEqualTo(plainEvents + memberEvents);
+        assertThat(PostgresExtension.counts(db, "SELECT reason, count(*) FROM ingest_failures GROUP BY 1 ORDER BY 1"))
+                .containsExactly(entry("invalid_json", 1L), entry("truncated_file", 1L));
+        assertThat(PostgresExtension.counts(db, "SELECT regexp_replace(path, '.*/', '') || ' ' || status || ' ' "
+                        + "|| lines || '=' || events || '+' || failures || '+' || skipped || ' ' || coalesce(error, '-'), "
+                        + "bytes FROM uploads ORDER BY 1"))
+                .containsExactly(
+                        entry("firehose-members.gz FAILED " + (memberEvents + 1) + "=" + memberEvents
+                                + "+1+0 truncated_file", (long) members.size()),
+                        entry("firehose.json FAILED " + (plainEvents + 1) + "=" + plainEvents + "+1+0 invalid_json",
+                                Files.size(dir.resolve("firehose.json"))));
+
+        int maxRaw = 8192; // failures.max-raw-bytes by default
+        try (Connection c = PostgresExtension.connect(db); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT reason, stage, raw, raw_size, source_ref FROM ingest_failures "
+                        + "ORDER BY reason")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("invalid_json");
+            assertThat(rs.getString(2)).isEqualTo("SOURCE");
+            assertThat(new String(rs.getBytes(3), StandardCharsets.UTF_8)).isEqualTo(cutOff.substring(0, maxRaw));
+            assertThat(rs.getInt(4)).as("the damaged part's true size").isEqualTo(utf8(cutOff).length);
+            assertThat(rs.getString(5)).contains("firehose.json");
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("truncated_file");
+            String raw = new String(rs.getBytes(3), StandardCharsets.UTF_8);
+            assertThat(thirdJson).startsWith(raw); // what the cut member inflated to before the cut
+            assertThat(rs.getInt(4)).isBetween(raw.length(), utf8(thirdJson).length - 1);
+            assertThat(rs.getString(5)).contains("firehose-members.gz");
+        }
     }
 
     private void runJob(PostgresConfig db) throws Exception {

@@ -12,16 +12,18 @@ import io.logflow.model.Failure;
 import io.logflow.model.FailureStage;
 import io.logflow.model.RawLog;
 import io.logflow.model.SourceKind;
+import io.logflow.model.Storable;
 
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.zip.GZIPInputStream;
+import java.util.Arrays;
 import java.util.zip.ZipException;
 
 /**
@@ -36,12 +38,18 @@ import java.util.zip.ZipException;
  *   <li>a CONTROL_MESSAGE → counted in {@link DecodeResult#controlMessages()}, nothing emitted;</li>
  *   <li>an envelope with a missing field, a mistyped field or an unknown messageType → one failure for the envelope;</li>
  *   <li>a payload that is not gzip, is truncated or corrupt, inflates past the cap, or is not JSON → one failure for
- *       the whole payload and no events from it, since nothing in a damaged stream can be trusted.</li>
+ *       the whole payload and no events from it, since nothing in a damaged stream can be trusted. Size comes first:
+ *       a payload that inflates past the cap is {@code decompressed_too_large} whatever it holds, even when its first
+ *       bytes are already not JSON (the rest is inflated up to the cap to tell).</li>
  * </ul>
  *
  * <p>Kinesis records hold one envelope. Firehose writes many records into one S3 object: concatenated gzip members,
- * or (with decompression on) concatenated JSON objects. Both forms decode here: {@link GZIPInputStream} reads every
- * member and the JSON parser reads root values one after another.
+ * or (with decompression on) concatenated JSON objects. Both forms decode here: {@link GzipMembersInputStream} reads
+ * every member and the JSON parser reads root values one after another. A file source reads such an object envelope
+ * by envelope with {@link #envelopes}, so the envelopes before a damaged part keep their events.
+ *
+ * <p>The strings it puts in events (owner, log group and stream, CloudWatch id, routing key) and failure details are
+ * {@link Storable}; messages are left to the parse step.
  *
  * <p>Decoding streams: the parser reads from a capped gunzip stream, so memory stays bounded by the cap even for a
  * gzip bomb. Not thread-safe; a Flink operator keeps one instance.
@@ -80,6 +88,8 @@ public final class CloudWatchDecoder {
     /** Bad entries of the envelope past those kept in {@link #pendingEntries}: only counted, with the last detail. */
     private int pendingExtra;
     private String pendingExtraDetail;
+    /** The envelope stream being read, or null while decoding a whole payload. */
+    private EnvelopeStream streaming;
 
     /**
      * @param maxDecompressedBytes cap on the bytes one payload may inflate to
@@ -122,9 +132,13 @@ public final class CloudWatchDecoder {
             return result;
         }
         CappedInputStream capped = null;
-        try (GZIPInputStream gunzip = new GZIPInputStream(new ByteArrayInputStream(payload), 8192)) {
+        try (GzipMembersInputStream gunzip = new GzipMembersInputStream(new ByteArrayInputStream(payload), 8192)) {
             capped = new CappedInputStream(gunzip, maxDecompressedBytes);
-            readEnvelopes(capped);
+            try {
+                readEnvelopes(capped);
+            } catch (Exception e) {
+                streamFailure(sizeFirst(e, capped));
+            }
         } catch (Exception e) {
             streamFailure(e);
         } finally {
@@ -144,11 +158,203 @@ public final class CloudWatchDecoder {
         try {
             readEnvelopes(capped);
         } catch (Exception e) {
-            streamFailure(e);
+            streamFailure(sizeFirst(e, capped));
         } finally {
             result.decompressedBytes = capped.count();
         }
         return result;
+    }
+
+    /**
+     * Reads concatenated envelopes that are already uncompressed (the Firehose form) from a stream, one envelope at a
+     * time: for the upload source, which must not hold a whole file in memory and must keep the envelopes before a
+     * damaged part. The cap applies to the whole stream. One stream at a time per decoder.
+     */
+    public EnvelopeStream envelopes(InputStream in, long receiveTime) throws IOException {
+        return new EnvelopeStream(in, receiveTime);
+    }
+
+    /** Whether reading stopped because the decompressed bytes passed this decoder's cap. */
+    public static boolean exceededCap(Throwable e) {
+        return e instanceof CappedInputStream.CapExceededException
+                || (e != null && e.getCause() instanceof CappedInputStream.CapExceededException);
+    }
+
+    /** Envelopes read one by one from a stream; see {@link #envelopes}. */
+    public final class EnvelopeStream {
+        private final DamageWindow window;
+        private final JsonParser parser;
+        private final long receiveTime;
+        private int envelopeIndex;
+        private boolean done;
+        private boolean stoppedEarly;
+
+        private EnvelopeStream(InputStream in, long receiveTime) throws IOException {
+            this.window = new DamageWindow(new CappedInputStream(in, maxDecompressedBytes), maxRawBytes);
+            this.parser = json.createParser(window);
+            this.parser.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE); // the caller owns the stream
+            this.receiveTime = receiveTime;
+        }
+
+        /**
+         * Decodes the next envelope into the decoder's result (valid until the next call), or returns null at the end.
+         *
+         * <p>Invalid JSON ends the stream, since nothing after it can be told apart: the result then holds one
+         * {@code invalid_json} failure for the damaged part, from the end of the last complete envelope to the end of
+         * the input (read to its end to count it); its raw bytes are the part's first {@code maxRawBytes} and its
+         * {@code rawSize} the part's true size. {@link #stoppedEarly()} then says so.
+         *
+         * @throws IOException when the input itself fails (a cut or damaged compressed stream below, the cap; see
+         *     {@link #exceededCap}), also while the rest is read after invalid JSON: nothing of the envelope being read
+         *     is in the result, and {@link #damagedRaw()} and {@link #damagedBytes()} describe what was read of it.
+         */
+        public DecodeResult next() throws IOException {
+            if (done) {
+                return null;
+            }
+            start(null, receiveTime);
+            streaming = this;
+            payloadRef = "cloudwatch:stream";
+            int index = envelopeIndex;
+            try {
+                JsonToken token = parser.nextToken();
+                if (token == null) {
+                    done = true;
+                    return null;
+                }
+                readRootValue(parser, token, index);
+                envelopeIndex++;
+                window.startPart(parser.currentLocation().getByteOffset());
+                return result;
+            } catch (JsonProcessingException e) {
+                done = true;
+                stoppedEarly = true;
+                drain(window);
+                result.clear();
+                failureCount = 0;
+                overflow = null;
+                pendingEntries.clear();
+                pendingExtra = 0;
+                Failure f = failure(DecodeReasons.INVALID_JSON,
+                        "envelope " + index + ": " + abbreviate(e.getOriginalMessage()),
+                        payloadRef + "/" + index, window.part(window.position()));
+                f.rawSize = sizeOf(damagedBytes());
+                report(f);
+                return result;
+            } catch (IOException | RuntimeException e) {
+                done = true;
+                throw e;
+            }
+        }
+
+        /** Whether the stream ended at invalid JSON rather than at the end of its input. */
+        public boolean stoppedEarly() {
+            return stoppedEarly;
+        }
+
+        /** The first raw bytes (at most {@code maxRawBytes}) read since the last complete envelope. */
+        public byte[] damagedRaw() {
+            return window.part(window.position());
+        }
+
+        /** Bytes read since the last complete envelope. */
+        public long damagedBytes() {
+            return window.position() - window.partStart();
+        }
+    }
+
+    /**
+     * Passes a stream through and keeps the first bytes (at most {@code maxPart}) of the part that starts at a given
+     * offset: the raw bytes of a damaged envelope. The JSON parser reads ahead, so a part starts behind the read
+     * position: the last bytes read are kept in a ring from which the part is filled.
+     */
+    private static final class DamageWindow extends FilterInputStream {
+        /** More than the JSON parser ever reads ahead of the token it returns (8,000 bytes). */
+        private static final int TAIL = 64 * 1024;
+        private final byte[] tail = new byte[TAIL];
+        private final byte[] part;
+        private int partLength;
+        private long partStart;
+        private long position;
+
+        DamageWindow(InputStream in, int maxPart) {
+            super(in);
+            this.part = new byte[maxPart];
+        }
+
+        long position() {
+            return position;
+        }
+
+        long partStart() {
+            return partStart;
+        }
+
+        /** Starts a new part at {@code offset} (at most {@link #TAIL} bytes behind the read position). */
+        void startPart(long offset) {
+            long from = Math.max(offset, position - TAIL);
+            partStart = offset;
+            partLength = (int) Math.min(Math.max(0, position - from), part.length);
+            for (int i = 0; i < partLength; i++) {
+                part[i] = tail[(int) ((from + i) % TAIL)];
+            }
+        }
+
+        /** The kept bytes of the current part up to {@code end}. */
+        byte[] part(long end) {
+            return Arrays.copyOf(part, (int) Math.min(partLength, Math.max(0, end - partStart)));
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                keep(new byte[] {(byte) b}, 0, 1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                keep(b, off, n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] skipped = new byte[(int) Math.min(n, 8192)];
+            int r = read(skipped, 0, skipped.length);
+            return Math.max(r, 0);
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+
+        private void keep(byte[] b, int off, int n) {
+            int room = part.length - partLength;
+            if (room > 0) {
+                int copy = Math.min(room, n);
+                System.arraycopy(b, off, part, partLength, copy);
+                partLength += copy;
+            }
+            int from = n > TAIL ? off + n - TAIL : off;
+            long at = position + (from - off);
+            int count = off + n - from;
+            while (count > 0) {
+                int slot = (int) (at % TAIL);
+                int chunk = Math.min(count, TAIL - slot);
+                System.arraycopy(b, from, tail, slot, chunk);
+                from += chunk;
+                at += chunk;
+                count -= chunk;
+            }
+            position += n;
+        }
     }
 
     private void start(byte[] input, long time) {
@@ -158,25 +364,60 @@ public final class CloudWatchDecoder {
         payloadRef = null;
         failureCount = 0;
         overflow = null;
+        streaming = null;
+    }
+
+    /**
+     * What to report for a payload whose reading stopped with {@code e}: size and the compressed stream come before
+     * what the bytes hold. After invalid JSON the rest is inflated (never past the cap) to tell a bomb or a cut-off
+     * gzip whose first bytes are already not JSON (1 GiB of zeros is invalid JSON at its first byte).
+     */
+    private static Exception sizeFirst(Exception e, InputStream rest) {
+        if (!(e instanceof JsonProcessingException)) {
+            return e;
+        }
+        try {
+            drain(rest);
+        } catch (IOException streamError) {
+            return streamError;
+        }
+        return e;
+    }
+
+    /** Reads {@code in} to its end (or to its failure). */
+    private static long drain(InputStream in) throws IOException {
+        byte[] skip = new byte[8192];
+        long total = 0;
+        int n;
+        while ((n = in.read(skip, 0, skip.length)) >= 0) {
+            total += n;
+        }
+        return total;
     }
 
     private void readEnvelopes(InputStream in) throws IOException {
         try (JsonParser p = json.createParser(in)) {
+            p.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE); // after invalid JSON the rest is still read (sizeFirst)
             int envelopeIndex = 0;
             JsonToken token;
             while ((token = p.nextToken()) != null) {
-                if (token == JsonToken.START_OBJECT) {
-                    readEnvelope(p, envelopeIndex);
-                } else {
-                    p.skipChildren();
-                    envelopeFailure(envelopeIndex, DecodeReasons.INVALID_ENVELOPE,
-                            "expected a JSON object, found " + describe(token));
-                }
+                readRootValue(p, token, envelopeIndex);
                 envelopeIndex++;
             }
             if (envelopeIndex == 0) {
                 payloadFailure(DecodeReasons.INVALID_JSON, "no JSON value in the payload");
             }
+        }
+    }
+
+    /** Reads one root value (an envelope, or a failure for anything else) and leaves the parser on its last token. */
+    private void readRootValue(JsonParser p, JsonToken token, int envelopeIndex) throws IOException {
+        if (token == JsonToken.START_OBJECT) {
+            readEnvelope(p, envelopeIndex);
+        } else {
+            p.skipChildren();
+            envelopeFailure(envelopeIndex, DecodeReasons.INVALID_ENVELOPE,
+                    "expected a JSON object, found " + describe(token));
         }
     }
 
@@ -268,6 +509,10 @@ public final class CloudWatchDecoder {
             countOverflow(pendingExtra, DecodeReasons.BAD_LOG_EVENT, pendingExtraDetail);
         }
         pendingEntries.clear();
+        // They reach the uploads, events and failures tables as they are: made storable here, once.
+        owner = Storable.text(owner);
+        logGroup = Storable.text(logGroup);
+        logStream = Storable.text(logStream);
         String routingKey = owner + "/" + logGroup;
         for (int i = firstEvent; i < result.events.size(); i++) {
             RawLog e = result.events.get(i);
@@ -275,6 +520,7 @@ public final class CloudWatchDecoder {
             e.logGroup = logGroup;
             e.logStream = logStream;
             e.routingKey = routingKey;
+            e.cloudwatchId = Storable.text(e.cloudwatchId);
             e.eventId = EventIds.of("cloudwatch", owner, logGroup, e.cloudwatchId);
         }
     }
@@ -421,7 +667,20 @@ public final class CloudWatchDecoder {
     }
 
     private void envelopeFailure(int envelopeIndex, String reason, String detail) {
-        report(reason, detail, payloadRef() + "/" + envelopeIndex, payload);
+        String ref = payloadRef() + "/" + envelopeIndex;
+        if (streaming == null) {
+            report(reason, detail, ref, payload);
+            return;
+        }
+        // From a stream, the raw bytes are the envelope's own (its first maxRawBytes), with its true size.
+        long end = streaming.parser.currentLocation().getByteOffset();
+        Failure f = failure(reason, detail, ref, streaming.window.part(end));
+        f.rawSize = sizeOf(end - streaming.window.partStart());
+        report(f);
+    }
+
+    private static int sizeOf(long bytes) {
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, bytes));
     }
 
     private void entryFailure(
@@ -460,8 +719,8 @@ public final class CloudWatchDecoder {
             overflow = failure(reason, "", payloadRef() + "/more", null);
             result.failures.add(overflow);
         }
-        overflow.detail = (failureCount - MAX_FAILURES_PER_PAYLOAD) + " more failures in this payload, not listed"
-                + " one by one; the last: " + reason + ": " + detail;
+        overflow.detail = Storable.text((failureCount - MAX_FAILURES_PER_PAYLOAD) + " more failures in this payload, "
+                + "not listed one by one; the last: " + reason + ": " + detail);
     }
 
     /** The fields of a bad entry that were read, as JSON: the raw bytes kept with its failure. */
@@ -474,8 +733,8 @@ public final class CloudWatchDecoder {
     }
 
     private Failure failure(String reason, String detail, String sourceRef, byte[] raw) {
-        return Failure.ofPayload(FailureStage.DECODE, reason, detail, SourceKind.CLOUDWATCH, sourceRef, raw,
-                maxRawBytes, receiveTime);
+        return Failure.ofPayload(FailureStage.DECODE, reason, Storable.text(detail), SourceKind.CLOUDWATCH, sourceRef,
+                raw, maxRawBytes, receiveTime);
     }
 
     /**
@@ -520,6 +779,6 @@ public final class CloudWatchDecoder {
         if (s == null) {
             return "null";
         }
-        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+        return Storable.text(s.length() <= 200 ? s : Storable.truncate(s, 200) + "...");
     }
 }

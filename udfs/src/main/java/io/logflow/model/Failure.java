@@ -64,10 +64,17 @@ public class Failure {
         return f;
     }
 
-    /** A failure of a record whose raw input is its text. */
+    /**
+     * A failure of a record whose raw input is its text. When the source could read only part of the input (an
+     * over-long line, a damaged part of a file) and says so in {@link RawLog#fileBytes}, that is the size kept.
+     */
     public static Failure of(FailureStage stage, String reason, String detail, RawLog record, int maxRawBytes, long time) {
         byte[] raw = record.text == null ? null : record.text.getBytes(StandardCharsets.UTF_8);
-        return of(stage, reason, detail, record, raw, maxRawBytes, time);
+        Failure f = of(stage, reason, detail, record, raw, maxRawBytes, time);
+        if (record.error != null && record.marker == null && record.fileBytes > f.rawSize) {
+            f.rawSize = (int) Math.min(Integer.MAX_VALUE, record.fileBytes);
+        }
+        return f;
     }
 
     @Override

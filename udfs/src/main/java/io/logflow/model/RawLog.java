@@ -37,7 +37,10 @@ public class RawLog {
     public String entry;
     /** 1-based line number within the file or entry. */
     public long line;
-    /** Size of the file in bytes (set on {@link Marker#FILE_START}). */
+    /**
+     * Size of the file in bytes (set on {@link Marker#FILE_START}); on a record with {@link #error} whose text holds
+     * only part of its input (an over-long line, a damaged part of a file), the input's full size in bytes.
+     */
     public long fileBytes;
     /** Set on control records only; null on every log record. */
     public Marker marker;

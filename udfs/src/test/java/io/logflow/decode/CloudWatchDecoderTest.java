@@ -186,6 +186,119 @@ class CloudWatchDecoderTest {
         assertThat(allocated).isLessThan(16L * cap);
     }
 
+    /**
+     * A gzip of zeros is invalid JSON at its first byte; what it inflates to is checked first, so past the cap it is
+     * {@code decompressed_too_large}, not {@code invalid_json}. 300 MB of zeros (about 300 KB compressed, streamed
+     * into gzip here, never held) against the 4 MB Kinesis cap shows what 1 GiB would.
+     */
+    @Test
+    void gzipOfZerosPastTheCapIsTooLargeNotInvalidJson() throws Exception {
+        int cap = CloudWatchDecoder.DEFAULT_MAX_DECOMPRESSED_BYTES;
+        long zeros = 300L << 20;
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(compressed, 1 << 16)) {
+            byte[] block = new byte[1 << 20];
+            for (long written = 0; written < zeros; written += block.length) {
+                gz.write(block);
+            }
+        }
+        CloudWatchDecoder kinesis = new CloudWatchDecoder(cap, MAX_RAW);
+
+        DecodeResult r = kinesis.decode(compressed.toByteArray(), RECEIVED);
+
+        assertThat(reasons(r)).containsExactly(DecodeReasons.DECOMPRESSED_TOO_LARGE);
+        assertThat(r.decompressedBytes()).isBetween((long) cap, (long) cap + 1);
+        assertThat(r.failures().get(0).rawSize).isEqualTo(compressed.size());
+        // under the cap, zeros are what they are: not JSON
+        assertThat(reasons(kinesis.decode(gzip(new byte[1000]), RECEIVED))).containsExactly(DecodeReasons.INVALID_JSON);
+    }
+
+    @Test
+    void invalidJsonInACutOffGzipIsATruncatedGzip() {
+        byte[] payload = gzip("not json at all, and then more bytes ".repeat(2000));
+        assertThat(reasons(decoder.decode(Arrays.copyOf(payload, payload.length / 2), RECEIVED)))
+                .containsExactly(DecodeReasons.TRUNCATED_GZIP);
+    }
+
+    @Test
+    void aTruncatedLastGzipMemberIsATruncatedGzipNotSilence() {
+        byte[] first = data(2);
+        byte[] second = data(3);
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        payload.writeBytes(first);
+        payload.writeBytes(Arrays.copyOf(second, 5)); // cut inside the gzip header of the second member
+
+        assertThat(reasons(decoder.decode(payload.toByteArray(), RECEIVED)))
+                .containsExactly(DecodeReasons.TRUNCATED_GZIP);
+    }
+
+    @Test
+    void nulAndLoneSurrogatesInEnvelopeNamesAreMadeStorable() {
+        String json = "{\"messageType\":\"DATA_MESSAGE\",\"owner\":\"12\\u0000\",\"logGroup\":\"/g\\u0000\","
+                + "\"logStream\":\"s\\ud800\",\"logEvents\":[{\"id\":\"1\\u0000\",\"timestamp\":1,\"message\":\"m\"}]}";
+        DecodeResult r = decoder.decode(gzip(json), RECEIVED);
+
+        assertThat(r.failures()).isEmpty();
+        RawLog e = r.events().get(0);
+        assertThat(List.of(e.owner, e.logGroup, e.logStream, e.cloudwatchId, e.routingKey))
+                .containsExactly("12\uFFFD", "/g\uFFFD", "s\uFFFD", "1\uFFFD", "12\uFFFD//g\uFFFD");
+        assertThat(e.sourceRef()).doesNotContain("\u0000");
+    }
+
+    @Test
+    void aStreamOfEnvelopesKeepsThoseBeforeADamagedPart() throws Exception {
+        String good = CloudWatchPayloads.dataMessageJson(OWNER, GROUP, STREAM, events(2));
+        String damaged = "{\"messageType\":\"DATA_MESSAGE\",\"owner\":\"1\" \"oops\" " + "x".repeat(500);
+        String input = good + "\n" + good + damaged;
+        CloudWatchDecoder.EnvelopeStream stream = decoder.envelopes(
+                new java.io.ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), RECEIVED);
+
+        assertThat(stream.next().events()).hasSize(2);
+        assertThat(stream.next().events()).hasSize(2);
+        DecodeResult last = stream.next();
+        assertThat(last.events()).isEmpty();
+        assertThat(reasons(last)).containsExactly(DecodeReasons.INVALID_JSON);
+        Failure f = last.failures().get(0);
+        assertThat(f.rawSize).isEqualTo(damaged.length());
+        assertThat(new String(f.raw, StandardCharsets.UTF_8)).isEqualTo(damaged.substring(0, MAX_RAW));
+        assertThat(stream.stoppedEarly()).isTrue();
+        assertThat(stream.next()).isNull();
+    }
+
+    @Test
+    void aStreamGivesABadEnvelopeItsOwnBytesAndSize() throws Exception {
+        String good = CloudWatchPayloads.dataMessageJson(OWNER, GROUP, STREAM, events(1));
+        String unknown = "{\"messageType\":\"SOMETHING\",\"owner\":\"1\",\"pad\":\"" + "p".repeat(300) + "\"}";
+        String input = good + unknown + good;
+        CloudWatchDecoder.EnvelopeStream stream = decoder.envelopes(
+                new java.io.ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), RECEIVED);
+
+        assertThat(stream.next().events()).hasSize(1);
+        DecodeResult bad = stream.next();
+        assertThat(reasons(bad)).containsExactly(DecodeReasons.UNKNOWN_MESSAGE_TYPE);
+        assertThat(bad.failures().get(0).rawSize).isEqualTo(unknown.length());
+        assertThat(new String(bad.failures().get(0).raw, StandardCharsets.UTF_8))
+                .isEqualTo(unknown.substring(0, MAX_RAW));
+        assertThat(stream.next().events()).hasSize(1);
+        assertThat(stream.next()).isNull();
+        assertThat(stream.stoppedEarly()).isFalse();
+    }
+
+    @Test
+    void aStreamPastTheCapThrowsWhatTheCallerCanTell() {
+        String good = CloudWatchPayloads.dataMessageJson(OWNER, GROUP, STREAM, events(1));
+        byte[] input = (good + good + good).getBytes(StandardCharsets.UTF_8);
+        CloudWatchDecoder small = new CloudWatchDecoder(good.length() * 2, MAX_RAW);
+
+        java.io.IOException thrown = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> {
+            CloudWatchDecoder.EnvelopeStream stream = small.envelopes(new java.io.ByteArrayInputStream(input), RECEIVED);
+            while (stream.next() != null) {
+                // the first two envelopes fit
+            }
+        });
+        assertThat(CloudWatchDecoder.exceededCap(thrown)).isTrue();
+    }
+
     @Test
     void gzippedTextThatIsNotJsonBecomesAnInvalidJsonFailure() {
         assertThat(reasons(decoder.decode(gzip("hello, not json"), RECEIVED)))

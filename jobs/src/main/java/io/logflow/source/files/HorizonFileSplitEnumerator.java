@@ -47,6 +47,7 @@ final class HorizonFileSplitEnumerator
         this.processed = new ProcessedPaths(alreadyProcessed);
         this.listener = listener;
         context.metricGroup().gauge("uploadsRemembered", processed::size);
+        UploadFileSource.countSkippedHidden(enumerator, context);
     }
 
     @Override

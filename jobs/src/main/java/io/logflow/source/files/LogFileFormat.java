@@ -2,6 +2,7 @@ package io.logflow.source.files;
 
 import io.logflow.model.Marker;
 import io.logflow.model.RawLog;
+import io.logflow.model.Storable;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSourceSplit;
@@ -56,10 +57,14 @@ public class LogFileFormat implements BulkFormat<RawLog, FileSourceSplit> {
         return TypeInformation.of(RawLog.class);
     }
 
-    /** Routing key, service and date from the path below the source folder; the version from size and mtime. */
+    /**
+     * Routing key, service and date from the path below the source folder; the version from size and mtime. The path
+     * (an S3 key may hold NUL) goes to the uploads table and every ref as it is, so it is made storable here.
+     */
     UploadFile describe(FileSourceSplit split) {
         UploadPathPattern.Match match = pattern.matchFile(rootPath, split.path());
-        return new UploadFile(split.path().toUri().toString(), UploadFile.version(split), match.routingKey, match.service, match.dateMillis());
+        return new UploadFile(Storable.text(split.path().toUri().toString()), UploadFile.version(split),
+                Storable.text(match.routingKey), Storable.text(match.service), match.dateMillis());
     }
 
     private final class FileReader implements Reader<RawLog> {

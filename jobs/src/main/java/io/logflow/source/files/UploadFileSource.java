@@ -11,10 +11,13 @@ import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.apache.flink.connector.file.src.FileSourceSplitSerializer;
 import org.apache.flink.connector.file.src.PendingSplitsCheckpoint;
 import org.apache.flink.connector.file.src.enumerate.FileEnumerator;
+import org.apache.flink.connector.file.src.impl.StaticFileSplitEnumerator;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.util.FlinkRuntimeException;
 
 import javax.annotation.Nullable;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -47,9 +50,25 @@ public final class UploadFileSource extends AbstractFileSource<RawLog, FileSourc
     public SplitEnumerator<FileSourceSplit, PendingSplitsCheckpoint<FileSourceSplit>> createEnumerator(
             SplitEnumeratorContext<FileSourceSplit> context) {
         if (getBoundedness() == Boundedness.BOUNDED) {
-            return super.createEnumerator(context);
+            // Flink's own static enumeration, with the hidden files it skips counted
+            FileEnumerator enumerator = getEnumeratorFactory().create();
+            countSkippedHidden(enumerator, context);
+            Collection<FileSourceSplit> splits;
+            try {
+                splits = enumerator.enumerateSplits(new Path[] {root}, context.currentParallelism());
+            } catch (IOException e) {
+                throw new FlinkRuntimeException("Could not list the files below " + root, e);
+            }
+            return new StaticFileSplitEnumerator(context, getAssignerFactory().create(splits));
         }
         return watching(context, List.of(), List.of());
+    }
+
+    /** Counts the hidden and temporary paths the listing skips in the metric {@code uploadsSkippedHidden}. */
+    static void countSkippedHidden(FileEnumerator enumerator, SplitEnumeratorContext<FileSourceSplit> context) {
+        if (enumerator instanceof UploadFileEnumerator) {
+            ((UploadFileEnumerator) enumerator).countSkippedIn(context.metricGroup().counter("uploadsSkippedHidden"));
+        }
     }
 
     @Override

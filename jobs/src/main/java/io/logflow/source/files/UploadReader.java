@@ -7,9 +7,11 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logflow.decode.CloudWatchDecoder;
 import io.logflow.decode.DecodeResult;
+import io.logflow.decode.GzipMembersInputStream;
 import io.logflow.model.Failure;
 import io.logflow.model.Marker;
 import io.logflow.model.RawLog;
+import io.logflow.model.Storable;
 import io.logflow.parse.multiline.MultilineJoiner;
 import org.apache.commons.compress.archivers.ArchiveEntry;
 import org.apache.commons.compress.archivers.ArchiveInputStream;
@@ -23,7 +25,6 @@ import java.io.PushbackInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Reads one uploaded file into records, whatever it holds: plain lines (text, NDJSON), a JSON array of objects,
@@ -31,7 +32,9 @@ import java.util.zip.GZIPInputStream;
  * told by the content (magic bytes), never by the name.
  *
  * <p>Never throws: a limit breach or a damaged stream becomes a record with {@link RawLog#error} set, which the parse
- * step turns into a failure. The sequence of records is deterministic, so a restore can skip what was emitted.
+ * step turns into a failure. Where such a record holds only part of its input (an over-long line, the damaged part
+ * of a file), {@link RawLog#fileBytes} is the input's full size. Everything read before the damage is emitted first.
+ * The sequence of records is deterministic, so a restore can skip what was emitted.
  *
  * <p>Nothing is extracted to disk: archive entry names (even {@code ../../x}) are only labels in the coordinates.
  */
@@ -109,6 +112,7 @@ final class UploadReader {
                 frames.clear();
                 stopReason = isTruncation(e) ? TRUNCATED : CORRUPT;
                 record = problem(broken.entry, broken.position() + 1, stopReason, "reading stopped: " + e);
+                broken.describeDamage(record);
             }
             if (record == CONTINUE) {
                 continue;
@@ -127,10 +131,29 @@ final class UploadReader {
     private void openContent(InputStream raw, int depth, String entry) throws IOException {
         // Pushback, not BufferedInputStream: the latter keeps reading while an inflater reports available bytes and
         // drops what it read when the cut of a truncated file throws; pushback makes one underlying read per call.
-        PushbackInputStream in = new PushbackInputStream(raw, SNIFF_BYTES);
+        PushbackInputStream pushback = new PushbackInputStream(raw, SNIFF_BYTES);
         byte[] head = new byte[SNIFF_BYTES];
-        int n = in.readNBytes(head, 0, SNIFF_BYTES); // a damaged stream throws here: the caller stops the file
-        in.unread(head, 0, n);
+        int n = 0;
+        IOException damage = null;
+        while (n < SNIFF_BYTES) {
+            int r;
+            try {
+                r = pushback.read(head, n, SNIFF_BYTES - n);
+            } catch (IOException e) {
+                damage = e;
+                break;
+            }
+            if (r < 0) {
+                break;
+            }
+            n += r;
+        }
+        if (damage != null && n == 0) {
+            throw damage; // nothing readable: the caller stops the file
+        }
+        pushback.unread(head, 0, n);
+        // a stream damaged within its first bytes (a small cut file) still hands them out, then fails
+        InputStream in = damage == null ? pushback : new FailingAfter(pushback, n, damage);
         ContentKind kind = ContentKind.sniff(head, n);
         if (kind.isContainer() && depth >= limits.maxDepth) {
             frames.push(new ProblemFrame(problem(entry, 0, NESTING_TOO_DEEP,
@@ -139,9 +162,9 @@ final class UploadReader {
         }
         switch (kind) {
             case GZIP:
-                // The JDK's reader reads concatenated members (Firehose) and, unlike commons-compress, hands out what
-                // it inflated before a cut, so a truncated file keeps its readable lines.
-                openContent(counted(new GZIPInputStream(in, 64 * 1024)), depth + 1, entry);
+                // Reads concatenated members (Firehose), hands out what it inflated before a cut, so a truncated file
+                // keeps its readable lines, and reports a cut or damaged last member (the JDK's reader drops it).
+                openContent(counted(new GzipMembersInputStream(in, 64 * 1024)), depth + 1, entry);
                 break;
             case ZIP:
                 frames.push(new ArchiveFrame(new ZipArchiveInputStream(in), depth + 1, entry));
@@ -171,7 +194,7 @@ final class UploadReader {
     private RawLog problem(String entry, long position, String reason, String detail) {
         RawLog raw = record(entry, position, "");
         raw.error = reason;
-        raw.errorDetail = detail;
+        raw.errorDetail = Storable.text(detail);
         return raw;
     }
 
@@ -232,6 +255,9 @@ final class UploadReader {
 
         /** How far this frame got: where a failure that stops it is numbered. */
         abstract long position();
+
+        /** Gives the failure that stops this frame the raw bytes and size of the damaged part, where it knows them. */
+        void describeDamage(RawLog problem) {}
     }
 
     private static final class ProblemFrame extends Frame {
@@ -299,6 +325,7 @@ final class UploadReader {
                 RawLog raw = record(entry, line, text);
                 if (lines.lastLineTooLong()) {
                     raw.error = LINE_TOO_LONG;
+                    raw.fileBytes = lines.lastLineBytes(); // the text is its first maxLineBytes
                     raw.errorDetail = "line of " + lines.lastLineBytes() + " bytes exceeds the limit of "
                             + limits.maxLineBytes;
                 }
@@ -352,49 +379,78 @@ final class UploadReader {
         }
     }
 
-    /** Concatenated CloudWatch envelopes as Firehose writes them: decoded by the CloudWatch decoder. */
+    /**
+     * Concatenated CloudWatch envelopes as Firehose writes them, decoded envelope by envelope: the envelopes before a
+     * damaged part keep their events, the damaged part becomes one failure with its raw bytes and size, and reading
+     * stops there (the file is FAILED with that reason).
+     */
     private final class CloudWatchFrame extends Frame {
-        private final InputStream in;
+        private final CloudWatchDecoder.EnvelopeStream envelopes;
         private DecodeResult decoded;
         private int nextEvent;
         private int nextFailure;
         private int controls;
+        /** Failures emitted so far: each is numbered by its count, like a line. */
+        private long failures;
 
-        CloudWatchFrame(InputStream in, String entry) {
+        CloudWatchFrame(InputStream in, String entry) throws IOException {
             super(entry);
-            this.in = in;
+            this.envelopes = cloudWatch.envelopes(in, receiveTime);
         }
 
         @Override
         RawLog next() throws IOException {
-            if (decoded == null) {
-                byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxDecompressedBytes + 1));
-                decoded = cloudWatch.decodeUncompressed(bytes, receiveTime);
+            while (true) {
+                if (decoded != null) {
+                    if (nextEvent < decoded.events().size()) {
+                        RawLog event = decoded.events().get(nextEvent++);
+                        // CloudWatch coordinates identify the event; the file's are kept so its upload row counts it
+                        event.path = file.path;
+                        event.version = file.version;
+                        return event;
+                    }
+                    if (nextFailure < decoded.failures().size()) {
+                        Failure f = decoded.failures().get(nextFailure++);
+                        failures++;
+                        RawLog raw = problem(entry, failures, f.reason, f.detail);
+                        raw.text = f.raw == null ? "" : new String(f.raw, StandardCharsets.UTF_8);
+                        raw.fileBytes = f.rawSize;
+                        if (envelopes.stoppedEarly()) {
+                            stopReason = f.reason; // the damaged part: nothing after it was read
+                        }
+                        return raw;
+                    }
+                    if (controls < decoded.controlMessages()) {
+                        controls++;
+                        return RawLog.fileMarker(Marker.CLOUDWATCH_CONTROL, file.path, file.version, receiveTime);
+                    }
+                }
+                try {
+                    decoded = envelopes.next();
+                } catch (IOException e) {
+                    if (CloudWatchDecoder.exceededCap(e)) {
+                        overBudget = true;
+                    }
+                    throw e;
+                }
+                if (decoded == null) {
+                    return null;
+                }
+                nextEvent = 0;
+                nextFailure = 0;
+                controls = 0;
             }
-            if (nextEvent < decoded.events().size()) {
-                RawLog event = decoded.events().get(nextEvent++);
-                // CloudWatch coordinates identify the event; the file's are kept so its upload row counts it
-                event.path = file.path;
-                event.version = file.version;
-                return event;
-            }
-            if (nextFailure < decoded.failures().size()) {
-                Failure f = decoded.failures().get(nextFailure++);
-                RawLog raw = problem(entry, nextFailure, f.reason, f.detail);
-                raw.text = f.raw == null ? "" : new String(f.raw, StandardCharsets.UTF_8);
-                return raw;
-            }
-            if (controls < decoded.controlMessages()) {
-                controls++;
-                return RawLog.fileMarker(Marker.CLOUDWATCH_CONTROL, file.path, file.version, receiveTime);
-            }
-            return null;
         }
-
 
         @Override
         long position() {
-            return nextEvent + nextFailure + controls;
+            return failures;
+        }
+
+        @Override
+        void describeDamage(RawLog problem) {
+            problem.text = new String(envelopes.damagedRaw(), StandardCharsets.UTF_8);
+            problem.fileBytes = envelopes.damagedBytes();
         }
     }
 
@@ -426,7 +482,7 @@ final class UploadReader {
                 return CONTINUE;
             }
             InputStream content = archive.canReadEntryData(e) ? counted(archive) : null;
-            String name = join(entry, e.getName());
+            String name = join(entry, Storable.text(e.getName())); // a label in refs and ids, stored as it is
             if (content == null) {
                 frames.push(new ProblemFrame(problem(name, 0, CORRUPT, "entry data cannot be read (encrypted or "
                         + "an unsupported compression method)")));
@@ -440,6 +496,43 @@ final class UploadReader {
         @Override
         long position() {
             return entries;
+        }
+    }
+
+    /** Hands out the first {@code n} bytes of a stream that failed while they were read, then that failure. */
+    private static final class FailingAfter extends FilterInputStream {
+        private final IOException failure;
+        private long left;
+
+        FailingAfter(InputStream in, long n, IOException failure) {
+            super(in);
+            this.left = n;
+            this.failure = failure;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                throw failure;
+            }
+            left--;
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (left <= 0) {
+                throw failure;
+            }
+            int r = in.read(b, off, (int) Math.min(len, left));
+            if (r < 0) {
+                throw failure;
+            }
+            left -= r;
+            return r;
         }
     }
 

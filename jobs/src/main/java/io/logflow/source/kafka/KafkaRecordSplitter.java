@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.logflow.model.EventIds;
 import io.logflow.model.RawLog;
 import io.logflow.model.SourceKind;
+import io.logflow.model.Storable;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -123,8 +124,10 @@ public final class KafkaRecordSplitter {
             return List.of();
         }
         if (value.length > maxRecordBytes) {
-            return List.of(at.rejected(0, RECORD_TOO_LARGE,
-                    value.length + " bytes, more than the maximum of " + maxRecordBytes, bounded(value, 0)));
+            RawLog tooLarge = at.rejected(0, RECORD_TOO_LARGE,
+                    value.length + " bytes, more than the maximum of " + maxRecordBytes, bounded(value, 0));
+            tooLarge.fileBytes = value.length; // the text is its first bytes; raw_size is the record's size
+            return List.of(tooLarge);
         }
         int first = skipBlank(value, 0, value.length);
         if (first == value.length) {
@@ -411,7 +414,7 @@ public final class KafkaRecordSplitter {
         RawLog toRawLog(Coordinates at, int index) {
             RawLog raw = at.rawLog(index, text, workspace);
             raw.error = error;
-            raw.errorDetail = detail;
+            raw.errorDetail = Storable.text(detail);
             if (error == null && idempotencyKey != null) {
                 raw.eventId = EventIds.of("kafka-key", raw.routingKey, idempotencyKey);
             }
@@ -446,7 +449,8 @@ public final class KafkaRecordSplitter {
             raw.index = index;
             raw.receiveTime = receiveTime;
             raw.text = text;
-            raw.routingKey = key != null ? key : workspace != null ? workspace : header;
+            // a producer's key, field or header may hold NUL or a lone surrogate: the routing key is stored as it is
+            raw.routingKey = Storable.text(key != null ? key : workspace != null ? workspace : header);
             raw.eventId = EventIds.of("kafka", topic, Integer.toString(partition), Long.toString(offset),
                     Integer.toString(index));
             return raw;
@@ -455,7 +459,7 @@ public final class KafkaRecordSplitter {
         RawLog rejected(int index, String reason, String detail, String text) {
             RawLog raw = rawLog(index, text, null);
             raw.error = reason;
-            raw.errorDetail = detail;
+            raw.errorDetail = Storable.text(detail);
             return raw;
         }
     }

@@ -124,7 +124,7 @@ class UploadReaderTest {
         List<RawLog> records = read(gzip(utf8(control + cloudWatchEnvelope("111122223333", "/g", "s", 1, 2))));
 
         assertThat(records).extracting(r -> r.marker == null ? r.cloudwatchId : r.marker.name())
-                .containsExactly("1", "2", "CLOUDWATCH_CONTROL");
+                .containsExactly("CLOUDWATCH_CONTROL", "1", "2"); // in the order of the file
     }
 
     @Test
@@ -201,6 +201,86 @@ class UploadReaderTest {
         assertThat(records).extracting(r -> r.error == null ? r.text : r.error)
                 .containsExactly(UploadReader.LINE_TOO_LONG, "after");
         assertThat(records.get(0).text).hasSize(1 << 20);
+        assertThat(records.get(0).fileBytes).as("the line's true size, for raw_size").isEqualTo(5L << 20);
+    }
+
+    @Test
+    void aLineTooLongEndedByCrLfCountsItsTextBytesOnly() {
+        String big = "é".repeat(3000); // 6,000 bytes
+        List<RawLog> records = read(utf8(big + "\r\nafter\n"));
+
+        assertThat(records.get(0).error).isEqualTo(UploadReader.LINE_TOO_LONG);
+        assertThat(records.get(0).fileBytes).isEqualTo(6001); // the \r is part of an over-long line's bytes
+        assertThat(records.get(1).text).isEqualTo("after");
+    }
+
+    @Test
+    void aFirehoseObjectCutInItsLastEnvelopeKeepsTheEnvelopesBeforeIt() {
+        StringBuilder good = new StringBuilder();
+        int envelopes = 60;
+        int eventsEach = 3;
+        for (int i = 0; i < envelopes; i++) {
+            good.append(cloudWatchEnvelope("111122223333", "/aws/lambda/f", "s" + i, i * 100, eventsEach));
+        }
+        String last = cloudWatchEnvelope("111122223333", "/aws/lambda/f", "cut", 9000, 400);
+        String cut = last.substring(0, last.length() / 2);
+        UploadReader reader = reader(utf8(good + cut), LIMITS);
+        List<RawLog> records = readAll(reader);
+
+        assertThat(records).hasSize(envelopes * eventsEach + 1);
+        assertThat(records.subList(0, envelopes * eventsEach))
+                .allMatch(r -> r.error == null && r.source == SourceKind.CLOUDWATCH);
+        RawLog damaged = records.get(records.size() - 1);
+        assertThat(damaged.error).isEqualTo("invalid_json");
+        assertThat(damaged.fileBytes).as("true size of the damaged part").isEqualTo(utf8(cut).length);
+        assertThat(damaged.text).as("its first bytes, bounded").isEqualTo(cut.substring(0, 256));
+        assertThat(reader.stopReason()).isEqualTo("invalid_json");
+    }
+
+    @Test
+    void gzipMembersBeforeATruncatedMemberKeepTheirEvents() {
+        byte[] first = gzip(utf8(cloudWatchEnvelope("111122223333", "/g", "a", 1, 4)));
+        byte[] second = gzip(utf8(cloudWatchEnvelope("111122223333", "/g", "b", 100, 5)));
+        String lastJson = IntStream.range(0, 50).mapToObj(i -> cloudWatchEnvelope("111122223333", "/g", "c" + i,
+                1000 + i * 10, 3)).collect(Collectors.joining());
+        byte[] third = gzip(utf8(lastJson));
+        byte[] file = concat(first, second, Arrays.copyOf(third, third.length / 2));
+        UploadReader reader = reader(file, LIMITS);
+        List<RawLog> records = readAll(reader);
+
+        RawLog damaged = records.get(records.size() - 1);
+        assertThat(damaged.error).isEqualTo(UploadReader.TRUNCATED);
+        assertThat(records.subList(0, records.size() - 1)).allMatch(r -> r.error == null);
+        assertThat(records.subList(0, 9)).extracting(r -> r.logStream).containsOnly("a", "b");
+        // what the cut member inflated to before the cut: whole envelopes of it are events, the partial one is raw
+        assertThat(damaged.fileBytes).isPositive().isLessThan(utf8(lastJson).length);
+        assertThat(lastJson).contains(damaged.text);
+        assertThat(reader.stopReason()).isEqualTo(UploadReader.TRUNCATED);
+    }
+
+    @Test
+    void aGzipMemberCutInItsHeaderIsATruncatedFileNotSilence() {
+        byte[] first = gzip(utf8("one\ntwo\n"));
+        byte[] second = gzip(utf8("three\n"));
+        UploadReader reader = reader(concat(first, Arrays.copyOf(second, 5)), LIMITS);
+        List<RawLog> records = readAll(reader);
+
+        assertThat(records).extracting(r -> r.error == null ? r.text : r.error)
+                .containsExactly("one", "two", UploadReader.TRUNCATED);
+        assertThat(reader.stopReason()).isEqualTo(UploadReader.TRUNCATED);
+    }
+
+    @Test
+    void nulInEnvelopeNamesAndEntryNamesDoesNotReachTheRecords() {
+        byte[] envelope = utf8(cloudWatchEnvelope("1111\\u0000", "/g\\u0000x", "s\\ud800", 1, 1));
+        List<RawLog> records = read(zip(entries("a\u0000b.json", envelope, "c\u0000.log", "line\n")));
+
+        assertThat(records).hasSize(2);
+        assertThat(records.get(0).logGroup).isEqualTo("/g\uFFFDx");
+        assertThat(records.get(0).logStream).isEqualTo("s\uFFFD");
+        assertThat(records.get(0).routingKey).isEqualTo("1111\uFFFD//g\uFFFDx");
+        assertThat(records.get(1).entry).isEqualTo("c\uFFFD.log");
+        assertThat(records.get(1).sourceRef()).doesNotContain("\u0000");
     }
 
     @Test
@@ -221,7 +301,22 @@ class UploadReaderTest {
     }
 
     private static List<RawLog> read(byte[] content, UploadLimits limits) {
-        UploadReader reader = new UploadReader(new ByteArrayInputStream(content), FILE, limits, 256, 5L);
+        return readAll(reader(content, limits));
+    }
+
+    private static UploadReader reader(byte[] content, UploadLimits limits) {
+        return new UploadReader(new ByteArrayInputStream(content), FILE, limits, 256, 5L);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    private static List<RawLog> readAll(UploadReader reader) {
         List<RawLog> out = new ArrayList<>();
         for (RawLog r = reader.next(); r != null; r = reader.next()) {
             out.add(r);

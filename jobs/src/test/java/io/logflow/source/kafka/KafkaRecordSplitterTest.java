@@ -202,6 +202,17 @@ class KafkaRecordSplitterTest {
         assertThat(out.get(0).error).isEqualTo(RECORD_TOO_LARGE);
         assertThat(out.get(0).text).hasSize(REJECTED_TEXT_BYTES);
         assertThat(out.get(0).errorDetail).contains(Integer.toString(bytes(big).length));
+        assertThat(out.get(0).fileBytes).as("the record's true size, for raw_size").isEqualTo(bytes(big).length);
+    }
+
+    @Test
+    void nulAndLoneSurrogatesInRoutingKeysAreMadeStorable() {
+        String withField = "{\"message\":\"m\",\"workspace\":\"ws\\u0000\"}";
+        String withoutField = "{\"message\":\"m\"}";
+
+        assertThat(split("key\u0000", Map.of(), withField).get(0).routingKey).isEqualTo("key\uFFFD");
+        assertThat(split(null, Map.of(), withField).get(0).routingKey).isEqualTo("ws\uFFFD");
+        assertThat(split(null, Map.of("workspace", "h\ud800"), withoutField).get(0).routingKey).isEqualTo("h\uFFFD");
     }
 
     @Test

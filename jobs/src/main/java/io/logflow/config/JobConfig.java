@@ -134,8 +134,7 @@ public final class JobConfig {
         try {
             return LogFormat.fromConfig(value);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(key + ": expected one of auto, json, logfmt, syslog, access, lambda, vpc-flow, "
-                    + "text, got '" + value + "'");
+            throw new ConfigException(key + ": expected one of " + LogFormat.configNames() + ", got '" + value + "'");
         }
     }
 

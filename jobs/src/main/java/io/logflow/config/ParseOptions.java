@@ -1,5 +1,6 @@
 package io.logflow.config;
 
+import io.logflow.parse.LogFormat;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
@@ -13,8 +14,8 @@ public final class ParseOptions {
     public static final ConfigOption<String> FORMAT = ConfigOptions.key("parse.format")
             .stringType()
             .defaultValue("auto")
-            .withDescription("Format of every line: auto (detected per line), json, logfmt, syslog, access, lambda, "
-                    + "vpc-flow or text.");
+            .withDescription("Format of every line: auto (detected per line) or one of "
+                    + LogFormat.configNames() + ".");
 
     public static final ConfigOption<Map<String, String>> FORMATS = ConfigOptions.key("parse.formats")
             .mapType()

@@ -149,8 +149,8 @@ class JobConfigTest {
     @Test
     void badParseSettingsNameTheKey() {
         assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--parse.format", "xml"), Map.of()))
-                .hasMessage("parse.format: expected one of auto, json, logfmt, syslog, access, lambda, vpc-flow, text, "
-                        + "got 'xml'");
+                .hasMessage("parse.format: expected one of auto, json, logfmt, syslog, access, lambda, vpc-flow, klog, glog, "
+                        + "nginx-error, apache-error, cef, text, got 'xml'");
         assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--parse.formats", "acme:yaml"), Map.of()))
                 .hasMessageStartingWith("parse.formats ('acme'): expected one of");
         assertThatThrownBy(() -> JobConfig.load(concat(MINIMAL, "--parse.redact-patterns", "([a-z"), Map.of()))

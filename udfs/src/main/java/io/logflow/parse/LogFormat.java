@@ -26,6 +26,15 @@ public enum LogFormat {
     CEF,
     TEXT;
 
+    /** Every format's configuration name, as {@link #fromConfig} reads it: {@code auto, json, ..., text}. */
+    public static String configNames() {
+        StringBuilder out = new StringBuilder();
+        for (LogFormat f : values()) {
+            out.append(out.length() == 0 ? "" : ", ").append(f.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        return out.toString();
+    }
+
     /** {@code "json"}, {@code "vpc-flow"}, {@code "AUTO"}... as written in configuration. */
     public static LogFormat fromConfig(String value) {
         return valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));

@@ -60,14 +60,16 @@ public final class LogflowJob {
 
     /** Postgres always; the DLQ topic and Elasticsearch beside it when configured. */
     public static LogSinks sinks(JobConfig config) {
-        LogSinks sinks = new PostgresLogSinks(config.postgres, config.failuresToPostgres);
+        RejectedDocuments rejectedToKafka = config.dlq.map(KafkaRejectedDocuments::new).orElse(null);
+        LogSinks sinks = new PostgresLogSinks(config.postgres, config.failuresToPostgres, rejectedToKafka,
+                config.failureMaxRawBytes);
         List<RejectedDocuments> rejectedTo = new ArrayList<>();
         if (config.failuresToPostgres) {
             rejectedTo.add(new PostgresRejectedDocuments(config.postgres));
         }
         if (config.dlq.isPresent()) {
             sinks = new DlqLogSinks(sinks, config.dlq.get());
-            rejectedTo.add(new KafkaRejectedDocuments(config.dlq.get()));
+            rejectedTo.add(rejectedToKafka);
         }
         RejectedDocuments rejected = RejectedDocuments.all(rejectedTo.toArray(new RejectedDocuments[0]));
         if (config.elasticsearch.isPresent()) {

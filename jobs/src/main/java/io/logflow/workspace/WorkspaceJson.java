@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.logflow.model.Storable;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,7 +26,8 @@ import java.util.regex.Pattern;
  *
  * {@link #parse} validates everything the job relies on and fails with one line naming the field: an unknown field, a
  * missing or malformed id, an empty or malformed account, a malformed log-group pattern, an upload prefix that is not a
- * URI. {@link #toJson} writes the canonical form.
+ * URI. Its strings are made storable ({@link Storable#text}: NUL and unpaired surrogates become U+FFFD), so what the
+ * job matches against is what the {@code workspaces} table holds. {@link #toJson} writes the canonical form.
  */
 public final class WorkspaceJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -213,7 +215,7 @@ public final class WorkspaceJson {
         if (!node.isTextual()) {
             throw new InvalidWorkspaceException(field + ": expected a string, got " + node);
         }
-        return node.asText();
+        return Storable.text(node.asText());
     }
 
     private static List<String> strings(JsonNode root, String field) {
@@ -230,7 +232,7 @@ public final class WorkspaceJson {
             if (!item.isTextual()) {
                 throw new InvalidWorkspaceException(field + "[" + i + "]: expected a string, got " + item);
             }
-            out.add(item.asText());
+            out.add(Storable.text(item.asText()));
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package io.logflow.workspace;
 
 import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.model.Storable;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
@@ -26,6 +27,10 @@ import java.util.List;
  *       not yet; the registration writer in turn never touches these columns, so the two commute.</li>
  * </ul>
  * Both are idempotent: a replay writes the same rows (a repeated nonce keeps its first {@code verified_at}).
+ *
+ * <p>flink-connector-jdbc cannot set one row aside, so a row it could not store would fail the writer for ever. The
+ * statements therefore bind only storable values: every string through {@link Storable#text}, indexed keys and the
+ * free text of a validation line bounded.
  */
 public final class WorkspaceTable {
     public static final String REGISTRATIONS_UID = "postgres-workspaces";
@@ -100,18 +105,39 @@ public final class WorkspaceTable {
                 .build();
     }
 
+    /** Characters of an indexed key (id, account) kept: far above what validation lets through, below the index limit. */
+    static final int MAX_KEY = 600;
+    /** Characters of a validation line's free text (nonce, log group) kept. */
+    static final int MAX_TEXT = 8192;
+    /** A validation's time is clamped into 0001-01-01 .. 9999-12-31, inside timestamptz's range. */
+    private static final long MIN_TIME = -62_135_596_800_000L;
+    private static final long MAX_TIME = 253_402_300_799_999L;
+
     private static void setWorkspace(PreparedStatement ps, int first, Workspace w) throws SQLException {
-        ps.setString(first, w.id);
-        ps.setString(first + 1, w.name);
-        ps.setString(first + 2, w.description);
-        ps.setString(first + 3, w.awsAccountId);
+        String id = w.id == null ? "" : key(w.id);
+        ps.setString(first, id);
+        ps.setString(first + 1, w.name == null ? id : Storable.text(w.name));
+        ps.setString(first + 2, Storable.text(w.description));
+        ps.setString(first + 3, key(w.awsAccountId));
         ps.setArray(first + 4, textArray(ps, w.logGroups));
         ps.setArray(first + 5, textArray(ps, w.uploadPrefixes));
         ps.setString(first + 6, (w.status == null ? WorkspaceStatus.ACTIVE : w.status).name());
     }
 
+    static String key(String s) {
+        return Storable.truncate(Storable.text(s), MAX_KEY);
+    }
+
+    static String text(String s) {
+        return Storable.truncate(Storable.text(s), MAX_TEXT);
+    }
+
     private static java.sql.Array textArray(PreparedStatement ps, List<String> values) throws SQLException {
-        return ps.getConnection().createArrayOf("text", (values == null ? List.<String>of() : values).toArray());
+        Object[] storable = new Object[values == null ? 0 : values.size()];
+        for (int i = 0; i < storable.length; i++) {
+            storable[i] = Storable.text(values.get(i));
+        }
+        return ps.getConnection().createArrayOf("text", storable);
     }
 
     static final class ChangeStatement implements JdbcStatementBuilder<WorkspaceChange> {
@@ -120,12 +146,13 @@ public final class WorkspaceTable {
         @Override
         public void accept(PreparedStatement ps, WorkspaceChange change) throws SQLException {
             // An unreadable record is a no-op: neither delete nor insert.
-            ps.setString(1, change.id == null ? "" : change.id);
+            String id = change.id == null ? "" : key(change.id);
+            ps.setString(1, id);
             ps.setBoolean(2, change.isDelete());
             if (change.isPut()) {
                 setWorkspace(ps, 3, change.workspace);
             } else {
-                ps.setString(3, change.id == null ? "" : change.id);
+                ps.setString(3, id);
                 ps.setString(4, "");
                 ps.setNull(5, Types.VARCHAR);
                 ps.setNull(6, Types.VARCHAR);
@@ -144,12 +171,14 @@ public final class WorkspaceTable {
         public void accept(PreparedStatement ps, WorkspaceValidation v) throws SQLException {
             Workspace w = v.workspace;
             if (w == null) {
-                w = new Workspace(v.workspaceId, v.workspaceId, null, List.of(), List.of());
+                String id = v.workspaceId == null ? "" : v.workspaceId;
+                w = new Workspace(id, id, null, List.of(), List.of());
             }
             setWorkspace(ps, 1, w);
-            ps.setObject(8, OffsetDateTime.ofInstant(Instant.ofEpochMilli(v.verifiedAt), ZoneOffset.UTC));
-            ps.setString(9, v.nonce);
-            ps.setString(10, v.logGroup);
+            long verifiedAt = Math.max(MIN_TIME, Math.min(MAX_TIME, v.verifiedAt));
+            ps.setObject(8, OffsetDateTime.ofInstant(Instant.ofEpochMilli(verifiedAt), ZoneOffset.UTC));
+            ps.setString(9, text(v.nonce));
+            ps.setString(10, text(v.logGroup));
         }
     }
 }

@@ -3,7 +3,8 @@ package io.logflow.sink.postgres;
 /**
  * Rows in PostgreSQL's {@code COPY ... FROM STDIN} text format: columns separated by tabs, rows ended by a newline,
  * NULL as {@code \N}, and backslash, tab, newline and carriage return escaped with a backslash. NUL, which no text
- * column can hold, becomes U+FFFD as in the JDBC path.
+ * column can hold, and an unpaired surrogate, which UTF-8 cannot encode (the encoder would write {@code ?}), become
+ * U+FFFD, as {@link io.logflow.model.Storable#text} makes them on the JDBC path.
  */
 public final class CopyText {
     private final StringBuilder out;
@@ -28,7 +29,14 @@ public final class CopyText {
                 case '\n': out.append("\\n"); break;
                 case '\r': out.append("\\r"); break;
                 case '\0': out.append('\uFFFD'); break;
-                default: out.append(c);
+                default:
+                    if (c < '\uD800' || c > '\uDFFF') {
+                        out.append(c);
+                    } else if (c <= '\uDBFF' && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        out.append(c).append(s.charAt(++i)); // a pair
+                    } else {
+                        out.append('\uFFFD');
+                    }
             }
         }
         return this;
@@ -57,7 +65,23 @@ public final class CopyText {
 
     /** The text from {@code start} on, as the UTF-8 bytes COPY reads. */
     byte[] utf8From(int start) {
-        return out.substring(start).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return utf8(start, out.length());
+    }
+
+    /** The text from {@code start} to {@code end}, as the UTF-8 bytes COPY reads. */
+    byte[] utf8(int start, int end) {
+        return out.substring(start, end).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The text from {@code start} to {@code end}. */
+    String text(int start, int end) {
+        return out.substring(start, end);
+    }
+
+    /** Drops what was appended from {@code length} on (a row whose encoding failed half-way). */
+    void truncate(int length) {
+        out.setLength(length);
+        rowStarted = false;
     }
 
     void clear() {

@@ -36,8 +36,8 @@ public final class PendingUploads implements UploadDiscoveryListener {
         try (Connection c = DriverManager.getConnection(config.url, config.user, config.password);
                 PreparedStatement ps = c.prepareStatement(INSERT_PENDING)) {
             for (FileSourceSplit split : files) {
-                ps.setString(1, PostgresSinks.text(split.path().toUri().toString()));
-                ps.setString(2, UploadFile.version(split));
+                ps.setString(1, PostgresSinks.uploadPath(split.path().toUri().toString()));
+                ps.setString(2, PostgresSinks.uploadVersion(UploadFile.version(split)));
                 ps.setLong(3, split.fileSize());
                 ps.addBatch();
             }

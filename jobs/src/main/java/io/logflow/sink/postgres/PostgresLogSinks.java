@@ -1,30 +1,42 @@
 package io.logflow.sink.postgres;
 
 import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.config.JobOptions;
 import io.logflow.job.LogSinks;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.UploadStatus;
+import io.logflow.sink.elasticsearch.RejectedDocuments;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /** Events into {@code log_events}, failures into {@code ingest_failures}, upload progress into {@code uploads}. */
 public class PostgresLogSinks implements LogSinks {
     private final PostgresConfig config;
     private final boolean failuresToo;
+    private final RejectedDocuments rejectedElsewhere;
+    private final int maxRawBytes;
 
     public PostgresLogSinks(PostgresConfig config) {
-        this(config, true);
+        this(config, true, null, JobOptions.FAILURE_MAX_RAW_BYTES.defaultValue());
     }
 
-    /** With {@code failuresToo} false, failures go only to the other dead-letter outputs (the Kafka topic). */
-    public PostgresLogSinks(PostgresConfig config, boolean failuresToo) {
+    /**
+     * With {@code failuresToo} false, failures go only to the other dead-letter outputs (the Kafka topic). Events
+     * {@code log_events} rejects become {@code store_rejected} failures, which go where the other failures go: to
+     * {@code ingest_failures} with {@code failuresToo}, and to {@code rejectedElsewhere} (the topic) when not null.
+     */
+    public PostgresLogSinks(PostgresConfig config, boolean failuresToo, RejectedDocuments rejectedElsewhere,
+            int maxRawBytes) {
         this.config = config;
         this.failuresToo = failuresToo;
+        this.rejectedElsewhere = rejectedElsewhere;
+        this.maxRawBytes = maxRawBytes;
     }
 
     @Override
     public void events(DataStream<LogEvent> events) {
-        events.sinkTo(PostgresSinks.logEvents(config)).uid("postgres-log-events").name("Postgres log_events");
+        events.sinkTo(PostgresSinks.logEvents(config, maxRawBytes, failuresToo, rejectedElsewhere))
+                .uid("postgres-log-events").name("Postgres log_events");
     }
 
     @Override

@@ -3,15 +3,21 @@ package io.logflow.sink.postgres;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.config.JobOptions;
+import io.logflow.model.EventIds;
 import io.logflow.model.Failure;
+import io.logflow.model.FailureStage;
 import io.logflow.model.LogEvent;
+import io.logflow.model.Storable;
 import io.logflow.model.UploadStatus;
+import io.logflow.sink.elasticsearch.RejectedDocuments;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -19,13 +25,20 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Idempotent, batched Postgres sinks: rows are keyed by the deterministic event and failure ids and inserted with
  * {@code ON CONFLICT DO NOTHING}, so a replay after a failover or from a savepoint writes nothing twice. Batches are
  * flushed on size, on the flush interval and on every checkpoint. Events, the bulk of the rows, go through COPY and a
  * staging table ({@link StagedCopySink}); failures and upload progress, a trickle, use flink-connector-jdbc.
+ *
+ * <p>Every string is made storable on its way in ({@link Storable#text}, jsonb built by {@link StorableJson}), so a
+ * value can only be rejected for reasons no sanitising removes (an event time beyond PostgreSQL's range, an index
+ * row too large). The event sink isolates such rows as {@code store_rejected} failures; the writers of failures and
+ * uploads, which cannot isolate rows, also bound every value and keep every key and time in range, so they never
+ * meet one.
  */
 public final class PostgresSinks {
     private PostgresSinks() {}
@@ -60,9 +73,20 @@ public final class PostgresSinks {
             "trace_id", "span_id", "request_id", "duration_ms", "fields", "format", "source", "source_ref",
             "routing_key"), "event_id");
 
-    /** Events, idempotent, in COPY batches through a staging table (see {@link StagedCopySink}, BENCHMARKS.md). */
+    /** Events as {@link #logEvents(PostgresConfig, int, boolean, RejectedDocuments)}, rejected rows to the table. */
     public static Sink<LogEvent> logEvents(PostgresConfig config) {
-        return new StagedCopySink<>(config, LOG_EVENTS, new EventRow());
+        return logEvents(config, JobOptions.FAILURE_MAX_RAW_BYTES.defaultValue(), true, null);
+    }
+
+    /**
+     * Events, idempotent, in COPY batches through a staging table (see {@link StagedCopySink}, BENCHMARKS.md). An
+     * event the table rejects becomes a {@code SINK}/{@code store_rejected} failure: in {@code ingest_failures} with
+     * the batch when {@code failuresToTable}, and to {@code elsewhere} (the dead-letter topic) when not null.
+     */
+    public static Sink<LogEvent> logEvents(PostgresConfig config, int maxRawBytes, boolean failuresToTable,
+            RejectedDocuments elsewhere) {
+        return new StagedCopySink<>(config, LOG_EVENTS, new EventRow(),
+                new StagedCopySink.Rejections<>(new StoreRejected(maxRawBytes), failuresToTable, elsewhere));
     }
 
     /** The batched per-row {@code INSERT} that {@link #logEvents} replaced; kept for the benchmark's comparison. */
@@ -125,60 +149,71 @@ public final class PostgresSinks {
         if (epochMillis == null) {
             ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
         } else {
-            ps.setObject(index, utc(epochMillis));
+            ps.setObject(index, utc(inRange(epochMillis)));
         }
     }
 
-    /** jsonb rejects NUL raw or as the escape Jackson writes for it. */
-    static String jsonText(String json) {
-        return text(json).replace("\\u0000", "\uFFFD");
+    /** 0001-01-01 and 9999-12-31T23:59:59.999Z, well inside timestamptz's range and ISO-8601's plain form. */
+    static final long MIN_TIME = -62_135_596_800_000L;
+    static final long MAX_TIME = 253_402_300_799_999L;
+
+    /** A time of a row that must not be rejected (a failure's, an upload's), clamped into {@link #MIN_TIME}.. */
+    static long inRange(long epochMillis) {
+        return Math.max(MIN_TIME, Math.min(MAX_TIME, epochMillis));
     }
 
-    /** PostgreSQL text and jsonb cannot hold NUL; a log line may. */
-    static String text(String s) {
-        return s == null || s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
+    /** Characters of a free text kept in a row that must not be rejected (details, errors, references). */
+    static final int MAX_TEXT = 8192;
+    /** Characters of a key kept in a btree index: 3 bytes a character stays below the index row limit (~2700). */
+    static final int MAX_KEY = 600;
+
+    /** Storable and at most {@link #MAX_TEXT} characters. */
+    static String boundedText(String s) {
+        return Storable.truncate(Storable.text(s), MAX_TEXT);
     }
+
+    /**
+     * A value of an indexed key, storable and short enough for the index: a longer one keeps its start and gets a
+     * hash of the whole, so two long keys stay apart and the same key maps to the same value every time.
+     */
+    public static String indexKey(String s) {
+        String t = Storable.text(s);
+        if (t == null || t.length() <= MAX_KEY) {
+            return t;
+        }
+        return Storable.truncate(t, MAX_KEY - 38) + "~" + EventIds.of("long-key", t);
+    }
+
+    private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+            + "[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     static final class EventStatement implements JdbcStatementBuilder<LogEvent> {
         private static final long serialVersionUID = 1L;
-        private static final ObjectMapper JSON = new ObjectMapper();
 
         @Override
         public void accept(PreparedStatement ps, LogEvent e) throws SQLException {
-            ps.setString(1, e.eventId);
-            ps.setString(2, text(e.workspaceId));
+            ps.setString(1, Storable.text(e.eventId));
+            ps.setString(2, Storable.text(e.workspaceId));
             ps.setObject(3, utc(e.timestamp));
             ps.setObject(4, utc(e.ingestTime));
             ps.setString(5, e.level == null ? null : e.level.name());
-            ps.setString(6, text(e.service));
-            ps.setString(7, text(e.logGroup));
-            ps.setString(8, text(e.logStream));
-            ps.setString(9, text(e.message));
-            ps.setString(10, text(e.traceId));
-            ps.setString(11, text(e.spanId));
-            ps.setString(12, text(e.requestId));
+            ps.setString(6, Storable.text(e.service));
+            ps.setString(7, Storable.text(e.logGroup));
+            ps.setString(8, Storable.text(e.logStream));
+            ps.setString(9, Storable.text(e.message));
+            ps.setString(10, Storable.text(e.traceId));
+            ps.setString(11, Storable.text(e.spanId));
+            ps.setString(12, Storable.text(e.requestId));
             if (e.durationMs == null || e.durationMs.isNaN() || e.durationMs.isInfinite()) {
                 ps.setNull(13, Types.DOUBLE);
             } else {
                 ps.setDouble(13, e.durationMs);
             }
-            ps.setString(14, fieldsJson(e.fields));
-            ps.setString(15, e.format);
+            ps.setString(14, StorableJson.object(e.fields));
+            ps.setString(15, Storable.text(e.format));
             ps.setString(16, e.source == null ? "UNKNOWN" : e.source.name());
-            ps.setString(17, text(e.sourceRef));
-            ps.setString(18, text(e.routingKey));
-        }
-
-        static String fieldsJson(Map<String, String> fields) throws SQLException {
-            if (fields == null || fields.isEmpty()) {
-                return null;
-            }
-            try {
-                // Jackson writes NUL as the escape \u0000, which jsonb rejects just like a raw NUL.
-                return jsonText(JSON.writeValueAsString(fields));
-            } catch (JsonProcessingException e) {
-                throw new SQLException("fields cannot be written as JSON", e);
-            }
+            ps.setString(17, Storable.text(e.sourceRef));
+            ps.setString(18, Storable.text(e.routingKey));
         }
     }
 
@@ -205,13 +240,7 @@ public final class PostgresSinks {
             } else {
                 row.value(e.durationMs.doubleValue());
             }
-            String fields;
-            try {
-                fields = EventStatement.fieldsJson(e.fields);
-            } catch (SQLException ex) {
-                throw new IllegalStateException(ex.getMessage(), ex.getCause());
-            }
-            row.value(fields)
+            row.value(StorableJson.object(e.fields)) // CopyText makes the other values storable itself
                     .value(e.format)
                     .value(e.source == null ? "UNKNOWN" : e.source.name())
                     .value(e.sourceRef)
@@ -225,20 +254,36 @@ public final class PostgresSinks {
         @Override
         public void accept(PreparedStatement ps, UploadStatus u) throws SQLException {
             boolean finished = !UploadStatus.PROCESSING.equals(u.status);
-            ps.setString(1, text(u.path));
-            ps.setString(2, text(u.version));
-            ps.setString(3, u.status);
+            boolean known = u.status != null && UPLOAD_STATUSES.contains(u.status);
+            ps.setString(1, uploadPath(u.path));
+            ps.setString(2, uploadVersion(u.version));
+            ps.setString(3, known ? u.status : UploadStatus.FAILED);
             ps.setLong(4, u.bytes);
             ps.setLong(5, u.lines);
             ps.setLong(6, u.events);
             ps.setLong(7, u.failures);
             ps.setLong(8, u.skipped);
-            ps.setString(9, text(u.error));
-            ps.setObject(10, utc(u.time));
-            setTime(ps, 11, finished ? null : u.time);
-            setTime(ps, 12, finished ? u.time : null);
-            ps.setObject(13, utc(u.time));
+            ps.setString(9, boundedText(known ? u.error : "unknown status '" + u.status + "'"
+                    + (u.error == null ? "" : ": " + u.error)));
+            long time = inRange(u.time);
+            ps.setObject(10, utc(time));
+            setTime(ps, 11, finished ? null : time);
+            setTime(ps, 12, finished ? time : null);
+            ps.setObject(13, utc(time));
         }
+    }
+
+    private static final Set<String> UPLOAD_STATUSES =
+            Set.of(UploadStatus.PROCESSING, UploadStatus.DONE, UploadStatus.FAILED);
+
+    /** The path of an {@code uploads} row: storable, never null, short enough for the primary key's index. */
+    public static String uploadPath(String path) {
+        return path == null ? "" : indexKey(path);
+    }
+
+    /** The version of an {@code uploads} row, like {@link #uploadPath}. */
+    public static String uploadVersion(String version) {
+        return version == null ? "" : indexKey(version);
     }
 
     /** Binds a failure to {@link #INSERT_FAILURE}; the rejected-document path of Elasticsearch uses it too. */
@@ -247,17 +292,61 @@ public final class PostgresSinks {
 
         @Override
         public void accept(PreparedStatement ps, Failure f) throws SQLException {
-            ps.setString(1, f.failureId);
-            ps.setString(2, f.stage.name());
-            ps.setString(3, f.reason);
-            ps.setString(4, text(f.detail));
+            ps.setString(1, failureId(f));
+            ps.setString(2, f.stage == null ? "UNKNOWN" : f.stage.name());
+            ps.setString(3, f.reason == null ? "unknown" : Storable.truncate(Storable.text(f.reason), 200));
+            ps.setString(4, boundedText(f.detail));
             ps.setString(5, f.source == null ? null : f.source.name());
-            ps.setString(6, text(f.sourceRef));
-            ps.setString(7, text(f.workspaceId));
+            ps.setString(6, boundedText(f.sourceRef));
+            ps.setString(7, boundedText(f.workspaceId));
             ps.setBytes(8, f.raw);
             ps.setInt(9, f.rawSize);
-            ps.setObject(10, utc(f.time));
-            ps.setString(11, f.record == null ? null : jsonText(f.record));
+            ps.setObject(10, utc(inRange(f.time)));
+            ps.setString(11, StorableJson.jsonb(f.record)); // not bounded: a replay needs it whole
+        }
+
+        /** The failure's id when it is a UUID (as every factory makes it), else one derived from what it holds. */
+        static String failureId(Failure f) {
+            if (f.failureId != null && UUID.matcher(f.failureId).matches()) {
+                return f.failureId;
+            }
+            if (f.failureId != null) {
+                return EventIds.of("failure-id", Storable.text(f.failureId));
+            }
+            return EventIds.of("failure", f.stage == null ? null : f.stage.name(), Storable.text(f.reason),
+                    Storable.text(f.sourceRef), Long.toString(f.time));
+        }
+    }
+
+    /**
+     * An event {@code log_events} rejected, as a {@code SINK}/{@code store_rejected} failure: the id is derived from
+     * the event id (else its source reference, else the row), so a replay records the same failure; {@code raw} is
+     * the message (else the row) and {@code record} the event, which {@code replay} can feed through again.
+     */
+    static final class StoreRejected implements StagedCopySink.RejectedRow<LogEvent> {
+        private static final long serialVersionUID = 1L;
+        private static final ObjectMapper JSON = new ObjectMapper().registerModule(StorableJson.module());
+        private final int maxRawBytes;
+
+        StoreRejected(int maxRawBytes) {
+            this.maxRawBytes = maxRawBytes;
+        }
+
+        @Override
+        public Failure failure(LogEvent e, String row, String detail, long time) {
+            String ref = e.sourceRef != null ? e.sourceRef : "postgres:log_events/" + e.eventId;
+            String rawText = e.message != null ? e.message : row != null ? row : "";
+            Failure f = Failure.ofPayload(FailureStage.SINK, StagedCopySink.STORE_REJECTED, detail, e.source,
+                    Storable.text(ref), rawText.getBytes(StandardCharsets.UTF_8), maxRawBytes, time);
+            f.failureId = EventIds.of("failure", FailureStage.SINK.name(), StagedCopySink.STORE_REJECTED,
+                    e.eventId != null ? e.eventId : e.sourceRef != null ? e.sourceRef : row);
+            f.workspaceId = Storable.text(e.workspaceId);
+            try {
+                f.record = JSON.writeValueAsString(e);
+            } catch (JsonProcessingException | RuntimeException ex) {
+                f.record = null; // still recorded, only not replayable
+            }
+            return f;
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.logflow.sink.postgres;
 
 import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.model.Failure;
+import io.logflow.sink.elasticsearch.RejectedDocuments;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -20,8 +22,14 @@ import java.util.List;
  *
  * <p>At-least-once: a batch is written when it reaches {@code postgres.batch-size} rows, when its first row has
  * waited {@code postgres.flush-interval}, before every checkpoint barrier and at the end of input, so a checkpoint
- * never covers a row that is not committed. A failed batch is retried {@code postgres.max-retries} times on a new
- * connection, then the job fails over and replays.
+ * never covers a row that is not committed. A batch that fails for a transient reason (connection, serialization,
+ * resources, operator intervention) is retried {@code postgres.max-retries} times on a new connection, then the job
+ * fails over and replays.
+ *
+ * <p>A batch the table rejects for a row's sake (a data error: SQLSTATE class 22 or 23, or 54 such as an index row
+ * too large) is split in halves through the staging path until the rows at fault are found; the others are written,
+ * and each rejected row becomes a {@code SINK}/{@value #STORE_REJECTED} failure (see {@link Rejections}). One row can
+ * never stop the sink, and with it every tenant's events.
  */
 public final class StagedCopySink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
@@ -30,6 +38,38 @@ public final class StagedCopySink<T> implements Sink<T> {
     @FunctionalInterface
     public interface RowEncoder<T> extends Serializable {
         void encode(T value, CopyText row);
+    }
+
+    static final String STORE_REJECTED = "store_rejected";
+
+    /**
+     * The failure of a row the table rejected: {@code row} is its COPY text (without the newline), {@code detail}
+     * names the table, SQLSTATE and the server's message, already bounded and storable.
+     */
+    @FunctionalInterface
+    public interface RejectedRow<T> extends Serializable {
+        Failure failure(T value, String row, String detail, long time);
+    }
+
+    /**
+     * Where rejected rows go: into {@code ingest_failures} in the same transaction as the batch's good rows (unless
+     * {@code dlq.postgres.enabled=false}), and after that commit to {@code elsewhere} (the Kafka dead-letter topic),
+     * if set. Both are idempotent by failure id, so a replay of the batch adds nothing.
+     */
+    public static final class Rejections<T> implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final RejectedRow<T> failure;
+        final boolean intoFailureTable;
+        final RejectedDocuments elsewhere;
+
+        public Rejections(RejectedRow<T> failure, boolean intoFailureTable, RejectedDocuments elsewhere) {
+            if (!intoFailureTable && elsewhere == null) {
+                throw new IllegalArgumentException("rejected rows need the failure table or another target");
+            }
+            this.failure = failure;
+            this.intoFailureTable = intoFailureTable;
+            this.elsewhere = elsewhere;
+        }
     }
 
     /** The table written, its columns in row order, and the unique column that makes a row idempotent. */
@@ -63,6 +103,11 @@ public final class StagedCopySink<T> implements Sink<T> {
             return "COPY " + stagingTable() + " (" + String.join(", ", columns) + ") FROM STDIN";
         }
 
+        /** Empties the staging table within a transaction (between the parts of a split batch). */
+        String truncateStaging() {
+            return "TRUNCATE " + stagingTable();
+        }
+
         String insert() {
             String cols = String.join(", ", columns);
             return "INSERT INTO " + table + " (" + cols + ") SELECT " + cols + " FROM " + stagingTable()
@@ -73,24 +118,26 @@ public final class StagedCopySink<T> implements Sink<T> {
     private final PostgresConfig config;
     private final Target target;
     private final RowEncoder<T> encoder;
+    private final Rejections<T> rejections;
 
-    public StagedCopySink(PostgresConfig config, Target target, RowEncoder<T> encoder) {
+    public StagedCopySink(PostgresConfig config, Target target, RowEncoder<T> encoder, Rejections<T> rejections) {
         this.config = config;
         this.target = target;
         this.encoder = encoder;
+        this.rejections = rejections;
     }
 
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
-        return new StagedCopyWriter<>(config, target, encoder, context.getProcessingTimeService(),
-                context.metricGroup().getNumRecordsSendCounter());
+        return new StagedCopyWriter<>(config, target, encoder, rejections, context.getProcessingTimeService(),
+                context.metricGroup().getNumRecordsSendCounter(), context.metricGroup().counter("storeRejected"));
     }
 
     /** Flink 1.20 still declares the old context; both carry what the writer needs. */
     @Override
     @SuppressWarnings("deprecation")
     public SinkWriter<T> createWriter(Sink.InitContext context) throws IOException {
-        return new StagedCopyWriter<>(config, target, encoder, context.getProcessingTimeService(),
-                context.metricGroup().getNumRecordsSendCounter());
+        return new StagedCopyWriter<>(config, target, encoder, rejections, context.getProcessingTimeService(),
+                context.metricGroup().getNumRecordsSendCounter(), context.metricGroup().counter("storeRejected"));
     }
 }

@@ -1,6 +1,8 @@
 package io.logflow.sink.postgres;
 
 import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.model.Failure;
+import io.logflow.model.Storable;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
@@ -13,8 +15,13 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -27,22 +34,39 @@ import java.util.Properties;
  * text as it is encoded, so the server inserts while the task makes the next rows, and a flush only ends the COPY and
  * commits. (Sent whole at the flush, the task waited for the server's work on every batch: 0.75x of one long COPY.)
  * The batch's text is kept until the commit: a failed stream is rolled back and the batch written again.
+ *
+ * <p>Beside the text the writer keeps each row's element and where its text ends (references and an int, no copy),
+ * so that a batch failing with a data error ({@link #isDataError}) can be split: the halves go through the staging
+ * path, each under a savepoint of one transaction, a failing half is rolled back to its savepoint and split again,
+ * down to single rows, which become failures ({@link StagedCopySink.Rejections}). The good rows and the failure rows
+ * commit together. Any other error is transient: the batch is retried, then the task fails.
  */
 final class StagedCopyWriter<T> implements SinkWriter<T> {
     private static final Logger LOG = LoggerFactory.getLogger(StagedCopyWriter.class);
     private static final int BYTES_PER_ROW_GUESS = 400;
     private static final String UNIQUE_VIOLATION = "23505";
     static final int STREAM_CHUNK_CHARS = 64 * 1024;
+    /** Characters of a rejected row's failure detail (table, SQLSTATE, the server's message). */
+    static final int MAX_DETAIL = 2000;
 
     private final PostgresConfig config;
     private final StagedCopySink.Target target;
     private final StagedCopySink.RowEncoder<T> encoder;
+    private final StagedCopySink.Rejections<T> rejections;
     private final ProcessingTimeService time;
     private final Counter rowsWritten;
+    private final Counter storeRejected;
     private final CopyText rows;
     private final String directCopySql;
     private final String copySql;
     private final String insertSql;
+    private final String truncateStagingSql;
+    /** The batch's elements, row by row: what a rejected row's failure is made of. */
+    private final List<T> elements = new ArrayList<>();
+    /** Where each row's text in {@link #rows} ends (after its newline). */
+    private int[] rowEnds;
+    /** The batch's rejected rows: those that could not be encoded, then those the table rejected. */
+    private List<Failure> rejected = new ArrayList<>();
 
     private int buffered;
     /** Bumped by every flush, so a timer set for an earlier batch does nothing. */
@@ -59,22 +83,43 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
     private SQLException streamError;
 
     StagedCopyWriter(PostgresConfig config, StagedCopySink.Target target, StagedCopySink.RowEncoder<T> encoder,
-            ProcessingTimeService time, Counter rowsWritten) {
+            StagedCopySink.Rejections<T> rejections, ProcessingTimeService time, Counter rowsWritten,
+            Counter storeRejected) {
         this.config = config;
         this.target = target;
         this.encoder = encoder;
+        this.rejections = rejections;
         this.time = time;
         this.rowsWritten = rowsWritten;
+        this.storeRejected = storeRejected;
         this.rows = new CopyText(Math.min(config.batchSize, 10_000) * BYTES_PER_ROW_GUESS);
+        this.rowEnds = new int[Math.max(1, Math.min(config.batchSize, 10_000))];
         this.directCopySql = target.directCopy();
         this.copySql = target.copy();
         this.insertSql = target.insert();
+        this.truncateStagingSql = target.truncateStaging();
     }
 
     @Override
     public void write(T element, Context context) throws IOException, InterruptedException {
-        encoder.encode(element, rows);
+        int start = rows.length();
+        try {
+            encoder.encode(element, rows);
+        } catch (RuntimeException e) {
+            rows.truncate(start);
+            rejected.add(rejection(element, null, "cannot be encoded as a row: " + e));
+            if (buffered == 0 && !timerSet) {
+                batchStarted = time.getCurrentProcessingTime();
+                scheduleFlush();
+            }
+            return;
+        }
         rows.endRow();
+        if (buffered == rowEnds.length) {
+            rowEnds = Arrays.copyOf(rowEnds, buffered * 2);
+        }
+        rowEnds[buffered] = rows.length();
+        elements.add(element);
         if (buffered++ == 0) {
             batchStarted = time.getCurrentProcessingTime();
         }
@@ -119,7 +164,7 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
             if (streamError == null) {
                 streaming.endCopy();
                 streaming = null;
-                connection.commit();
+                commit(connection, rejected);
                 return true;
             }
         } catch (SQLException e) {
@@ -158,7 +203,7 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
             timerSet = false;
             if (forBatch == batch) {
                 flushBatch();
-            } else if (buffered > 0) {
+            } else if (buffered > 0 || !rejected.isEmpty()) {
                 scheduleFlush();
             }
         });
@@ -171,20 +216,30 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
     }
 
     private void flushBatch() throws IOException, InterruptedException {
-        if (buffered == 0) {
+        if (buffered == 0 && rejected.isEmpty()) {
             return;
         }
         boolean written = finishStream();
         boolean knownConflict = streamError != null && UNIQUE_VIOLATION.equals(streamError.getSQLState());
-        if (streamError != null && !knownConflict) {
+        boolean rowAtFault = !written && !knownConflict && isDataError(streamError);
+        if (streamError != null && !knownConflict && !rowAtFault) {
             LOG.warn("Streaming {} rows to {} failed; writing them again", buffered, target.table, streamError);
         }
-        byte[] data = written ? null : rows.toString().getBytes(StandardCharsets.UTF_8);
-        for (int attempt = 0; !written; attempt++) {
+        byte[] data = written || rowAtFault ? null : rows.toString().getBytes(StandardCharsets.UTF_8);
+        SQLException dataError = rowAtFault ? streamError : null;
+        for (int attempt = 0; !written; ) {
             try {
-                write(data, knownConflict);
-                break;
+                if (dataError != null) {
+                    isolate(dataError);
+                } else {
+                    write(data, knownConflict);
+                }
+                written = true;
             } catch (SQLException e) {
+                if (dataError == null && isDataError(e)) {
+                    dataError = e; // the connection is fine (rolled back): find the rows at fault
+                    continue;
+                }
                 closeConnection();
                 if (attempt >= config.maxRetries) {
                     throw new IOException("writing " + buffered + " rows to " + target.table + " failed after "
@@ -193,14 +248,125 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
                 LOG.warn("Writing {} rows to {} failed (attempt {} of {}); retrying", buffered, target.table,
                         attempt + 1, config.maxRetries + 1, e);
                 Thread.sleep(1000L * (attempt + 1));
+                attempt++;
             }
         }
-        rowsWritten.inc(buffered);
+        int rejectedRows = rejected.size();
+        if (rejectedRows > 0) {
+            recordElsewhere(rejected);
+            storeRejected.inc(rejectedRows);
+            LOG.warn("{} rejected {} rows of a batch of {}; they are '{}' failures, e.g. {}", target.table,
+                    rejectedRows, buffered, StagedCopySink.STORE_REJECTED, rejected.get(0).detail);
+            rejected = new ArrayList<>();
+        }
+        rowsWritten.inc(Math.max(0, buffered - rejectedRows));
         buffered = 0;
+        elements.clear();
         batch++;
         streamed = 0;
         streamError = null;
         rows.clear(Math.min(config.batchSize, 10_000) * BYTES_PER_ROW_GUESS);
+    }
+
+    /**
+     * A data error: the server refused a value or a row (class 22, data exception; 23, integrity constraint
+     * violation; 54, program limit exceeded, e.g. an index row too large), so splitting the batch finds the row.
+     * Everything else (no SQLSTATE: an I/O error; 08 connection, 40001 serialization, 40P01 deadlock, 53 resources,
+     * 57 operator intervention, 58 system error, and any other class) is not a row's fault: retried, then the task
+     * fails and Flink's failover replays.
+     */
+    static boolean isDataError(SQLException e) {
+        String state = e == null ? null : e.getSQLState();
+        return state != null && state.length() == 5
+                && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
+    }
+
+    /**
+     * Writes the batch's good rows and its failure rows in one transaction: the rows are split in halves, each
+     * written through the staging path under a savepoint; a half that fails with a data error is rolled back to its
+     * savepoint and split again, down to the single rows at fault. {@code error} is the whole batch's. A transient
+     * error on the way rolls everything back and is thrown, so the retry starts over.
+     */
+    private void isolate(SQLException error) throws SQLException {
+        Connection c = connection();
+        List<Failure> failures = new ArrayList<>(rejected); // rows that could not be encoded come first
+        try {
+            if (buffered == 1) {
+                failures.add(rejection(0, error));
+            } else if (buffered > 1) {
+                int mid = buffered >>> 1;
+                split(c, 0, mid, failures);
+                split(c, mid, buffered, failures);
+            }
+            commit(c, failures);
+        } catch (SQLException | RuntimeException e) {
+            rollback(c);
+            throw e instanceof SQLException ? (SQLException) e : new SQLException(e);
+        }
+        rejected = failures;
+    }
+
+    private void split(Connection c, int from, int to, List<Failure> failures) throws SQLException {
+        Savepoint savepoint = c.setSavepoint();
+        try {
+            copy(copySql, rows.utf8(from == 0 ? 0 : rowEnds[from - 1], rowEnds[to - 1]));
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate(insertSql);
+                st.executeUpdate(truncateStagingSql); // ON COMMIT DELETE ROWS empties it only at the commit
+            }
+            c.releaseSavepoint(savepoint);
+            return;
+        } catch (SQLException e) {
+            c.rollback(savepoint);
+            c.releaseSavepoint(savepoint);
+            if (!isDataError(e)) {
+                throw e;
+            }
+            if (to - from == 1) {
+                failures.add(rejection(from, e));
+                return;
+            }
+        }
+        int mid = (from + to) >>> 1;
+        split(c, from, mid, failures);
+        split(c, mid, to, failures);
+    }
+
+    private Failure rejection(int row, SQLException e) {
+        String text = rows.text(row == 0 ? 0 : rowEnds[row - 1], rowEnds[row] - 1);
+        return rejection(elements.get(row), text, "SQLSTATE " + e.getSQLState() + ": " + e.getMessage());
+    }
+
+    private Failure rejection(T element, String row, String why) {
+        String detail = Storable.truncate(Storable.text(target.table + ": " + why), MAX_DETAIL);
+        return rejections.failure.failure(element, row, detail, System.currentTimeMillis());
+    }
+
+    /** Commits, with the batch's failure rows when they go to the failure table. */
+    private void commit(Connection c, List<Failure> failures) throws SQLException {
+        if (rejections.intoFailureTable && !failures.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(PostgresSinks.INSERT_FAILURE)) {
+                PostgresSinks.FailureStatement statement = new PostgresSinks.FailureStatement();
+                for (Failure f : failures) {
+                    statement.accept(ps, f);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        c.commit();
+    }
+
+    /** After the commit: the dead-letter topic, if configured. Failing here fails the task; the replay sends again. */
+    private void recordElsewhere(List<Failure> failures) throws IOException {
+        if (rejections.elsewhere == null) {
+            return;
+        }
+        try {
+            rejections.elsewhere.record(failures);
+        } catch (Exception e) {
+            throw new IOException("recording " + failures.size() + " rows " + target.table + " rejected failed", e);
+        }
     }
 
     /**
@@ -214,7 +380,7 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
         if (!knownConflict) {
             try {
                 copy(directCopySql, data);
-                c.commit();
+                commit(c, rejected);
                 return;
             } catch (SQLException e) {
                 rollback(c);
@@ -231,7 +397,7 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
             try (Statement st = c.createStatement()) {
                 st.executeUpdate(insertSql);
             }
-            c.commit();
+            commit(c, rejected);
         } catch (SQLException | RuntimeException e) {
             rollback(c);
             throw e instanceof SQLException ? (SQLException) e : new SQLException(e);

@@ -36,8 +36,9 @@ public final class KafkaRejectedDocuments implements RejectedDocuments {
                 new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<Future<?>> sent = new ArrayList<>();
             for (Failure f : failures) {
-                sent.add(producer.send(new ProducerRecord<>(config.topic, null, f.time > 0 ? f.time : null,
-                        f.failureId.getBytes(StandardCharsets.UTF_8), FailureJson.toJson(f))));
+                byte[] key = f.failureId == null ? null : f.failureId.getBytes(StandardCharsets.UTF_8);
+                sent.add(producer.send(new ProducerRecord<>(config.topic, null, f.time > 0 ? f.time : null, key,
+                        FailureJson.toJson(f))));
             }
             for (Future<?> f : sent) {
                 f.get();

@@ -48,7 +48,8 @@ public final class ElasticsearchOptions {
     public static final ConfigOption<MemorySize> BULK_MAX_SIZE = ConfigOptions.key("elasticsearch.bulk-max-size")
             .memoryType()
             .defaultValue(MemorySize.parse("5 mb"))
-            .withDescription("Bytes per bulk request, in whole megabytes (the connector counts in MB).");
+            .withDescription("Bytes per bulk request, in whole megabytes (the connector counts in MB). A single "
+                    + "document larger than this becomes an 'es_rejected' failure instead of being sent.");
 
     public static final ConfigOption<Duration> BULK_FLUSH_INTERVAL = ConfigOptions.key("elasticsearch.bulk-flush-interval")
             .durationType()

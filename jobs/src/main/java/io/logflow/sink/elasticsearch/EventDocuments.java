@@ -3,6 +3,7 @@ package io.logflow.sink.elasticsearch;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.logflow.model.LogEvent;
+import io.logflow.model.Storable;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,6 +26,9 @@ import java.util.Set;
  *       Every value is a string and {@code fields.*} is mapped as {@code keyword} (date detection off).
  *   <li>A key that is empty, or that de-dots onto a key already taken in the same event, goes to
  *       {@code fieldsUnindexed} with its original name: kept in {@code _source}, not searchable.
+ *   <li>Every string, key or value, passes {@link Storable#text} (NUL and unpaired surrogates become U+FFFD), so the
+ *       document is valid JSON of valid Unicode whatever the event holds; keys are cut to a bounded length (the
+ *       Elasticsearch client re-parses every document and refuses names over 50,000 characters).
  * </ul>
  *
  * What can still be rejected (more keys in an index than {@code elasticsearch.total-fields-limit}, a changed template)
@@ -34,6 +38,8 @@ public final class EventDocuments {
     private static final JsonFactory JSON = new JsonFactory();
     /** Longest field name kept; longer keys are cut (and may then land in fieldsUnindexed). */
     static final int MAX_KEY_LENGTH = 200;
+    /** Longest key kept in {@code fieldsUnindexed}; a longer one is cut (and numbered if that makes it repeat). */
+    static final int MAX_UNINDEXED_KEY_LENGTH = 1000;
 
     private EventDocuments() {}
 
@@ -80,16 +86,16 @@ public final class EventDocuments {
             }
             String name = fieldName(f.getKey());
             if (name == null || !taken.add(name)) {
-                unindexed.put(f.getKey() == null ? "" : f.getKey(), f.getValue());
+                unindexed.put(unindexedName(f.getKey(), unindexed), f.getValue());
             } else {
-                g.writeStringField(name, f.getValue());
+                g.writeStringField(name, Storable.text(f.getValue()));
             }
         }
         g.writeEndObject();
         if (!unindexed.isEmpty()) {
             g.writeObjectFieldStart("fieldsUnindexed");
             for (Map.Entry<String, String> f : unindexed.entrySet()) {
-                g.writeStringField(f.getKey(), f.getValue());
+                g.writeStringField(f.getKey(), Storable.text(f.getValue()));
             }
             g.writeEndObject();
         }
@@ -97,16 +103,32 @@ public final class EventDocuments {
 
     /** The indexed name of a {@code fields} key, or null if it has none (blank). */
     static String fieldName(String key) {
-        if (key == null || key.isBlank()) {
+        if (key == null) {
             return null;
         }
-        String name = key.replace('.', '_');
-        return name.length() <= MAX_KEY_LENGTH ? name : name.substring(0, MAX_KEY_LENGTH);
+        String name = Storable.text(key);
+        if (name.isBlank()) {
+            return null;
+        }
+        return Storable.truncate(name.replace('.', '_'), MAX_KEY_LENGTH);
+    }
+
+    /**
+     * The name of a key in {@code fieldsUnindexed}: storable, bounded, and not yet in {@code taken} (keys that become
+     * equal by sanitising or cutting get {@code #2}, {@code #3}...; a JSON object with a repeated key is rejected).
+     */
+    static String unindexedName(String key, Map<String, String> taken) {
+        String name = key == null ? "" : Storable.truncate(Storable.text(key), MAX_UNINDEXED_KEY_LENGTH);
+        String unique = name;
+        for (int n = 2; taken.containsKey(unique); n++) {
+            unique = name + "#" + n;
+        }
+        return unique;
     }
 
     private static void field(JsonGenerator g, String name, String value) throws IOException {
         if (value != null) {
-            g.writeStringField(name, value);
+            g.writeStringField(name, Storable.text(value));
         }
     }
 }

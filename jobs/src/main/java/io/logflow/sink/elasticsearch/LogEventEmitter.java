@@ -2,6 +2,7 @@ package io.logflow.sink.elasticsearch;
 
 import io.logflow.model.EventIds;
 import io.logflow.model.LogEvent;
+import io.logflow.model.Storable;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.connector.elasticsearch.sink.ElasticsearchEmitter;
 import org.apache.flink.connector.elasticsearch.sink.RequestIndexer;
@@ -10,7 +11,9 @@ import org.elasticsearch.common.xcontent.XContentType;
 
 /**
  * One index request per event: {@code _id} is the event id, so a replay overwrites the same document instead of
- * adding one. Installs the index template when the writer opens.
+ * adding one. An id Elasticsearch cannot take as it is (missing, empty, over 512 bytes of UTF-8, or not storable
+ * text) is replaced by a hash of it, which is just as deterministic. Installs the index template when the writer
+ * opens.
  */
 final class LogEventEmitter implements ElasticsearchEmitter<LogEvent> {
     private static final long serialVersionUID = 1L;
@@ -31,12 +34,43 @@ final class LogEventEmitter implements ElasticsearchEmitter<LogEvent> {
         indexer.add(request(config.indexNames, event));
     }
 
+    /** Elasticsearch refuses a whole bulk (client-side validation) if one {@code _id} is longer than this. */
+    static final int MAX_ID_BYTES = 512;
+
     static IndexRequest request(IndexNames names, LogEvent event) {
-        String id = event.eventId != null
-                ? event.eventId
-                : EventIds.of("es", event.sourceRef, Long.toString(event.timestamp), event.message);
         return new IndexRequest(names.index(event.workspaceId, event.timestamp))
-                .id(id)
+                .id(documentId(event))
                 .source(EventDocuments.toJson(event), XContentType.JSON);
+    }
+
+    /** The {@code _id} of an event's document: its event id when Elasticsearch can take it, else a hash. */
+    static String documentId(LogEvent event) {
+        String id = event.eventId;
+        if (id == null || id.isEmpty()) {
+            return EventIds.of("es", event.sourceRef, Long.toString(event.timestamp), event.message);
+        }
+        // at most 3 UTF-8 bytes per UTF-16 unit: only long ids need counting
+        if (!Storable.isStorable(id) || (id.length() * 3 > MAX_ID_BYTES && utf8Length(id) > MAX_ID_BYTES)) {
+            return EventIds.of("es-id", id);
+        }
+        return id;
+    }
+
+    private static int utf8Length(String s) {
+        int bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 }

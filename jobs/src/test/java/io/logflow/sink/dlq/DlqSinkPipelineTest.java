@@ -106,6 +106,35 @@ class DlqSinkPipelineTest {
     }
 
     @Test
+    void failureLargerThanAKafkaRecordTravelsWithoutItsRecordAndTheJobFinishes() throws Exception {
+        // The producer refuses a record over max.request.size (1 MB) with RecordTooLargeException, which would fail
+        // the job and, on every replay, again.
+        String topic = KafkaExtension.uniqueTopic("dlq");
+        KafkaExtension.createTopic(topic, 1);
+        String line = "x".repeat(3 << 19); // a 1.5 MB line, kept whole in the record
+        Failure big = failure(1, "unknown_workspace", line.getBytes(StandardCharsets.UTF_8), 8192);
+        big.record = "{\"message\":\"" + line + "\"}";
+        Failure small = failure(2, "invalid_json", "{".getBytes(StandardCharsets.UTF_8), 8192);
+        small.record = "{\"message\":\"{\"}";
+
+        PostgresConfig db = POSTGRES.freshDatabase();
+        run(List.of(big, small), new DlqLogSinks(new PostgresLogSinks(db), config(topic)));
+
+        Map<String, JsonNode> byKey = new HashMap<>();
+        for (ConsumerRecord<String, String> r : KafkaExtension.readAll(topic)) {
+            byKey.put(r.key(), JSON.readTree(r.value()));
+        }
+        assertThat(byKey).containsOnlyKeys(big.failureId, small.failureId);
+        JsonNode bigJson = byKey.get(big.failureId);
+        assertThat(bigJson.has("record")).isFalse();
+        assertThat(bigJson.get("recordOmitted").asBoolean()).isTrue();
+        assertThat(bigJson.get("recordSize").asLong()).isEqualTo(big.record.length());
+        assertThat(bigJson.get("rawSize").asInt()).isEqualTo(line.length());
+        assertThat(byKey.get(small.failureId).get("record").get("message").asText()).isEqualTo("{");
+        assertThat(PostgresExtension.count(db, "SELECT count(*) FROM ingest_failures")).isEqualTo(2);
+    }
+
+    @Test
     void elasticsearchRejectionsReachPostgresAndTheTopic() throws Exception {
         String topic = KafkaExtension.uniqueTopic("dlq");
         KafkaExtension.createTopic(topic, 1);

@@ -4,11 +4,13 @@ import io.logflow.config.JobConfig.PostgresConfig;
 import io.logflow.config.Settings;
 import io.logflow.job.LogSinks;
 import io.logflow.model.EventIds;
+import io.logflow.model.Failure;
 import io.logflow.model.Level;
 import io.logflow.model.LogEvent;
 import io.logflow.model.SourceKind;
 import io.logflow.sink.postgres.PostgresLogSinks;
 import io.logflow.testing.ElasticsearchExtension;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -16,9 +18,14 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Builds log events for the Elasticsearch tests and runs them through the sinks on the test's MiniCluster. */
 final class EsTestEvents {
@@ -57,21 +64,107 @@ final class EsTestEvents {
 
     /** Runs {@code events} through Postgres and Elasticsearch, as the job's composed sinks do, to completion. */
     static void run(List<LogEvent> events, ElasticsearchConfig es, PostgresConfig db) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.getConfig().disableGenericTypes();
-        env.setParallelism(2);
-        env.enableCheckpointing(1000);
-        // A sink that fails the job (say, on a rejected document) must fail the test, not restart for ever.
-        Configuration restarts = new Configuration();
-        restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
-        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
-        env.configure(restarts);
+        StreamExecutionEnvironment env = environment(true);
         DataStream<LogEvent> stream = env.fromData(events, TypeInformation.of(LogEvent.class))
                 .uid("test-events").name("Test events");
         LogSinks sinks = new ElasticsearchLogSinks(new PostgresLogSinks(db), es, new PostgresRejectedDocuments(db), 8192);
         sinks.events(stream);
         env.execute("elasticsearch sink test");
         ElasticsearchExtension.refresh();
+    }
+
+    /**
+     * Runs {@code events} through the Elasticsearch sink alone, rejections to {@code rejected}, to completion. The
+     * events reach the sink exactly as built: they are looked up in the task that writes them (object reuse on, so
+     * no serializer copies them on the way; the job's serializer writes UTF-8, which would already turn an unpaired
+     * surrogate into {@code ?}).
+     */
+    static void run(List<LogEvent> events, ElasticsearchConfig es, RejectedDocuments rejected) throws Exception {
+        run(events, es, rejected, true);
+    }
+
+    /** As above; without checkpoints (the writer still flushes at the end of input) a short run ends sooner. */
+    static void run(List<LogEvent> events, ElasticsearchConfig es, RejectedDocuments rejected, boolean checkpoints)
+            throws Exception {
+        StreamExecutionEnvironment env = environment(checkpoints);
+        env.getConfig().enableObjectReuse();
+        String name = "events-" + RUNS.incrementAndGet();
+        INPUTS.put(name, List.copyOf(events));
+        try {
+            env.fromSequence(0, events.size() - 1).uid("test-positions").name("Test positions")
+                    .map(new Lookup(name)).returns(TypeInformation.of(LogEvent.class))
+                    .uid("test-events").name("Test events")
+                    .sinkTo(ElasticsearchSinks.logEvents(es, rejected, 8192))
+                    .uid(ElasticsearchSinks.UID).name(ElasticsearchSinks.NAME);
+            env.execute("elasticsearch sink test");
+        } finally {
+            INPUTS.remove(name);
+        }
+        ElasticsearchExtension.refresh();
+    }
+
+    private static final AtomicInteger RUNS = new AtomicInteger();
+    private static final Map<String, List<LogEvent>> INPUTS = new ConcurrentHashMap<>();
+
+    /** The event at a position of a run's input. */
+    private static final class Lookup implements MapFunction<Long, LogEvent> {
+        private static final long serialVersionUID = 1L;
+        private final String name;
+
+        Lookup(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public LogEvent map(Long position) {
+            return INPUTS.get(name).get(position.intValue());
+        }
+    }
+
+    private static StreamExecutionEnvironment environment(boolean checkpoints) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.getConfig().disableGenericTypes();
+        env.setParallelism(2);
+        if (checkpoints) {
+            env.enableCheckpointing(1000);
+        }
+        // A sink that fails the job (say, on a rejected document) must fail the test, not restart for ever.
+        Configuration restarts = new Configuration();
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        env.configure(restarts);
+        return env;
+    }
+
+    /**
+     * Rejected documents kept in this JVM under a name, for tests on the MiniCluster (which runs in the same JVM):
+     * the sink carries only the name.
+     */
+    static final class Collected implements RejectedDocuments {
+        private static final long serialVersionUID = 1L;
+        private static final Map<String, List<Failure>> ALL = new ConcurrentHashMap<>();
+        private final String name;
+
+        Collected(String name) {
+            this.name = name;
+            ALL.put(name, Collections.synchronizedList(new ArrayList<>()));
+        }
+
+        @Override
+        public void record(List<Failure> failures) {
+            ALL.get(name).addAll(failures);
+        }
+
+        /** What was recorded, one failure per failure id (a retried bulk may record one twice). */
+        List<Failure> failures() {
+            Map<String, Failure> byId = new LinkedHashMap<>();
+            synchronized (ALL.get(name)) {
+                for (Failure f : ALL.get(name)) {
+                    byId.putIfAbsent(f.failureId, f);
+                }
+            }
+            return new ArrayList<>(byId.values());
+        }
     }
 }

@@ -64,7 +64,7 @@ class RejectionAwareBulkCallTest {
             failed(3, r.get(3), RestStatus.FORBIDDEN, "cluster_block_exception"),
             failed(4, r.get(4), RestStatus.BAD_REQUEST, "index_closed_exception")}, 5);
 
-        BulkResponse settled = new RejectionAwareBulkCall(null, recorded::addAll, 16).settle(bulk, response);
+        BulkResponse settled = new RejectionAwareBulkCall(null, recorded::addAll, 16, 1 << 20).settle(bulk, response);
 
         BulkItemResponse[] items = settled.getItems();
         assertThat(items[0].isFailed()).isFalse();
@@ -99,7 +99,7 @@ class RejectionAwareBulkCallTest {
         RejectedDocuments broken = failures -> {
             throw new java.sql.SQLException("database down");
         };
-        assertThat(new RejectionAwareBulkCall(null, broken, 16).settle(bulk, response)).isSameAs(response);
+        assertThat(new RejectionAwareBulkCall(null, broken, 16, 1 << 20).settle(bulk, response)).isSameAs(response);
     }
 
     @Test

@@ -14,8 +14,12 @@ import java.nio.charset.StandardCharsets;
 final class RecordIO {
     private RecordIO() {}
 
+    /**
+     * An unpaired surrogate has no UTF-8 form: the JDK would write {@code ?} for it, so it is written as U+FFFD, as
+     * {@link Storable} replaces it everywhere else (a CloudWatch event crosses an exchange before it is parsed).
+     */
     static void writeString(DataOutputView out, String s) throws IOException {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = Storable.text(s).getBytes(StandardCharsets.UTF_8);
         out.writeInt(bytes.length);
         out.write(bytes);
     }

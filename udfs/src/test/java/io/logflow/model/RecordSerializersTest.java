@@ -53,6 +53,13 @@ class RecordSerializersTest {
     }
 
     @Test
+    void anUnpairedSurrogateCrossesAsTheReplacementCharacterNotAsAQuestionMark() throws Exception {
+        RawLog r = new RawLog();
+        r.text = "lone \uD800 high, pair \uD83D\uDE00";
+        assertThat(roundTrip(RawLogSerializer.INSTANCE, r).text).isEqualTo("lone \uFFFD high, pair \uD83D\uDE00");
+    }
+
+    @Test
     void copyDoesNotShareTheFieldsMap() {
         LogEvent e = new LogEvent();
         e.fields = new LinkedHashMap<>(Map.of("a", "1"));

@@ -2,6 +2,7 @@ package io.logflow.metrics;
 
 import io.logflow.model.Level;
 import io.logflow.model.LogEvent;
+import io.logflow.model.Storable;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -45,7 +46,7 @@ public class MetricsInput extends ProcessFunction<LogEvent, Row> {
                 service(event),
                 (event.level == null ? Level.INFO : event.level).name(),
                 event.message,
-                (long) utf8Length(event.message),
+                (long) Storable.utf8Length(event.message),
                 event.durationMs));
     }
 
@@ -61,24 +62,4 @@ public class MetricsInput extends ProcessFunction<LogEvent, Row> {
         return event.logGroup != null && !event.logGroup.isEmpty() ? event.logGroup : MISSING;
     }
 
-    static int utf8Length(String s) {
-        if (s == null) {
-            return 0;
-        }
-        int bytes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
-    }
 }

@@ -43,6 +43,29 @@ public final class Storable {
         return s.substring(0, end);
     }
 
+    /**
+     * Bytes of {@code s} in UTF-8, without encoding it: a surrogate pair is 4, an unpaired surrogate 3 (the U+FFFD
+     * it becomes when encoded).
+     */
+    public static int utf8Length(String s) {
+        int bytes = 0;
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
     /** Index of the first NUL or unpaired surrogate, or -1. */
     static int firstUnstorable(String s) {
         int n = s.length();

@@ -76,7 +76,7 @@ public final class FailureJson {
             if (f.record != null) {
                 if (size != Size.WHOLE) {
                     g.writeBooleanField("recordOmitted", true);
-                    g.writeNumberField("recordSize", utf8Length(f.record));
+                    g.writeNumberField("recordSize", Storable.utf8Length(f.record));
                 } else if (record != null) {
                     g.writeFieldName("record");
                     g.writeRawValue(record); // re-written below from parsed tokens: one valid JSON value
@@ -143,21 +143,4 @@ public final class FailureJson {
         }
     }
 
-    private static long utf8Length(String s) {
-        long bytes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
-    }
 }

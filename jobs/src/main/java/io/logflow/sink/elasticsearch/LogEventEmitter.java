@@ -50,27 +50,10 @@ final class LogEventEmitter implements ElasticsearchEmitter<LogEvent> {
             return EventIds.of("es", event.sourceRef, Long.toString(event.timestamp), event.message);
         }
         // at most 3 UTF-8 bytes per UTF-16 unit: only long ids need counting
-        if (!Storable.isStorable(id) || (id.length() * 3 > MAX_ID_BYTES && utf8Length(id) > MAX_ID_BYTES)) {
+        if (!Storable.isStorable(id) || (id.length() * 3 > MAX_ID_BYTES && Storable.utf8Length(id) > MAX_ID_BYTES)) {
             return EventIds.of("es-id", id);
         }
         return id;
     }
 
-    private static int utf8Length(String s) {
-        int bytes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
-    }
 }

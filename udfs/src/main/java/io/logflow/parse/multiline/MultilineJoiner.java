@@ -2,6 +2,7 @@ package io.logflow.parse.multiline;
 
 import io.logflow.model.RawLog;
 import io.logflow.model.RawLogSerializer;
+import io.logflow.model.Storable;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -85,13 +86,13 @@ public final class MultilineJoiner {
         }
         String line = stripLineEnd(record.text);
         if (pending != null && isContinuation(line)) {
-            int lineBytes = utf8Length(line) + 1;
+            int lineBytes = Storable.utf8Length(line) + 1;
             int lineCount = countLines(line);
             if (text == null) {
                 text = new StringBuilder(Math.min(firstLine.length() + line.length() + 256, maxBytes));
                 text.append(firstLine);
                 lines = countLines(firstLine);
-                bytes = utf8Length(firstLine);
+                bytes = Storable.utf8Length(firstLine);
             }
             if (lines + lineCount <= maxLines && bytes + lineBytes <= maxBytes) {
                 text.append('\n').append(line);
@@ -149,12 +150,12 @@ public final class MultilineJoiner {
         start(buffered, parts[0], buffered.receiveTime);
         text = new StringBuilder(Math.min(buffered.text.length() + 256, maxBytes)).append(parts[0]);
         lines = 1;
-        bytes = utf8Length(parts[0]);
+        bytes = Storable.utf8Length(parts[0]);
         for (int i = 1; i < parts.length; i++) {
             isContinuation(parts[i]); // replays the mode transitions
             text.append('\n').append(parts[i]);
             lines++;
-            bytes += utf8Length(parts[i]) + 1;
+            bytes += Storable.utf8Length(parts[i]) + 1;
         }
     }
 
@@ -310,21 +311,4 @@ public final class MultilineJoiner {
         return count;
     }
 
-    private static int utf8Length(String s) {
-        int bytes = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
-    }
 }

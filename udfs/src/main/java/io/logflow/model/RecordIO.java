@@ -16,12 +16,36 @@ final class RecordIO {
 
     /**
      * An unpaired surrogate has no UTF-8 form: the JDK would write {@code ?} for it, so it is written as U+FFFD, as
-     * {@link Storable} replaces it everywhere else (a CloudWatch event crosses an exchange before it is parsed).
+     * {@link Storable} replaces it everywhere else (a CloudWatch event crosses an exchange before it is parsed). NUL
+     * and everything else travel as they are.
      */
     static void writeString(DataOutputView out, String s) throws IOException {
-        byte[] bytes = Storable.text(s).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = (hasSurrogate(s) ? pairedOnly(s) : s).getBytes(StandardCharsets.UTF_8);
         out.writeInt(bytes.length);
         out.write(bytes);
+    }
+
+    private static boolean hasSurrogate(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if ((char) (s.charAt(i) - Character.MIN_SURROGATE) <= Character.MAX_SURROGATE - Character.MIN_SURROGATE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code s} with each unpaired surrogate replaced by U+FFFD (pairs are kept). */
+    private static String pairedOnly(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                out.append(c).append(s.charAt(++i));
+            } else {
+                out.append(Character.isSurrogate(c) ? Storable.REPLACEMENT : c);
+            }
+        }
+        return out.toString();
     }
 
     /** Writes {@code s} when it is there; its bit in the record's null mask tells the reader. */

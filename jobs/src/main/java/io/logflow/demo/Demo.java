@@ -1,11 +1,13 @@
 package io.logflow.demo;
 
-import io.logflow.cli.LocalCluster;
-import io.logflow.config.JobConfig;
+import io.logflow.app.Main;
+
+import io.logflow.app.LocalCluster;
+import io.logflow.app.JobConfig;
 import io.logflow.config.Settings;
-import io.logflow.job.LogflowJob;
-import io.logflow.startup.StartupChecks;
-import io.logflow.workspace.WorkspaceCommands;
+import io.logflow.app.LogflowJob;
+import io.logflow.app.StartupChecks;
+import io.logflow.app.WorkspaceCommands;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -43,7 +45,7 @@ public final class Demo {
         String[] withCommand = new String[args.length + 1];
         withCommand[0] = "demo";
         System.arraycopy(args, 0, withCommand, 1, args.length);
-        io.logflow.cli.Main.main(withCommand);
+        io.logflow.app.Main.main(withCommand);
     }
 
     /**

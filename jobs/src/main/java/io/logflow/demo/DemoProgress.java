@@ -1,7 +1,7 @@
 package io.logflow.demo;
 
-import io.logflow.config.JobConfig.PostgresConfig;
-import io.logflow.startup.StartupChecks;
+import io.logflow.app.JobConfig.PostgresConfig;
+import io.logflow.app.StartupChecks;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,6 +1,6 @@
 package io.logflow.metrics;
 
-import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.LogEvent;
 import io.logflow.udf.ApproxPercentileFunction;
 import io.logflow.udf.LogTemplateFunction;

@@ -1,11 +1,12 @@
 package io.logflow.workspace;
 
+import io.logflow.config.KafkaOptions;
+
 import io.logflow.config.ConfigException;
 import io.logflow.config.Settings;
 
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /**
  * Workspace registrations and enrichment, read once from {@link Settings} and validated: a bad value stops the job with
@@ -16,8 +17,6 @@ import java.util.regex.Pattern;
  */
 public final class WorkspaceConfig implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final Pattern BOOTSTRAP = Pattern.compile("[^\\s,:]+:\\d{1,5}(,[^\\s,:]+:\\d{1,5})*");
-    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     /** Null when registrations are read from {@link #file}. */
     public final String bootstrapServers;
@@ -39,7 +38,7 @@ public final class WorkspaceConfig implements Serializable {
     /** Whether the settings name a source of registrations (Kafka or a file), i.e. enrichment is on. */
     public static boolean isConfigured(Settings s) {
         return s.get(WorkspaceOptions.ENABLED)
-                && (s.isSet(WorkspaceOptions.BOOTSTRAP_SERVERS) || s.isSet(WorkspaceOptions.FILE));
+                && (s.isSet(KafkaOptions.BOOTSTRAP_SERVERS) || s.isSet(WorkspaceOptions.FILE));
     }
 
     /**
@@ -49,7 +48,7 @@ public final class WorkspaceConfig implements Serializable {
     public static WorkspaceConfig from(Settings s) {
         String file = s.isSet(WorkspaceOptions.FILE) ? s.getRequired(WorkspaceOptions.FILE).trim() : null;
         String servers = null;
-        if (file == null || s.isSet(WorkspaceOptions.BOOTSTRAP_SERVERS)) {
+        if (file == null || s.isSet(KafkaOptions.BOOTSTRAP_SERVERS)) {
             servers = bootstrapServers(s);
         }
         // With a file, registrations come from it; kafka.bootstrap-servers may still be set for other uses (the DLQ).
@@ -65,21 +64,11 @@ public final class WorkspaceConfig implements Serializable {
     }
 
     private static String bootstrapServers(Settings s) {
-        String servers = s.getRequired(WorkspaceOptions.BOOTSTRAP_SERVERS).trim().replace(" ", "");
-        if (!BOOTSTRAP.matcher(servers).matches()) {
-            throw new ConfigException(WorkspaceOptions.BOOTSTRAP_SERVERS.key()
-                    + ": expected host:port[,host:port...] such as kafka-1:9092,kafka-2:9092, got '" + servers + "'");
-        }
-        return servers;
+        return KafkaOptions.bootstrapServers(s, "workspace registrations from Kafka");
     }
 
     private static String topic(Settings s) {
-        String topic = s.getRequired(WorkspaceOptions.TOPIC).trim();
-        if (!TOPIC_NAME.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
-            throw new ConfigException(WorkspaceOptions.TOPIC.key()
-                    + ": expected a Kafka topic name (letters, digits, '.', '_', '-'), got '" + topic + "'");
-        }
-        return topic;
+        return KafkaOptions.topic(s, WorkspaceOptions.TOPIC);
     }
 
     @Override

@@ -1,20 +1,16 @@
 package io.logflow.workspace;
 
+import io.logflow.config.KafkaOptions;
+
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
 import java.time.Duration;
 import java.util.List;
 
-/** Options of workspace registrations and enrichment. */
+/** Options of workspace registrations and enrichment; the brokers are {@link KafkaOptions#BOOTSTRAP_SERVERS}. */
 public final class WorkspaceOptions {
     private WorkspaceOptions() {}
-
-    public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOptions.key("kafka.bootstrap-servers")
-            .stringType()
-            .noDefaultValue()
-            .withDescription("Kafka brokers, host:port[,host:port...]. The job reads workspace registrations from "
-                    + "there; 'workspace put|delete' publish to it.");
 
     public static final ConfigOption<Boolean> ENABLED = ConfigOptions.key("workspaces.enabled")
             .booleanType()
@@ -49,6 +45,6 @@ public final class WorkspaceOptions {
 
     /** Every option above, for the job's list of known keys. */
     public static List<ConfigOption<?>> all() {
-        return List.of(BOOTSTRAP_SERVERS, ENABLED, TOPIC, FILE, BUFFER_MAX_EVENTS, BUFFER_TIMEOUT);
+        return List.of(ENABLED, TOPIC, FILE, BUFFER_MAX_EVENTS, BUFFER_TIMEOUT);
     }
 }

@@ -142,7 +142,7 @@ public final class WorkspaceTopic {
     }
 
     /** Ids in a readable list, for messages. */
-    static String ids(Map<String, Workspace> registrations) {
+    public static String ids(Map<String, Workspace> registrations) {
         return registrations.isEmpty() ? "none" : String.join(", ", new ArrayList<>(registrations.keySet()));
     }
 }

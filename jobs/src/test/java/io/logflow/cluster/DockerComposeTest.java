@@ -1,6 +1,6 @@
 package io.logflow.cluster;
 
-import io.logflow.config.JobConfig;
+import io.logflow.app.JobConfig;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.junit.jupiter.api.Test;
@@ -116,7 +116,7 @@ class DockerComposeTest {
                 .startsWith("logflow-cloudwatch:");
 
         Map<String, Object> migrate = services().get("migrate");
-        assertThat(strings(migrate.get("command"))).contains("io.logflow.cli.Main", "migrate");
+        assertThat(strings(migrate.get("command"))).contains("io.logflow.app.Main", "migrate");
         assertThat(stringMap(migrate.get("environment"))).containsAllEntriesOf(Map.of(
                 "LOGFLOW_POSTGRES_URL", env.get("LOGFLOW_POSTGRES_URL"),
                 "LOGFLOW_POSTGRES_PASSWORD", env.get("LOGFLOW_POSTGRES_PASSWORD")));

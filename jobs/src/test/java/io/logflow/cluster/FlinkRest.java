@@ -22,7 +22,7 @@ import java.util.UUID;
  * savepoint, with a parallelism), watch the job and its checkpoints, stop it with a savepoint, cancel it.
  */
 public final class FlinkRest {
-    public static final String ENTRY_CLASS = "io.logflow.cli.Main";
+    public static final String ENTRY_CLASS = "io.logflow.app.Main";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -1,6 +1,6 @@
 package io.logflow.enrich;
 
-import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.EventIds;
 import io.logflow.model.LogEvent;
 import io.logflow.model.SourceKind;
@@ -13,7 +13,7 @@ import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceConfig;
 import io.logflow.workspace.WorkspaceJson;
 import io.logflow.workspace.WorkspaceRegistrations;
-import io.logflow.workspace.WorkspaceTable;
+import io.logflow.sink.postgres.WorkspaceTable;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;

@@ -1,6 +1,6 @@
 package io.logflow.enrich;
 
-import io.logflow.job.Outputs;
+import io.logflow.pipeline.Outputs;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.SourceKind;

@@ -1,6 +1,6 @@
 package io.logflow.enrich;
 
-import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.LogEvent;
 import io.logflow.model.RawLog;
 import io.logflow.model.SourceKind;

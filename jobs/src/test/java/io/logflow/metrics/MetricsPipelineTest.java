@@ -1,9 +1,9 @@
 package io.logflow.metrics;
 
-import io.logflow.cli.Main;
-import io.logflow.config.JobConfig;
-import io.logflow.config.JobConfig.PostgresConfig;
-import io.logflow.job.LogflowJob;
+import io.logflow.app.Main;
+import io.logflow.app.JobConfig;
+import io.logflow.app.JobConfig.PostgresConfig;
+import io.logflow.app.LogflowJob;
 import io.logflow.parse.template.TemplateMiner;
 import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.TestClusters;

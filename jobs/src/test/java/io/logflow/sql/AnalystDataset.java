@@ -1,8 +1,8 @@
 package io.logflow.sql;
 
-import io.logflow.config.JobConfig;
-import io.logflow.config.JobConfig.PostgresConfig;
-import io.logflow.job.LogflowJob;
+import io.logflow.app.JobConfig;
+import io.logflow.app.JobConfig.PostgresConfig;
+import io.logflow.app.LogflowJob;
 import io.logflow.testing.KafkaExtension;
 import io.logflow.testing.PostgresExtension;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

@@ -1,6 +1,6 @@
 package io.logflow.testing;
 
-import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.demo.EmbeddedPostgresServer;
 import io.logflow.sink.postgres.Migrations;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

@@ -8,11 +8,11 @@ import io.logflow.bench.pipeline.PayloadSource;
 import io.logflow.bench.servers.BenchCluster;
 import io.logflow.bench.servers.BenchElasticsearch;
 import io.logflow.bench.servers.BenchPostgres;
-import io.logflow.config.JobConfig;
-import io.logflow.config.JobConfig.PostgresConfig;
-import io.logflow.config.LogflowOptions;
+import io.logflow.app.JobConfig;
+import io.logflow.app.JobConfig.PostgresConfig;
+import io.logflow.app.LogflowOptions;
 import io.logflow.config.Settings;
-import io.logflow.job.LogflowJob;
+import io.logflow.app.LogflowJob;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 

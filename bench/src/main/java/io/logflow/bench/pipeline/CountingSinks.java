@@ -1,6 +1,6 @@
 package io.logflow.bench.pipeline;
 
-import io.logflow.job.LogSinks;
+import io.logflow.pipeline.LogSinks;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.UploadStatus;

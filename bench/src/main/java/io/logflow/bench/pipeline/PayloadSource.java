@@ -1,6 +1,6 @@
 package io.logflow.bench.pipeline;
 
-import io.logflow.job.LogSource;
+import io.logflow.pipeline.LogSource;
 import io.logflow.source.kinesis.KinesisConfig;
 import io.logflow.source.kinesis.KinesisLogSource;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;

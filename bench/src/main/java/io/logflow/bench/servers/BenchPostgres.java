@@ -1,7 +1,7 @@
 package io.logflow.bench.servers;
 
 import io.logflow.bench.CpuMeter;
-import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.sink.postgres.Migrations;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 

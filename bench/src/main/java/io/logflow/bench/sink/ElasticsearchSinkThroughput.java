@@ -15,7 +15,7 @@ import io.logflow.sink.elasticsearch.ElasticsearchOptions;
 import io.logflow.sink.elasticsearch.ElasticsearchSinks;
 import io.logflow.sink.elasticsearch.EventDocuments;
 import io.logflow.sink.elasticsearch.IndexTemplate;
-import io.logflow.sink.elasticsearch.RejectedDocuments;
+import io.logflow.pipeline.RejectedDocuments;
 import org.apache.http.entity.ByteArrayEntity;
 import org.apache.http.entity.ContentType;
 import org.elasticsearch.client.Request;

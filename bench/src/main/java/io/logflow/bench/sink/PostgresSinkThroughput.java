@@ -6,7 +6,7 @@ import io.logflow.bench.Rate;
 import io.logflow.bench.pipeline.Tally;
 import io.logflow.bench.servers.BenchCluster;
 import io.logflow.bench.servers.BenchPostgres;
-import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.LogEvent;
 import io.logflow.sink.postgres.PostgresSinks;
 import org.apache.flink.api.connector.sink2.Sink;

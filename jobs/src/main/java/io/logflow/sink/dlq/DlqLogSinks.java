@@ -1,6 +1,6 @@
 package io.logflow.sink.dlq;
 
-import io.logflow.job.LogSinks;
+import io.logflow.pipeline.LogSinks;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.UploadStatus;

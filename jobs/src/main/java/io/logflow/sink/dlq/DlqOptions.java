@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Options of the Kafka dead-letter output of failures. The brokers are {@code kafka.bootstrap-servers}
- * ({@link io.logflow.workspace.WorkspaceOptions#BOOTSTRAP_SERVERS}), shared with the workspace registrations.
+ * ({@link io.logflow.config.KafkaOptions#BOOTSTRAP_SERVERS}), shared with the workspace registrations.
  */
 public final class DlqOptions {
     private DlqOptions() {}

@@ -1,7 +1,7 @@
 package io.logflow.sink.dlq;
 
 import io.logflow.model.Failure;
-import io.logflow.sink.elasticsearch.RejectedDocuments;
+import io.logflow.pipeline.RejectedDocuments;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;

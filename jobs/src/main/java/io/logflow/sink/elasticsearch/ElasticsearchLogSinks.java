@@ -1,6 +1,8 @@
 package io.logflow.sink.elasticsearch;
 
-import io.logflow.job.LogSinks;
+import io.logflow.pipeline.RejectedDocuments;
+
+import io.logflow.pipeline.LogSinks;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.UploadStatus;

@@ -1,5 +1,7 @@
 package io.logflow.sink.elasticsearch;
 
+import io.logflow.pipeline.RejectedDocuments;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

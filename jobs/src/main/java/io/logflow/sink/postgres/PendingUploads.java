@@ -1,7 +1,7 @@
 package io.logflow.sink.postgres;
 
-import io.logflow.config.JobConfig.PostgresConfig;
-import io.logflow.source.files.UploadDiscoveryListener;
+import io.logflow.app.JobConfig.PostgresConfig;
+import io.logflow.pipeline.UploadDiscoveryListener;
 import io.logflow.source.files.UploadFile;
 import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.slf4j.Logger;

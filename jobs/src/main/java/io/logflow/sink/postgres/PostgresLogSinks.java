@@ -1,12 +1,12 @@
 package io.logflow.sink.postgres;
 
-import io.logflow.config.JobConfig.PostgresConfig;
-import io.logflow.config.JobOptions;
-import io.logflow.job.LogSinks;
+import io.logflow.app.JobConfig.PostgresConfig;
+import io.logflow.app.JobOptions;
+import io.logflow.pipeline.LogSinks;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.UploadStatus;
-import io.logflow.sink.elasticsearch.RejectedDocuments;
+import io.logflow.pipeline.RejectedDocuments;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /** Events into {@code log_events}, failures into {@code ingest_failures}, upload progress into {@code uploads}. */

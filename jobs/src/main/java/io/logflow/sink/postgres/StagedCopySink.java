@@ -1,8 +1,8 @@
 package io.logflow.sink.postgres;
 
-import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.Failure;
-import io.logflow.sink.elasticsearch.RejectedDocuments;
+import io.logflow.pipeline.RejectedDocuments;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;

@@ -1,5 +1,7 @@
 package io.logflow.source.files;
 
+import io.logflow.pipeline.UploadDiscoveryListener;
+
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.connector.file.src.FileSourceSplit;

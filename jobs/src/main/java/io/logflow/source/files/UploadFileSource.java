@@ -1,5 +1,7 @@
 package io.logflow.source.files;
 
+import io.logflow.pipeline.UploadDiscoveryListener;
+
 import io.logflow.model.RawLog;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.SplitEnumerator;

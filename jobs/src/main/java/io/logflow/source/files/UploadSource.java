@@ -1,7 +1,9 @@
 package io.logflow.source.files;
 
-import io.logflow.config.JobConfig.UploadConfig;
-import io.logflow.job.LogSource;
+import io.logflow.pipeline.UploadDiscoveryListener;
+
+import io.logflow.app.JobConfig.UploadConfig;
+import io.logflow.pipeline.LogSource;
 import io.logflow.model.RawLog;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

@@ -3,7 +3,7 @@ package io.logflow.source.kafka;
 import io.logflow.config.ConfigException;
 import io.logflow.config.Settings;
 import io.logflow.source.kafka.KafkaIngestOptions.StartingOffsets;
-import io.logflow.workspace.WorkspaceOptions;
+import io.logflow.config.KafkaOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 
@@ -48,7 +48,7 @@ public final class KafkaIngestConfig implements Serializable {
     public final Map<String, String> properties;
 
     private KafkaIngestConfig(Settings s) {
-        bootstrapServers = s.getRequired(WorkspaceOptions.BOOTSTRAP_SERVERS).trim();
+        bootstrapServers = KafkaOptions.bootstrapServers(s, KafkaIngestOptions.TOPICS.key() + " or " + KafkaIngestOptions.TOPIC_PATTERN.key());
         boolean hasTopics = s.isSet(KafkaIngestOptions.TOPICS);
         boolean hasPattern = s.isSet(KafkaIngestOptions.TOPIC_PATTERN);
         if (hasTopics == hasPattern) {

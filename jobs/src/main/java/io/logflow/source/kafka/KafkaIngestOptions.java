@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Options of the Kafka ingest source, which reads JSON log events that producers write straight to Kafka. The brokers
- * are {@code kafka.bootstrap-servers} ({@link io.logflow.workspace.WorkspaceOptions#BOOTSTRAP_SERVERS}), shared with
+ * are {@code kafka.bootstrap-servers} ({@link io.logflow.config.KafkaOptions#BOOTSTRAP_SERVERS}), shared with
  * the workspace registrations and the dead-letter topic.
  */
 public final class KafkaIngestOptions {

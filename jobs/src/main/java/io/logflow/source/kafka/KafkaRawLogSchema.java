@@ -1,6 +1,6 @@
 package io.logflow.source.kafka;
 
-import io.logflow.job.ReasonCounters;
+import io.logflow.pipeline.ReasonCounters;
 import io.logflow.model.RawLog;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

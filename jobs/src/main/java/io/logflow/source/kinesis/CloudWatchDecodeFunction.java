@@ -2,8 +2,8 @@ package io.logflow.source.kinesis;
 
 import io.logflow.decode.CloudWatchDecoder;
 import io.logflow.decode.DecodeResult;
-import io.logflow.job.Outputs;
-import io.logflow.job.ReasonCounters;
+import io.logflow.pipeline.Outputs;
+import io.logflow.pipeline.ReasonCounters;
 import io.logflow.model.Failure;
 import io.logflow.model.RawLog;
 import org.apache.flink.api.common.functions.OpenContext;

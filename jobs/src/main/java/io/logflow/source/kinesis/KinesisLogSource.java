@@ -1,7 +1,7 @@
 package io.logflow.source.kinesis;
 
-import io.logflow.job.LogSource;
-import io.logflow.job.Outputs;
+import io.logflow.pipeline.LogSource;
+import io.logflow.pipeline.Outputs;
 import io.logflow.model.RawLog;
 import io.logflow.parse.multiline.MultilineJoiner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;

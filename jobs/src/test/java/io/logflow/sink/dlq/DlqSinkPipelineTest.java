@@ -1,16 +1,18 @@
 package io.logflow.sink.dlq;
 
+import io.logflow.config.KafkaOptions;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logflow.config.ConfigException;
-import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.config.Settings;
-import io.logflow.job.LogSinks;
+import io.logflow.pipeline.LogSinks;
 import io.logflow.model.Failure;
 import io.logflow.model.FailureStage;
 import io.logflow.model.SourceKind;
-import io.logflow.sink.elasticsearch.PostgresRejectedDocuments;
-import io.logflow.sink.elasticsearch.RejectedDocuments;
+import io.logflow.sink.postgres.PostgresRejectedDocuments;
+import io.logflow.pipeline.RejectedDocuments;
 import io.logflow.sink.postgres.PostgresLogSinks;
 import io.logflow.testing.KafkaExtension;
 import io.logflow.testing.PostgresExtension;
@@ -54,9 +56,9 @@ class DlqSinkPipelineTest {
     }
 
     private static DlqConfig config(String topic) {
-        return DlqConfig.from(Settings.of(Map.of(WorkspaceOptions.BOOTSTRAP_SERVERS.key(),
+        return DlqConfig.from(Settings.of(Map.of(KafkaOptions.BOOTSTRAP_SERVERS.key(),
                 KafkaExtension.bootstrapServers(), DlqOptions.ENABLED.key(), "true", DlqOptions.TOPIC.key(), topic),
-                List.of(WorkspaceOptions.BOOTSTRAP_SERVERS, DlqOptions.ENABLED, DlqOptions.TOPIC)));
+                List.of(KafkaOptions.BOOTSTRAP_SERVERS, DlqOptions.ENABLED, DlqOptions.TOPIC)));
     }
 
     @Test
@@ -156,7 +158,7 @@ class DlqSinkPipelineTest {
     @Test
     void enabledDlqNeedsTheBrokersAndAValidTopic() {
         List<org.apache.flink.configuration.ConfigOption<?>> known =
-                List.of(WorkspaceOptions.BOOTSTRAP_SERVERS, DlqOptions.ENABLED, DlqOptions.TOPIC);
+                List.of(KafkaOptions.BOOTSTRAP_SERVERS, DlqOptions.ENABLED, DlqOptions.TOPIC);
         assertThat(DlqConfig.isEnabled(Settings.of(Map.of(), known))).isFalse();
         assertThat(DlqConfig.from(Settings.of(Map.of("kafka.bootstrap-servers", "k1:9092, k2:9092"), known)))
                 .satisfies(c -> {

@@ -1,5 +1,7 @@
 package io.logflow.sink.dlq;
 
+import io.logflow.config.KafkaOptions;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -128,9 +130,9 @@ class DlqSinkPropertiesTest {
         Configuration restarts = new Configuration();
         restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         env.configure(restarts);
-        DlqConfig config = DlqConfig.from(Settings.of(Map.of(WorkspaceOptions.BOOTSTRAP_SERVERS.key(),
+        DlqConfig config = DlqConfig.from(Settings.of(Map.of(KafkaOptions.BOOTSTRAP_SERVERS.key(),
                 KafkaExtension.bootstrapServers(), DlqOptions.TOPIC.key(), topic),
-                List.of(WorkspaceOptions.BOOTSTRAP_SERVERS, DlqOptions.ENABLED, DlqOptions.TOPIC)));
+                List.of(KafkaOptions.BOOTSTRAP_SERVERS, DlqOptions.ENABLED, DlqOptions.TOPIC)));
         env.fromData(failures, TypeInformation.of(Failure.class)).uid("test-failures").name("Test failures")
                 .sinkTo(DlqSinks.failures(config)).uid(DlqSinks.UID).name(DlqSinks.NAME);
         env.execute("dlq property test");

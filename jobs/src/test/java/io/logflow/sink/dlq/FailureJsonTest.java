@@ -6,7 +6,7 @@ import io.logflow.model.Failure;
 import io.logflow.model.FailureStage;
 import io.logflow.model.LogEvent;
 import io.logflow.model.SourceKind;
-import io.logflow.replay.EventRecords;
+import io.logflow.pipeline.EventRecords;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package io.logflow.sink.elasticsearch;
 
-import io.logflow.config.JobConfig;
-import io.logflow.config.JobConfig.PostgresConfig;
-import io.logflow.job.LogflowJob;
+import io.logflow.app.JobConfig;
+import io.logflow.app.JobConfig.PostgresConfig;
+import io.logflow.app.LogflowJob;
 import io.logflow.testing.BlockingProxy;
 import io.logflow.testing.ElasticsearchExtension;
 import io.logflow.testing.PostgresExtension;

@@ -1,7 +1,7 @@
 package io.logflow.sink.elasticsearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.Level;
 import io.logflow.model.LogEvent;
 import io.logflow.testing.ElasticsearchExtension;

@@ -1,8 +1,11 @@
 package io.logflow.sink.elasticsearch;
 
-import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.pipeline.RejectedDocuments;
+import io.logflow.sink.postgres.PostgresRejectedDocuments;
+
+import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.config.Settings;
-import io.logflow.job.LogSinks;
+import io.logflow.pipeline.LogSinks;
 import io.logflow.model.EventIds;
 import io.logflow.model.Failure;
 import io.logflow.model.Level;

@@ -1,5 +1,7 @@
 package io.logflow.sink.elasticsearch;
 
+import io.logflow.pipeline.RejectedDocuments;
+
 import io.logflow.model.Failure;
 import io.logflow.model.FailureStage;
 import io.logflow.model.Level;

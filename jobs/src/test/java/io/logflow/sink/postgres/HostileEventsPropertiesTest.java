@@ -1,8 +1,10 @@
 package io.logflow.sink.postgres;
 
+import io.logflow.pipeline.StorableJson;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.EventIds;
 import io.logflow.model.Level;
 import io.logflow.model.LogEvent;

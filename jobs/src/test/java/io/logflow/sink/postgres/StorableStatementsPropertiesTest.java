@@ -1,7 +1,9 @@
 package io.logflow.sink.postgres;
 
+import io.logflow.pipeline.StorableJson;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.EventIds;
 import io.logflow.model.Failure;
 import io.logflow.model.FailureStage;
@@ -10,7 +12,7 @@ import io.logflow.model.RawLog;
 import io.logflow.model.SourceKind;
 import io.logflow.model.Storable;
 import io.logflow.model.UploadStatus;
-import io.logflow.replay.EventRecords;
+import io.logflow.pipeline.EventRecords;
 import io.logflow.testing.HostileText;
 import io.logflow.testing.PostgresExtension;
 import net.jqwik.api.Arbitraries;

@@ -1,13 +1,13 @@
 package io.logflow.sink.postgres;
 
-import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.EventIds;
 import io.logflow.model.Failure;
 import io.logflow.model.Level;
 import io.logflow.model.LogEvent;
 import io.logflow.model.SourceKind;
-import io.logflow.replay.EventRecords;
-import io.logflow.sink.elasticsearch.RejectedDocuments;
+import io.logflow.pipeline.EventRecords;
+import io.logflow.pipeline.RejectedDocuments;
 import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.TestClusters;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

@@ -1,8 +1,8 @@
 package io.logflow.sink.postgres;
 
-import io.logflow.config.JobConfig.PostgresConfig;
+import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.LogEvent;
-import io.logflow.sink.elasticsearch.RejectedDocuments;
+import io.logflow.pipeline.RejectedDocuments;
 import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.metrics.SimpleCounter;
 

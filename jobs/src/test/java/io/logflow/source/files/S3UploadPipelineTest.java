@@ -1,9 +1,9 @@
 package io.logflow.source.files;
 
-import io.logflow.cli.Main;
-import io.logflow.config.JobConfig;
-import io.logflow.config.JobConfig.PostgresConfig;
-import io.logflow.job.LogflowJob;
+import io.logflow.app.Main;
+import io.logflow.app.JobConfig;
+import io.logflow.app.JobConfig.PostgresConfig;
+import io.logflow.app.LogflowJob;
 import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.S3Extension;
 import io.logflow.testing.TestClusters;

@@ -1,8 +1,8 @@
 package io.logflow.source.files;
 
-import io.logflow.config.JobConfig;
-import io.logflow.config.JobConfig.PostgresConfig;
-import io.logflow.job.LogflowJob;
+import io.logflow.app.JobConfig;
+import io.logflow.app.JobConfig.PostgresConfig;
+import io.logflow.app.LogflowJob;
 import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.TestClusters;
 import org.apache.flink.core.execution.JobClient;

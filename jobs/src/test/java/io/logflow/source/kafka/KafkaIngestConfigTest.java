@@ -1,5 +1,7 @@
 package io.logflow.source.kafka;
 
+import io.logflow.config.KafkaOptions;
+
 import io.logflow.config.ConfigException;
 import io.logflow.config.Settings;
 import io.logflow.source.kafka.KafkaIngestOptions.StartingOffsets;
@@ -20,7 +22,7 @@ class KafkaIngestConfigTest {
     /** Settings over the Kafka ingest keys and the shared bootstrap servers. */
     static Settings settings(Map<String, String> values) {
         List<ConfigOption<?>> known = new ArrayList<>(KafkaIngestOptions.all());
-        known.add(WorkspaceOptions.BOOTSTRAP_SERVERS);
+        known.add(KafkaOptions.BOOTSTRAP_SERVERS);
         return Settings.of(values, known);
     }
 

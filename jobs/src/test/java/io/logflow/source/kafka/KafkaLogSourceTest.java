@@ -1,6 +1,6 @@
 package io.logflow.source.kafka;
 
-import io.logflow.job.LogSource;
+import io.logflow.pipeline.LogSource;
 import io.logflow.model.RawLog;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

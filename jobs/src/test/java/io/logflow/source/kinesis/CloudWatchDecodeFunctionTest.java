@@ -3,7 +3,7 @@ package io.logflow.source.kinesis;
 import io.logflow.decode.CloudWatchPayloads;
 import io.logflow.decode.CloudWatchPayloads.LogEvent;
 import io.logflow.decode.DecodeReasons;
-import io.logflow.job.Outputs;
+import io.logflow.pipeline.Outputs;
 import io.logflow.model.Failure;
 import io.logflow.model.RawLog;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;

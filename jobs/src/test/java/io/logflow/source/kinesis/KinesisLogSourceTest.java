@@ -4,7 +4,7 @@ import io.logflow.config.Settings;
 import io.logflow.decode.CloudWatchPayloads;
 import io.logflow.decode.CloudWatchPayloads.LogEvent;
 import io.logflow.decode.DecodeReasons;
-import io.logflow.job.LogSource;
+import io.logflow.pipeline.LogSource;
 import io.logflow.model.Failure;
 import io.logflow.model.RawLog;
 import io.logflow.testing.KinesisEmulator;

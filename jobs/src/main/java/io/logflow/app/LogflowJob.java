@@ -1,0 +1,150 @@
+package io.logflow.app;
+
+import io.logflow.pipeline.LogSinks;
+import io.logflow.pipeline.LogSource;
+import io.logflow.pipeline.Outputs;
+import io.logflow.pipeline.ParseFunction;
+
+import io.logflow.enrich.Enrichment;
+import io.logflow.metrics.Metrics;
+import io.logflow.model.Failure;
+import io.logflow.model.LogEvent;
+import io.logflow.model.RawLog;
+import io.logflow.sink.dlq.DlqLogSinks;
+import io.logflow.sink.dlq.KafkaRejectedDocuments;
+import io.logflow.sink.elasticsearch.ElasticsearchLogSinks;
+import io.logflow.sink.postgres.PostgresRejectedDocuments;
+import io.logflow.pipeline.RejectedDocuments;
+import io.logflow.sink.postgres.PendingUploads;
+import io.logflow.sink.postgres.PostgresLogSinks;
+import io.logflow.source.files.UploadSource;
+import io.logflow.source.kafka.KafkaLogSource;
+import io.logflow.source.kinesis.KinesisLogSource;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The logflow topology: sources → parse → workspace enrichment (when configured) → sinks, with every stage's
+ * failures on one failure stream.
+ *
+ * <p>Sources and sinks are handed in (see {@link #fromConfig}), so tests run this very topology with their own.
+ * Operator uids are part of the savepoint contract: never change one once released.
+ */
+public final class LogflowJob {
+    private final JobConfig config;
+    private final List<LogSource> sources;
+    private final LogSinks sinks;
+
+    public LogflowJob(JobConfig config, List<LogSource> sources, LogSinks sinks) {
+        if (sources.isEmpty()) {
+            throw new IllegalArgumentException("a job needs at least one source");
+        }
+        this.config = config;
+        this.sources = List.copyOf(sources);
+        this.sinks = sinks;
+    }
+
+    /** The production wiring: every source and sink the configuration turns on. */
+    public static LogflowJob fromConfig(JobConfig config) {
+        List<LogSource> sources = new ArrayList<>();
+        config.uploads.ifPresent(uploads -> sources.add(
+                new UploadSource(uploads, config.failureMaxRawBytes, new PendingUploads(config.postgres))));
+        config.kinesis.ifPresent(kinesis -> sources.add(new KinesisLogSource(kinesis, config.failureMaxRawBytes)));
+        config.kafkaIngest.ifPresent(kafka -> sources.add(new KafkaLogSource(kafka)));
+        return new LogflowJob(config, sources, sinks(config));
+    }
+
+    /** Postgres always; the DLQ topic and Elasticsearch beside it when configured. */
+    public static LogSinks sinks(JobConfig config) {
+        RejectedDocuments rejectedToKafka = config.dlq.map(KafkaRejectedDocuments::new).orElse(null);
+        LogSinks sinks = new PostgresLogSinks(config.postgres, config.failuresToPostgres, rejectedToKafka,
+                config.failureMaxRawBytes);
+        List<RejectedDocuments> rejectedTo = new ArrayList<>();
+        if (config.failuresToPostgres) {
+            rejectedTo.add(new PostgresRejectedDocuments(config.postgres));
+        }
+        if (config.dlq.isPresent()) {
+            sinks = new DlqLogSinks(sinks, config.dlq.get());
+            rejectedTo.add(rejectedToKafka);
+        }
+        RejectedDocuments rejected = RejectedDocuments.all(rejectedTo.toArray(new RejectedDocuments[0]));
+        if (config.elasticsearch.isPresent()) {
+            sinks = new ElasticsearchLogSinks(sinks, config.elasticsearch.get(), rejected, config.failureMaxRawBytes);
+        }
+        return sinks;
+    }
+
+    /** Adds the topology to {@code env} and sets the job-wide options. */
+    public void build(StreamExecutionEnvironment env) {
+        // Every type on the wire is a POJO or a Flink type; Kryo would be a silent slowdown, so it is an error.
+        env.getConfig().disableGenericTypes();
+        // Every subtask snapshots the whole workspace broadcast state; compressed, 100 K workspaces take 4x less
+        // space, and restoring them takes seconds instead of a minute (Flink reads uncompressed operator state
+        // byte by byte; see BENCHMARKS.md).
+        env.getConfig().setUseSnapshotCompression(true);
+        env.setRuntimeMode(config.runtimeMode);
+        if (config.runtimeMode == RuntimeExecutionMode.STREAMING) {
+            env.enableCheckpointing(config.checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        }
+        config.parallelism.ifPresent(env::setParallelism);
+
+        DataStream<RawLog> records = null;
+        List<DataStream<Failure>> failures = new ArrayList<>();
+        for (LogSource source : sources) {
+            LogSource.Streams streams = source.build(env);
+            records = records == null ? streams.records : records.union(streams.records);
+            if (streams.failures != null) {
+                failures.add(streams.failures);
+            }
+        }
+
+        SingleOutputStreamOperator<LogEvent> parsed = records
+                .process(new ParseFunction(config.parser, config.failureMaxRawBytes))
+                .uid("parse")
+                .name("Parse log lines");
+        failures.add(parsed.getSideOutput(Outputs.FAILURES));
+
+        DataStream<LogEvent> events = parsed;
+        if (config.workspaces.isPresent()) {
+            // uids: workspace-registrations, enrich, postgres-workspaces, postgres-validations
+            Enrichment.Result enriched = Enrichment.withRegistrations(
+                    env, parsed, config.workspaces.get(), config.postgres, config.failureMaxRawBytes);
+            events = enriched.events;
+            failures.add(enriched.failures);
+        }
+
+        sinks.events(events);
+        if (config.metrics.isPresent()) {
+            // uids: metrics-watermarks, metrics-input, request-*; the SQL's operators are named after its tables.
+            Metrics.attach(env, events, config.metrics.get(), config.postgres);
+        }
+        sinks.failures(union(failures));
+        sinks.uploads(parsed.getSideOutput(Outputs.UPLOADS));
+    }
+
+    public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
+        build(env);
+        return env.execute(config.jobName);
+    }
+
+    public JobClient executeAsync(StreamExecutionEnvironment env) throws Exception {
+        build(env);
+        return env.executeAsync(config.jobName);
+    }
+
+    private static <T> DataStream<T> union(List<DataStream<T>> streams) {
+        DataStream<T> all = streams.get(0);
+        for (int i = 1; i < streams.size(); i++) {
+            all = all.union(streams.get(i));
+        }
+        return all;
+    }
+}

@@ -1,0 +1,205 @@
+package io.logflow.app;
+
+import io.logflow.config.ConfigException;
+import io.logflow.app.JobConfig.PostgresConfig;
+import io.logflow.config.Settings;
+import io.logflow.sink.postgres.Migrations;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.flywaydb.core.api.output.MigrateResult;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.reflect.InvocationTargetException;
+import java.util.Arrays;
+
+/**
+ * Entry point of the job jar.
+ *
+ * <pre>
+ *   flink run logflow-jobs.jar [run] --key value ...   run the job (what a Flink cluster calls)
+ *   java -jar logflow-jobs.jar migrate --postgres.url ...   apply the Postgres schema migrations
+ *   ... workspace put|delete|list|status ...            register tenants (see the README)
+ *   demo                                              the job on embedded defaults (README, needs the demo classpath)
+ * </pre>
+ */
+public final class Main {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** The line {@link #execute} printed for its last error, for {@link #exit} inside a JobManager. */
+    private static volatile String lastError = "";
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        String command = command(args);
+        int code = execute(args);
+        // The workspace commands and the demo leave client threads (Kafka, Flink) behind: end the JVM.
+        if (code != 0 || command.equals("workspace") || command.equals("demo")) {
+            exit(code);
+        }
+    }
+
+    private static String command(String[] args) {
+        return args.length > 0 && !args[0].startsWith("--") ? args[0] : "run";
+    }
+
+    /**
+     * Runs a command and returns its exit code: 0 done, 1 the job or the command failed, 2 a configuration error
+     * (also an upload folder that is not there, a database without the jar's schema), 3 the database cannot be
+     * reached. Every error is one line on stderr; the stack trace, if any, goes to the log.
+     */
+    static int execute(String[] args) {
+        String command = command(args);
+        String[] rest = args.length > 0 && !args[0].startsWith("--") ? Arrays.copyOfRange(args, 1, args.length) : args;
+        try {
+            switch (command) {
+                case "run":
+                    run(rest);
+                    return 0;
+                case "migrate":
+                    migrate(rest);
+                    return 0;
+                case "backfill":
+                    run(backfillArgs(rest));
+                    return 0;
+                case "replay":
+                    replay(rest);
+                    return 0;
+                case "workspace":
+                    return WorkspaceCommands.run(rest);
+                case "demo":
+                    return demo(rest);
+                case "help":
+                case "--help":
+                    usage();
+                    return 0;
+                default:
+                    System.err.println("logflow: unknown command '" + command + "'");
+                    usage();
+                    return 2;
+            }
+        } catch (ConfigException e) {
+            return error("configuration error: " + e.getMessage(), 2);
+        } catch (StartupException e) {
+            return error("cannot start: " + e.getMessage(), e.exitCode());
+        } catch (JobFailedException e) {
+            return error(e.getMessage(), 1);
+        } catch (Exception e) {
+            LOG.error("logflow {} failed", command, e);
+            return error(command + " failed: " + Failures.rootCause(e), 1);
+        }
+    }
+
+    private static int error(String line, int code) {
+        lastError = "logflow: " + line;
+        System.err.println(lastError);
+        return code;
+    }
+
+    /**
+     * Ends the JVM with {@code code}; inside a JobManager (application mode, a submission through the web UI or
+     * REST), where that would end the JobManager, it throws instead and the cluster reports the failed submission.
+     */
+    private static void exit(int code) {
+        if (code != 0 && "embedded".equals(StreamExecutionEnvironment.getExecutionEnvironment().getConfiguration()
+                .get(DeploymentOptions.TARGET))) {
+            throw new IllegalStateException(lastError.isEmpty() ? "logflow: exit code " + code : lastError);
+        }
+        System.exit(code);
+    }
+
+    /** The demo's classes (and its embedded PostgreSQL) are on the demo classpath only, not in the job jar. */
+    private static int demo(String[] args) throws Exception {
+        try {
+            return (Integer) Class.forName("io.logflow.demo.Demo").getMethod("run", String[].class)
+                    .invoke(null, (Object) args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof Exception ? (Exception) cause : e;
+        } catch (ClassNotFoundException e) {
+            throw new ConfigException("demo: runs from the source tree only (mvn -Pdemo -DskipTests verify)");
+        }
+    }
+
+    static void run(String[] args) throws Exception {
+        JobConfig config = JobConfig.load(args, System.getenv());
+        StartupChecks.prepare(config, config.migrateOnStart, Main::say);
+        LogflowJob job = LogflowJob.fromConfig(config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (env instanceof LocalStreamEnvironment) {
+            // No Flink cluster around us: run on our own, with a bounded restart strategy, and say what happens.
+            try (LocalCluster cluster = new LocalCluster(new Configuration())) {
+                StreamExecutionEnvironment local = cluster.environment();
+                config.restarts.applyTo(local);
+                say("running " + config.jobName + " on a local Flink cluster (" + config.restarts.describe() + ")");
+                cluster.await(job.executeAsync(local), config.restarts, Main::say, () -> { });
+                say(config.jobName + " finished");
+            }
+        } else {
+            if (config.restarts.applyTo(env)) {
+                say("restart strategy: " + config.restarts.describe());
+            }
+            job.execute(env);
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println("logflow: " + line);
+    }
+
+    /**
+     * {@code backfill --from DAY --to DAY --key value ...}: the job as a bounded BATCH run over the uploads whose path
+     * date lies in the range, writing idempotently into the same tables. The windowed metrics are off unless
+     * {@code --metrics.enabled true} is given: they would be recomputed from the files alone and overwrite rows that
+     * other sources (Kinesis, Kafka) contributed to.
+     */
+    public static String[] backfillArgs(String[] args) {
+        java.util.List<String> out = new java.util.ArrayList<>(
+                java.util.List.of("--job.runtime-mode", "BATCH", "--metrics.enabled", "false"));
+        boolean range = false;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if ((arg.equals("--from") || arg.equals("--to")) && i + 1 < args.length) {
+                out.add(arg.equals("--from") ? "--uploads.date-from" : "--uploads.date-to");
+                out.add(args[++i]);
+                range = true;
+            } else {
+                out.add(arg);
+            }
+        }
+        if (!range) {
+            throw new ConfigException("backfill: expected --from DAY and/or --to DAY (e.g. --from 2026-11-01)");
+        }
+        return out.toArray(new String[0]);
+    }
+
+    static void replay(String[] args) throws Exception {
+        Settings settings = Settings.load(args, System.getenv(), LogflowOptions.all());
+        Replay.Result result = Replay.run(
+                JobConfig.withoutSource(settings), settings, StreamExecutionEnvironment.getExecutionEnvironment());
+        System.out.println("logflow: replayed " + result.selected + " failures, " + result.replayed
+                + " of them now stored; the others failed again and stay replayable");
+    }
+
+    static void migrate(String[] args) {
+        Settings settings = Settings.load(args, System.getenv(), LogflowOptions.all());
+        PostgresConfig postgres = PostgresConfig.from(settings);
+        StartupChecks.checkReachable(postgres);
+        MigrateResult result = Migrations.apply(postgres);
+        System.out.println("logflow: schema at version " + result.targetSchemaVersion + " ("
+                + result.migrationsExecuted + " migrations applied)");
+    }
+
+    private static void usage() {
+        System.out.println(String.join("\n",
+                "usage: logflow [run] --key value ...      run the job (keys: README, 'Configuration')",
+                "       logflow migrate --postgres.url URL  apply the Postgres schema migrations",
+                "       logflow backfill --from DAY --to DAY --uploads.path URI ...  re-read uploads of those days",
+                "       logflow replay [--replay.reason R --replay.from T --replay.to T --replay.workspace W] ...",
+                "       logflow workspace put FILE|-|JSON | delete ID | list | status ID  [--key value ...]",
+                "       logflow demo [--key value ...]      the job on embedded defaults (README command 1)"));
+    }
+}

@@ -1,0 +1,224 @@
+package io.logflow.app;
+
+import io.logflow.app.JobConfig.PostgresConfig;
+import io.logflow.app.JobConfig.UploadConfig;
+import io.logflow.sink.postgres.PostgresOptions;
+import io.logflow.source.files.UploadOptions;
+import io.logflow.sink.postgres.Migrations;
+import io.logflow.workspace.WorkspaceOptions;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.output.MigrateResult;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.Properties;
+import java.util.function.Consumer;
+
+/**
+ * Checks made before the job is submitted, for what no restart can fix: an upload folder that is not there, a
+ * database that cannot be reached, a schema older than the jar. Each failure is a {@link StartupException} with one
+ * line naming the key and what to do.
+ */
+public final class StartupChecks {
+    /** Where {@code Migrations} finds the schema in the jar. */
+    private static final String MIGRATIONS = "classpath:db/migration";
+    private static final int CONNECT_TIMEOUT_SECONDS = 10;
+
+    private StartupChecks() {}
+
+    /**
+     * Everything before the job is submitted: with {@code job.check-on-start} (the default) the upload folder, the
+     * database and, unless {@code migrate}, its schema version; with {@code migrate} the migrations are applied.
+     * Notes (a newer schema, migrations applied) go to {@code say}.
+     */
+    public static void prepare(JobConfig config, boolean migrate, Consumer<String> say) {
+        if (config.checkOnStart) {
+            config.uploads.ifPresent(StartupChecks::checkUploads);
+            config.workspaces.map(w -> w.file).ifPresent(StartupChecks::checkRegistrationsFile);
+            checkReachable(config.postgres);
+        }
+        if (migrate) {
+            MigrateResult result;
+            try {
+                result = Migrations.apply(config.postgres);
+            } catch (RuntimeException e) {
+                throw new StartupException(StartupException.FAILED, "postgres: the schema migrations of "
+                        + config.postgres.url + " failed (" + oneLine(e) + ")");
+            }
+            if (result.migrationsExecuted > 0) {
+                say.accept("applied " + result.migrationsExecuted + " schema migrations to " + config.postgres.url
+                        + " (now at version " + result.targetSchemaVersion + ")");
+            }
+        } else if (config.checkOnStart) {
+            String warning = checkSchema(config.postgres);
+            if (warning != null) {
+                say.accept(warning);
+            }
+        }
+    }
+
+    /**
+     * The upload folder exists and can be listed, through Flink's file systems ({@code file://}, {@code s3://}). An
+     * object store has no folders: a watched prefix with nothing below it yet is fine there, but one read once is not.
+     */
+    public static void checkUploads(UploadConfig uploads) {
+        String key = UploadOptions.PATH.key();
+        Path path = new Path(uploads.path);
+        FileSystem fs;
+        try {
+            fs = path.getFileSystem();
+        } catch (IOException e) {
+            throw new StartupException(StartupException.CONFIGURATION,
+                    key + ": cannot open '" + uploads.path + "' (" + oneLine(e) + ")");
+        }
+        FileStatus status;
+        try {
+            status = fs.getFileStatus(path);
+        } catch (FileNotFoundException e) {
+            if (fs.isDistributedFS() && uploads.monitorInterval != null) {
+                listable(fs, path, key, uploads.path, true);
+                return;
+            }
+            throw new StartupException(StartupException.CONFIGURATION,
+                    key + ": '" + uploads.path + "' does not exist");
+        } catch (IOException e) {
+            throw new StartupException(StartupException.CONFIGURATION,
+                    key + ": cannot read '" + uploads.path + "' (" + oneLine(e) + ")");
+        }
+        if (!status.isDir()) {
+            throw new StartupException(StartupException.CONFIGURATION,
+                    key + ": '" + uploads.path + "' is a file, expected a folder");
+        }
+        listable(fs, path, key, uploads.path, false);
+    }
+
+    /** The registrations file ({@code workspaces.file}) is there and is a file. */
+    public static void checkRegistrationsFile(String file) {
+        String key = WorkspaceOptions.FILE.key();
+        Path path = new Path(file);
+        try {
+            if (path.getFileSystem().getFileStatus(path).isDir()) {
+                throw new StartupException(StartupException.CONFIGURATION,
+                        key + ": '" + file + "' is a folder, expected a file");
+            }
+        } catch (FileNotFoundException e) {
+            throw new StartupException(StartupException.CONFIGURATION, key + ": '" + file + "' does not exist");
+        } catch (IOException e) {
+            throw new StartupException(StartupException.CONFIGURATION,
+                    key + ": cannot read '" + file + "' (" + oneLine(e) + ")");
+        }
+    }
+
+    private static void listable(FileSystem fs, Path path, String key, String uri, boolean mayBeMissing) {
+        try {
+            if (fs.listStatus(path) == null) {
+                throw new StartupException(StartupException.CONFIGURATION, key + ": '" + uri + "' cannot be listed");
+            }
+        } catch (FileNotFoundException e) {
+            if (!mayBeMissing) {
+                throw new StartupException(StartupException.CONFIGURATION, key + ": '" + uri + "' does not exist");
+            }
+        } catch (IOException e) {
+            throw new StartupException(StartupException.CONFIGURATION,
+                    key + ": '" + uri + "' cannot be listed (" + oneLine(e) + ")");
+        }
+    }
+
+    /** The database answers: a login with the configured user, within {@value #CONNECT_TIMEOUT_SECONDS} s. */
+    public static void checkReachable(PostgresConfig postgres) {
+        Properties props = new Properties();
+        props.setProperty("user", postgres.user);
+        props.setProperty("password", postgres.password);
+        props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+        props.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+        try (Connection c = DriverManager.getConnection(postgres.url, props)) {
+            c.isValid(CONNECT_TIMEOUT_SECONDS);
+        } catch (SQLException e) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            // 28: wrong user or password; 3D: no such database. Both are the configuration's to fix.
+            int code = state.startsWith("28") || state.startsWith("3D")
+                    ? StartupException.CONFIGURATION
+                    : StartupException.UNREACHABLE;
+            // The driver's own message ("Connection to host:port refused. Check that ...") says more than its cause's.
+            throw new StartupException(code, PostgresOptions.URL.key() + ": cannot connect to " + postgres.url
+                    + " as " + postgres.user + " (" + firstLine(e.getMessage() != null ? e.getMessage() : oneLine(e))
+                    + ")");
+        }
+    }
+
+    /**
+     * The database's schema (Flyway's history) is the one this jar's migrations build. Older, unmigrated or with a
+     * failed migration is an error naming the command to run; newer is returned as a warning (an older jar may
+     * still run against it, as when a newer one is rolled back).
+     *
+     * @return a warning line, or null
+     */
+    public static String checkSchema(PostgresConfig postgres) {
+        MigrationInfoService info;
+        try {
+            info = Flyway.configure()
+                    .dataSource(postgres.url, postgres.user, postgres.password)
+                    .locations(MIGRATIONS)
+                    .load()
+                    .info();
+        } catch (RuntimeException e) {
+            throw new StartupException(StartupException.UNREACHABLE, PostgresOptions.URL.key()
+                    + ": cannot read the schema history of " + postgres.url + " (" + oneLine(e) + ")");
+        }
+        String migrate = "run the jar's 'migrate' command (logflow migrate --postgres.url " + postgres.url
+                + ") or start with --" + PostgresOptions.MIGRATE_ON_START.key() + " true";
+        MigrationVersion expected = Arrays.stream(info.all())
+                .filter(m -> m.getState().isResolved() && m.getVersion() != null)
+                .map(MigrationInfo::getVersion)
+                .max(MigrationVersion::compareTo)
+                .orElse(MigrationVersion.EMPTY);
+        for (MigrationInfo m : info.applied()) {
+            if (m.getState().isFailed()) {
+                throw new StartupException(StartupException.CONFIGURATION, "postgres: migration V" + m.getVersion()
+                        + " (" + m.getDescription() + ") failed earlier in " + postgres.url + "; fix it, then "
+                        + migrate);
+            }
+        }
+        MigrationInfo current = info.current();
+        if (current == null || current.getVersion() == null) {
+            throw new StartupException(StartupException.CONFIGURATION, "postgres: " + postgres.url
+                    + " has no logflow schema (this jar needs version " + expected + "); " + migrate);
+        }
+        int order = current.getVersion().compareTo(expected);
+        if (order < 0) {
+            throw new StartupException(StartupException.CONFIGURATION, "postgres: the schema of " + postgres.url
+                    + " is at version " + current.getVersion() + ", this jar needs " + expected + "; " + migrate);
+        }
+        return order > 0
+                ? "the schema of " + postgres.url + " is at version " + current.getVersion() + ", newer than this "
+                        + "jar's " + expected + " (a newer jar migrated it)"
+                : null;
+    }
+
+    /** The first line of the message of the deepest cause that has one. */
+    public static String oneLine(Throwable e) {
+        Throwable withMessage = e;
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                withMessage = t;
+            }
+        }
+        return firstLine(withMessage.getMessage());
+    }
+
+    private static String firstLine(String message) {
+        String text = message == null ? "" : message.strip();
+        int eol = text.indexOf('\n');
+        return eol < 0 ? text : text.substring(0, eol).strip();
+    }
+}

@@ -1,0 +1,96 @@
+package io.logflow.pipeline;
+
+import io.logflow.model.Failure;
+import io.logflow.model.FailureStage;
+import io.logflow.model.LogEvent;
+import io.logflow.model.RawLog;
+import io.logflow.parse.ParserOptions;
+import org.apache.flink.streaming.api.operators.ProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ParseFunctionTest {
+    private static final int MAX_RAW = 16;
+
+    private OneInputStreamOperatorTestHarness<RawLog, LogEvent> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new ParseFunction(ParserOptions.defaults(), MAX_RAW)));
+        harness.getExecutionConfig().disableGenericTypes();
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void goodLinesBecomeEventsWithTheRecordsId() throws Exception {
+        RawLog json = line(1, "{\"level\":\"error\",\"message\":\"boom\",\"timestamp\":\"2026-11-02T08:00:00Z\"}");
+        RawLog text = line(2, "just text");
+
+        harness.processElement(json, 0);
+        harness.processElement(text, 0);
+
+        List<LogEvent> events = harness.extractOutputValues();
+        assertThat(events).extracting(e -> e.eventId).containsExactly(json.eventId, text.eventId);
+        assertThat(events.get(0).message).isEqualTo("boom");
+        assertThat(events.get(0).timestamp).isEqualTo(1_793_606_400_000L);
+        assertThat(failures()).isEmpty();
+    }
+
+    @Test
+    void brokenJsonBecomesAParseFailureWithBoundedRawBytes() throws Exception {
+        String broken = "{\"level\":\"info\",\"message\":\"never closed";
+        harness.processElement(line(3, broken), 0);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        Failure f = failures().get(0);
+        assertThat(f.stage).isEqualTo(FailureStage.PARSE);
+        assertThat(f.reason).isEqualTo("invalid_json");
+        assertThat(f.rawSize).isEqualTo(broken.getBytes(StandardCharsets.UTF_8).length);
+        assertThat(f.raw).hasSize(MAX_RAW);
+        assertThat(f.sourceRef).isEqualTo("file:/logs/a.log#L3");
+    }
+
+    @Test
+    void recordsTheSourceCouldNotReadBecomeSourceFailures() throws Exception {
+        RawLog tooLong = line(4, "xxxx");
+        tooLong.error = "line_too_long";
+        tooLong.errorDetail = "line of 9999 bytes exceeds the limit of 4";
+
+        harness.processElement(tooLong, 0);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(failures()).extracting(f -> f.stage + "/" + f.reason).containsExactly("SOURCE/line_too_long");
+    }
+
+    @Test
+    void blankLinesAreSkippedNotFailed() throws Exception {
+        harness.processElement(line(5, "   "), 0);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(failures()).isEmpty();
+    }
+
+    private List<Failure> failures() {
+        ConcurrentLinkedQueue<StreamRecord<Failure>> out = harness.getSideOutput(Outputs.FAILURES);
+        return out == null ? List.of() : out.stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+
+    private static RawLog line(long n, String text) {
+        return RawLog.fileLine("file:/logs/a.log", null, n, text, 1_000L);
+    }
+}

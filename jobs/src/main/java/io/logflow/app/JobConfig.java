@@ -2,38 +2,32 @@ package io.logflow.app;
 
 import io.logflow.config.ConfigException;
 import io.logflow.config.Settings;
-import io.logflow.pipeline.ParseOptions;
-import io.logflow.sink.postgres.PostgresOptions;
-import io.logflow.source.files.UploadOptions;
-
 import io.logflow.metrics.MetricsConfig;
-import io.logflow.source.files.UploadLimits;
+import io.logflow.parse.LogFormat;
+import io.logflow.parse.ParserOptions;
+import io.logflow.parse.redact.RedactionRules;
+import io.logflow.pipeline.ParseOptions;
+import io.logflow.sink.dlq.DlqConfig;
+import io.logflow.sink.dlq.DlqOptions;
+import io.logflow.sink.elasticsearch.ElasticsearchConfig;
+import io.logflow.sink.elasticsearch.ElasticsearchOptions;
+import io.logflow.sink.postgres.PostgresConfig;
+import io.logflow.sink.postgres.PostgresOptions;
+import io.logflow.source.files.UploadConfig;
+import io.logflow.source.files.UploadOptions;
 import io.logflow.source.kafka.KafkaIngestConfig;
 import io.logflow.source.kafka.KafkaIngestOptions;
 import io.logflow.source.kinesis.KinesisConfig;
 import io.logflow.source.kinesis.KinesisOptions;
 import io.logflow.workspace.WorkspaceConfig;
-import io.logflow.source.files.UploadPathPattern;
-
-import io.logflow.parse.LogFormat;
-import io.logflow.parse.ParserOptions;
-import io.logflow.parse.redact.RedactionRules;
-import io.logflow.sink.dlq.DlqConfig;
-import io.logflow.sink.dlq.DlqOptions;
-import io.logflow.sink.elasticsearch.ElasticsearchConfig;
-import io.logflow.sink.elasticsearch.ElasticsearchOptions;
-import io.logflow.source.files.UploadFileFilter;
 import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.configuration.ConfigOption;
 
 import java.io.Serializable;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.regex.PatternSyntaxException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The job's configuration, read once and validated at start: a bad or missing value stops the job with one line
@@ -157,127 +151,4 @@ public final class JobConfig {
         return from(Settings.load(args, env, LogflowOptions.all()));
     }
 
-    /** The folder the upload source reads, its path convention and its limits. */
-    public static final class UploadConfig implements Serializable {
-        private static final long serialVersionUID = 1L;
-        public final String path;
-        /** Null reads the folder once; set keeps watching it. */
-        public final Duration monitorInterval;
-        public final UploadPathPattern pattern;
-        public final UploadLimits limits;
-        /** Inclusive range of path dates to read, or null: every file. */
-        public final LocalDate dateFrom;
-        public final LocalDate dateTo;
-        /** How recent a file must be for the watching source to pick it up. */
-        public final Duration horizon;
-
-        UploadConfig(String path, Duration monitorInterval, UploadPathPattern pattern, UploadLimits limits,
-                LocalDate dateFrom, LocalDate dateTo, Duration horizon) {
-            this.path = path;
-            this.monitorInterval = monitorInterval;
-            this.pattern = pattern;
-            this.limits = limits;
-            this.dateFrom = dateFrom;
-            this.dateTo = dateTo;
-            this.horizon = horizon;
-        }
-
-        /** The horizon applies only while watching; reading a folder once (a backfill) takes every file. */
-        public UploadFileFilter fileFilter() {
-            long horizonMs = monitorInterval == null ? 0 : horizon.toMillis();
-            return new UploadFileFilter(path, pattern, dateFrom, dateTo, horizonMs);
-        }
-
-        static UploadConfig from(Settings s) {
-            String path = s.getRequired(UploadOptions.PATH).trim();
-            if (!path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:/.*")) {
-                throw new ConfigException(UploadOptions.PATH.key()
-                        + ": expected a folder URI such as file:///data/logs or s3://bucket/prefix, got '" + path + "'");
-            }
-            Duration interval = s.isSet(UploadOptions.MONITOR_INTERVAL)
-                    ? s.getPositiveDuration(UploadOptions.MONITOR_INTERVAL)
-                    : null;
-            UploadPathPattern pattern;
-            try {
-                pattern = UploadPathPattern.parse(s.getRequired(UploadOptions.PATH_PATTERN));
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(UploadOptions.PATH_PATTERN.key() + ": " + e.getMessage());
-            }
-            long maxDecompressed = s.getRequired(UploadOptions.MAX_DECOMPRESSED_BYTES).getBytes();
-            if (maxDecompressed <= 0) {
-                throw new ConfigException(UploadOptions.MAX_DECOMPRESSED_BYTES.key()
-                        + ": expected a positive size such as '512 mb'");
-            }
-            UploadLimits limits = new UploadLimits(
-                    maxDecompressed,
-                    s.getPositiveInt(UploadOptions.MAX_ENTRIES),
-                    s.getPositiveInt(UploadOptions.MAX_DEPTH),
-                    s.getPositiveInt(UploadOptions.MAX_LINE_BYTES));
-            LocalDate from = date(s, UploadOptions.DATE_FROM);
-            LocalDate to = date(s, UploadOptions.DATE_TO);
-            if ((from != null || to != null) && !pattern.hasDate()) {
-                throw new ConfigException((from != null ? UploadOptions.DATE_FROM : UploadOptions.DATE_TO).key()
-                        + ": needs a date (<yyyy>/<mm>/<dd>) in " + UploadOptions.PATH_PATTERN.key());
-            }
-            if (from != null && to != null && to.isBefore(from)) {
-                throw new ConfigException(UploadOptions.DATE_TO.key() + ": expected a day on or after "
-                        + UploadOptions.DATE_FROM.key() + " (" + from + "), got '" + to + "'");
-            }
-            return new UploadConfig(path, interval, pattern, limits, from, to,
-                    s.getPositiveDuration(UploadOptions.HORIZON));
-        }
-
-        private static LocalDate date(Settings s, ConfigOption<String> option) {
-            if (!s.isSet(option)) {
-                return null;
-            }
-            String text = s.getRequired(option).trim();
-            try {
-                return LocalDate.parse(text);
-            } catch (DateTimeParseException e) {
-                throw new ConfigException(option.key() + ": expected a day such as 2026-11-02, got '" + text + "'");
-            }
-        }
-    }
-
-    /** Connection and batching of the PostgreSQL sinks. */
-    public static final class PostgresConfig implements Serializable {
-        private static final long serialVersionUID = 1L;
-        public final String url;
-        public final String user;
-        public final String password;
-        public final int batchSize;
-        public final Duration flushInterval;
-        public final int maxRetries;
-
-        public PostgresConfig(
-                String url, String user, String password, int batchSize, Duration flushInterval, int maxRetries) {
-            this.url = url;
-            this.user = user;
-            this.password = password;
-            this.batchSize = batchSize;
-            this.flushInterval = flushInterval;
-            this.maxRetries = maxRetries;
-        }
-
-        public static PostgresConfig from(Settings s) {
-            String url = s.getRequired(PostgresOptions.URL).trim();
-            if (!url.startsWith("jdbc:postgresql:")) {
-                throw new ConfigException(PostgresOptions.URL.key()
-                        + ": expected a JDBC URL such as jdbc:postgresql://localhost:5432/logflow, got '" + url + "'");
-            }
-            int retries = s.getRequired(PostgresOptions.MAX_RETRIES);
-            if (retries < 0) {
-                throw new ConfigException(PostgresOptions.MAX_RETRIES.key()
-                        + ": expected zero or a positive integer, got '" + retries + "'");
-            }
-            return new PostgresConfig(
-                    url,
-                    s.getRequired(PostgresOptions.USER),
-                    s.get(PostgresOptions.PASSWORD),
-                    s.getPositiveInt(PostgresOptions.BATCH_SIZE),
-                    s.getPositiveDuration(PostgresOptions.FLUSH_INTERVAL),
-                    retries);
-        }
-    }
 }

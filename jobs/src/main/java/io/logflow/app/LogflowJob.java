@@ -1,22 +1,21 @@
 package io.logflow.app;
 
-import io.logflow.pipeline.LogSinks;
-import io.logflow.pipeline.LogSource;
-import io.logflow.pipeline.Outputs;
-import io.logflow.pipeline.ParseFunction;
-
 import io.logflow.enrich.Enrichment;
 import io.logflow.metrics.Metrics;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.RawLog;
+import io.logflow.pipeline.LogSinks;
+import io.logflow.pipeline.LogSource;
+import io.logflow.pipeline.Outputs;
+import io.logflow.pipeline.ParseFunction;
+import io.logflow.pipeline.RejectedDocuments;
 import io.logflow.sink.dlq.DlqLogSinks;
 import io.logflow.sink.dlq.KafkaRejectedDocuments;
 import io.logflow.sink.elasticsearch.ElasticsearchLogSinks;
-import io.logflow.sink.postgres.PostgresRejectedDocuments;
-import io.logflow.pipeline.RejectedDocuments;
 import io.logflow.sink.postgres.PendingUploads;
 import io.logflow.sink.postgres.PostgresLogSinks;
+import io.logflow.sink.postgres.PostgresRejectedDocuments;
 import io.logflow.source.files.UploadSource;
 import io.logflow.source.kafka.KafkaLogSource;
 import io.logflow.source.kinesis.KinesisLogSource;

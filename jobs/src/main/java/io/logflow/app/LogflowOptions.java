@@ -1,14 +1,12 @@
 package io.logflow.app;
 
 import io.logflow.config.KafkaOptions;
-
-import io.logflow.pipeline.ParseOptions;
-import io.logflow.sink.postgres.PostgresOptions;
-import io.logflow.source.files.UploadOptions;
-
 import io.logflow.metrics.MetricsOptions;
+import io.logflow.pipeline.ParseOptions;
 import io.logflow.sink.dlq.DlqOptions;
 import io.logflow.sink.elasticsearch.ElasticsearchOptions;
+import io.logflow.sink.postgres.PostgresOptions;
+import io.logflow.source.files.UploadOptions;
 import io.logflow.source.kafka.KafkaIngestOptions;
 import io.logflow.source.kinesis.KinesisOptions;
 import io.logflow.workspace.WorkspaceOptions;

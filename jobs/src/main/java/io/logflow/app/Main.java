@@ -1,15 +1,14 @@
 package io.logflow.app;
 
 import io.logflow.config.ConfigException;
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.config.Settings;
 import io.logflow.sink.postgres.Migrations;
+import io.logflow.sink.postgres.PostgresConfig;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.flywaydb.core.api.output.MigrateResult;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

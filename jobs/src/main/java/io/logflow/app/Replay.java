@@ -1,22 +1,21 @@
 package io.logflow.app;
 
-import io.logflow.pipeline.EventRecords;
-
 import io.logflow.config.ConfigException;
 import io.logflow.config.Settings;
 import io.logflow.enrich.Enrichment;
-import io.logflow.pipeline.LogSinks;
-import io.logflow.pipeline.Outputs;
-import io.logflow.pipeline.ParseFunction;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.RawLog;
+import io.logflow.pipeline.EventRecords;
+import io.logflow.pipeline.LogSinks;
+import io.logflow.pipeline.Outputs;
+import io.logflow.pipeline.ParseFunction;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.accumulators.ListAccumulator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;

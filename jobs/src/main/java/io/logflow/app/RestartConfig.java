@@ -2,7 +2,6 @@ package io.logflow.app;
 
 import io.logflow.config.ConfigException;
 import io.logflow.config.Settings;
-
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

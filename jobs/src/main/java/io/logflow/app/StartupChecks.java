@@ -1,10 +1,10 @@
 package io.logflow.app;
 
-import io.logflow.app.JobConfig.PostgresConfig;
-import io.logflow.app.JobConfig.UploadConfig;
-import io.logflow.sink.postgres.PostgresOptions;
-import io.logflow.source.files.UploadOptions;
 import io.logflow.sink.postgres.Migrations;
+import io.logflow.sink.postgres.PostgresConfig;
+import io.logflow.sink.postgres.PostgresOptions;
+import io.logflow.source.files.UploadConfig;
+import io.logflow.source.files.UploadOptions;
 import io.logflow.workspace.WorkspaceOptions;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;

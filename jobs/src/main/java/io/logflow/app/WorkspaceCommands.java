@@ -1,17 +1,16 @@
 package io.logflow.app;
 
-import io.logflow.workspace.WorkspaceOptions;
+import io.logflow.config.ConfigException;
+import io.logflow.config.Settings;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.workspace.InvalidWorkspaceException;
 import io.logflow.workspace.ValidationLine;
 import io.logflow.workspace.Workspace;
 import io.logflow.workspace.WorkspaceConfig;
 import io.logflow.workspace.WorkspaceIndex;
 import io.logflow.workspace.WorkspaceJson;
+import io.logflow.workspace.WorkspaceOptions;
 import io.logflow.workspace.WorkspaceTopic;
-
-import io.logflow.config.ConfigException;
-import io.logflow.app.JobConfig.PostgresConfig;
-import io.logflow.config.Settings;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.kafka.clients.producer.RecordMetadata;
 

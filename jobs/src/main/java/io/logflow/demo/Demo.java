@@ -1,13 +1,12 @@
 package io.logflow.demo;
 
-import io.logflow.app.Main;
-
-import io.logflow.app.LocalCluster;
 import io.logflow.app.JobConfig;
-import io.logflow.config.Settings;
+import io.logflow.app.LocalCluster;
 import io.logflow.app.LogflowJob;
+import io.logflow.app.Main;
 import io.logflow.app.StartupChecks;
 import io.logflow.app.WorkspaceCommands;
+import io.logflow.config.Settings;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.core.execution.JobClient;

@@ -1,7 +1,7 @@
 package io.logflow.demo;
 
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.app.StartupChecks;
+import io.logflow.sink.postgres.PostgresConfig;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

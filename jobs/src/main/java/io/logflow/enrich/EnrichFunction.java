@@ -1,11 +1,11 @@
 package io.logflow.enrich;
 
-import io.logflow.pipeline.Outputs;
-import io.logflow.pipeline.ReasonCounters;
 import io.logflow.model.Failure;
 import io.logflow.model.FailureStage;
 import io.logflow.model.LogEvent;
 import io.logflow.pipeline.EventRecords;
+import io.logflow.pipeline.Outputs;
+import io.logflow.pipeline.ReasonCounters;
 import io.logflow.workspace.ValidationLine;
 import io.logflow.workspace.Workspace;
 import io.logflow.workspace.WorkspaceChange;

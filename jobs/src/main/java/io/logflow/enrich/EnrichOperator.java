@@ -1,7 +1,7 @@
 package io.logflow.enrich;
 
-import io.logflow.pipeline.Outputs;
 import io.logflow.model.LogEvent;
+import io.logflow.pipeline.Outputs;
 import io.logflow.workspace.WorkspaceChange;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.BoundedMultiInput;

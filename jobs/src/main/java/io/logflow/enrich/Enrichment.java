@@ -1,13 +1,13 @@
 package io.logflow.enrich;
 
-import io.logflow.app.JobConfig.PostgresConfig;
-import io.logflow.pipeline.Outputs;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
+import io.logflow.pipeline.Outputs;
+import io.logflow.sink.postgres.PostgresConfig;
+import io.logflow.sink.postgres.WorkspaceTable;
 import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceConfig;
 import io.logflow.workspace.WorkspaceRegistrations;
-import io.logflow.sink.postgres.WorkspaceTable;
 import io.logflow.workspace.WorkspaceValidation;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;

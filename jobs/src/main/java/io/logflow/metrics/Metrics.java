@@ -1,7 +1,7 @@
 package io.logflow.metrics;
 
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.LogEvent;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.udf.ApproxPercentileFunction;
 import io.logflow.udf.LogTemplateFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

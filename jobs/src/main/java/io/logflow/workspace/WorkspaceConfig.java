@@ -1,8 +1,6 @@
 package io.logflow.workspace;
 
 import io.logflow.config.KafkaOptions;
-
-import io.logflow.config.ConfigException;
 import io.logflow.config.Settings;
 
 import java.io.Serializable;

@@ -1,7 +1,6 @@
 package io.logflow.workspace;
 
 import io.logflow.config.KafkaOptions;
-
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 

@@ -1,6 +1,6 @@
 package io.logflow.app;
 
-import io.logflow.app.JobConfig.PostgresConfig;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.testing.ElasticsearchExtension;
 import io.logflow.testing.KafkaExtension;
 import io.logflow.testing.PostgresExtension;

@@ -1,6 +1,6 @@
 package io.logflow.app;
 
-import io.logflow.app.JobConfig.PostgresConfig;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.TestClusters;
 import org.apache.flink.api.common.RuntimeExecutionMode;

@@ -1,7 +1,7 @@
 package io.logflow.app;
 
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.demo.DemoProgress;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.testing.BlockingProxy;
 import io.logflow.testing.PostgresExtension;
 import org.junit.jupiter.api.Test;

@@ -2,8 +2,8 @@ package io.logflow.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.decode.CloudWatchPayloads;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.testing.ElasticsearchExtension;
 import io.logflow.testing.HostileLines;
 import io.logflow.testing.KafkaExtension;

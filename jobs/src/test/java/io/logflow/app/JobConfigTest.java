@@ -2,7 +2,6 @@ package io.logflow.app;
 
 import io.logflow.config.ConfigException;
 import io.logflow.config.Settings;
-
 import io.logflow.model.LogEvent;
 import io.logflow.model.RawLog;
 import io.logflow.parse.LogFormat;

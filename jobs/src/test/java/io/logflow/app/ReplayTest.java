@@ -1,7 +1,7 @@
 package io.logflow.app;
 
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.config.Settings;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.testing.ElasticsearchExtension;
 import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.TestClusters;

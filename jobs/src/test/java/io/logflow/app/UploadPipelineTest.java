@@ -1,7 +1,7 @@
 package io.logflow.app;
 
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.EventIds;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.TestClusters;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

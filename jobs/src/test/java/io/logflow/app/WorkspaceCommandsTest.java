@@ -1,12 +1,11 @@
 package io.logflow.app;
 
+import io.logflow.sink.postgres.PostgresConfig;
+import io.logflow.testing.KafkaExtension;
+import io.logflow.testing.PostgresExtension;
 import io.logflow.workspace.WorkspaceConfig;
 import io.logflow.workspace.WorkspaceJson;
 import io.logflow.workspace.WorkspaceTopic;
-
-import io.logflow.app.JobConfig.PostgresConfig;
-import io.logflow.testing.KafkaExtension;
-import io.logflow.testing.PostgresExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

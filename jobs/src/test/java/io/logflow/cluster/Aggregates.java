@@ -1,6 +1,6 @@
 package io.logflow.cluster;
 
-import io.logflow.app.JobConfig.PostgresConfig;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.testing.PostgresExtension;
 
 import java.sql.Connection;

@@ -1,7 +1,7 @@
 package io.logflow.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.logflow.app.JobConfig.PostgresConfig;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.testing.KinesisEmulator;
 import io.logflow.testing.PostgresExtension;
 import org.apache.flink.configuration.Configuration;

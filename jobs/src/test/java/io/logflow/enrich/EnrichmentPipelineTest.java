@@ -1,10 +1,11 @@
 package io.logflow.enrich;
 
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.EventIds;
 import io.logflow.model.LogEvent;
 import io.logflow.model.SourceKind;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.sink.postgres.PostgresSinks;
+import io.logflow.sink.postgres.WorkspaceTable;
 import io.logflow.testing.KafkaExtension;
 import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.TestClusters;
@@ -13,7 +14,6 @@ import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceConfig;
 import io.logflow.workspace.WorkspaceJson;
 import io.logflow.workspace.WorkspaceRegistrations;
-import io.logflow.sink.postgres.WorkspaceTable;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -38,7 +38,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;

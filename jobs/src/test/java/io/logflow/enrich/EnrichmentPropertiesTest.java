@@ -1,9 +1,9 @@
 package io.logflow.enrich;
 
-import io.logflow.pipeline.Outputs;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.SourceKind;
+import io.logflow.pipeline.Outputs;
 import io.logflow.workspace.Workspace;
 import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceStatus;

@@ -1,9 +1,9 @@
 package io.logflow.enrich;
 
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.LogEvent;
 import io.logflow.model.RawLog;
 import io.logflow.model.SourceKind;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.sink.postgres.PostgresSinks;
 import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.TestClusters;

@@ -1,10 +1,10 @@
 package io.logflow.metrics;
 
-import io.logflow.app.Main;
 import io.logflow.app.JobConfig;
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.app.LogflowJob;
+import io.logflow.app.Main;
 import io.logflow.parse.template.TemplateMiner;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.TestClusters;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

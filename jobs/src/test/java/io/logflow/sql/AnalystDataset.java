@@ -1,8 +1,8 @@
 package io.logflow.sql;
 
 import io.logflow.app.JobConfig;
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.app.LogflowJob;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.testing.KafkaExtension;
 import io.logflow.testing.PostgresExtension;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

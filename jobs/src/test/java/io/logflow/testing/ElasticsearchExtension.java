@@ -129,7 +129,6 @@ public final class ElasticsearchExtension implements BeforeAllCallback {
         return request("POST", "/" + indices + "/_count", queryJson).get("count").asLong();
     }
 
-
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

@@ -1,8 +1,8 @@
 package io.logflow.testing;
 
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.demo.EmbeddedPostgresServer;
 import io.logflow.sink.postgres.Migrations;
+import io.logflow.sink.postgres.PostgresConfig;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 

@@ -1,6 +1,5 @@
 package io.logflow.workspace;
 
-
 import io.logflow.config.ConfigException;
 import io.logflow.config.Settings;
 import org.junit.jupiter.api.Test;

@@ -2,17 +2,17 @@ package io.logflow.bench.latency;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.logflow.app.JobConfig;
+import io.logflow.app.LogflowJob;
+import io.logflow.app.LogflowOptions;
 import io.logflow.bench.Rounds;
 import io.logflow.bench.pipeline.CloudWatchCorpus;
 import io.logflow.bench.pipeline.PayloadSource;
 import io.logflow.bench.servers.BenchCluster;
 import io.logflow.bench.servers.BenchElasticsearch;
 import io.logflow.bench.servers.BenchPostgres;
-import io.logflow.app.JobConfig;
-import io.logflow.app.JobConfig.PostgresConfig;
-import io.logflow.app.LogflowOptions;
 import io.logflow.config.Settings;
-import io.logflow.app.LogflowJob;
+import io.logflow.sink.postgres.PostgresConfig;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 

@@ -1,9 +1,9 @@
 package io.logflow.bench.pipeline;
 
-import io.logflow.pipeline.LogSinks;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.UploadStatus;
+import io.logflow.pipeline.LogSinks;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 

@@ -2,22 +2,22 @@ package io.logflow.bench.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.logflow.app.JobConfig;
+import io.logflow.app.LogflowJob;
+import io.logflow.app.LogflowOptions;
 import io.logflow.bench.Comparison;
 import io.logflow.bench.CpuMeter;
 import io.logflow.bench.Rate;
 import io.logflow.bench.servers.BenchCluster;
 import io.logflow.bench.servers.BenchPostgres;
-import io.logflow.app.JobConfig;
-import io.logflow.app.JobConfig.PostgresConfig;
-import io.logflow.app.LogflowOptions;
 import io.logflow.config.Settings;
 import io.logflow.decode.CloudWatchDecoder;
 import io.logflow.decode.DecodeResult;
-import io.logflow.app.LogflowJob;
 import io.logflow.model.RawLog;
 import io.logflow.parse.LogParser;
 import io.logflow.parse.ParseOutcome;
 import io.logflow.parse.multiline.MultilineJoiner;
+import io.logflow.sink.postgres.PostgresConfig;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.io.ByteArrayInputStream;

@@ -1,8 +1,8 @@
 package io.logflow.bench.servers;
 
 import io.logflow.bench.CpuMeter;
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.sink.postgres.Migrations;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.File;

@@ -6,8 +6,8 @@ import io.logflow.bench.Rate;
 import io.logflow.bench.pipeline.Tally;
 import io.logflow.bench.servers.BenchCluster;
 import io.logflow.bench.servers.BenchPostgres;
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.LogEvent;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.sink.postgres.PostgresSinks;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -21,7 +21,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.function.Function;
 
 import static io.logflow.bench.Rounds.f;

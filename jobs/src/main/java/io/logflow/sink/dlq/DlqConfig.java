@@ -1,11 +1,9 @@
 package io.logflow.sink.dlq;
 
-import io.logflow.config.ConfigException;
-import io.logflow.config.Settings;
 import io.logflow.config.KafkaOptions;
+import io.logflow.config.Settings;
 
 import java.io.Serializable;
-import java.util.regex.Pattern;
 
 /** The Kafka dead-letter output's configuration, read once and validated; serializable. */
 public final class DlqConfig implements Serializable {

@@ -1,9 +1,9 @@
 package io.logflow.sink.dlq;
 
-import io.logflow.pipeline.LogSinks;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.UploadStatus;
+import io.logflow.pipeline.LogSinks;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /** Another {@link LogSinks} plus the Kafka dead-letter topic for the failures: the failures go to both. */

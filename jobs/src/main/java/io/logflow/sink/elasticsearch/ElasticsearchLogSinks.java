@@ -1,11 +1,10 @@
 package io.logflow.sink.elasticsearch;
 
-import io.logflow.pipeline.RejectedDocuments;
-
-import io.logflow.pipeline.LogSinks;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.UploadStatus;
+import io.logflow.pipeline.LogSinks;
+import io.logflow.pipeline.RejectedDocuments;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /** Another {@link LogSinks} (Postgres) plus Elasticsearch for the events: the events go to both. */

@@ -1,8 +1,7 @@
 package io.logflow.sink.elasticsearch;
 
-import io.logflow.pipeline.RejectedDocuments;
-
 import io.logflow.model.LogEvent;
+import io.logflow.pipeline.RejectedDocuments;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.elasticsearch.sink.Elasticsearch7SinkBuilder;
 import org.apache.flink.connector.elasticsearch.sink.ElasticsearchSink;

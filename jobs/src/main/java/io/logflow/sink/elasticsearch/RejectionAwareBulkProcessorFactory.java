@@ -1,7 +1,5 @@
 package io.logflow.sink.elasticsearch;
 
-import io.logflow.pipeline.RejectedDocuments;
-
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -10,13 +8,14 @@ import io.logflow.model.Failure;
 import io.logflow.model.FailureStage;
 import io.logflow.model.SourceKind;
 import io.logflow.model.Storable;
+import io.logflow.pipeline.RejectedDocuments;
 import org.apache.flink.connector.elasticsearch.sink.ElasticsearchSink;
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionRequestValidationException;
-import org.elasticsearch.action.DocWriteResponse;
 import org.elasticsearch.action.DocWriteRequest;
+import org.elasticsearch.action.DocWriteResponse;
 import org.elasticsearch.action.bulk.BackoffPolicy;
 import org.elasticsearch.action.bulk.BulkItemResponse;
 import org.elasticsearch.action.bulk.BulkProcessor;

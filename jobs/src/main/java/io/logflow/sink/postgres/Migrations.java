@@ -1,6 +1,5 @@
 package io.logflow.sink.postgres;
 
-import io.logflow.app.JobConfig.PostgresConfig;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 

@@ -1,6 +1,5 @@
 package io.logflow.sink.postgres;
 
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.pipeline.UploadDiscoveryListener;
 import io.logflow.source.files.UploadFile;
 import org.apache.flink.connector.file.src.FileSourceSplit;

@@ -1,11 +1,10 @@
 package io.logflow.sink.postgres;
 
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.app.JobOptions;
-import io.logflow.pipeline.LogSinks;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.UploadStatus;
+import io.logflow.pipeline.LogSinks;
 import io.logflow.pipeline.RejectedDocuments;
 import org.apache.flink.streaming.api.datastream.DataStream;
 

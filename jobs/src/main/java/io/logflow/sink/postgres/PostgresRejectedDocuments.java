@@ -1,9 +1,7 @@
 package io.logflow.sink.postgres;
 
-import io.logflow.pipeline.RejectedDocuments;
-
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.Failure;
+import io.logflow.pipeline.RejectedDocuments;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,10 +1,7 @@
 package io.logflow.sink.postgres;
 
-import io.logflow.pipeline.StorableJson;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.app.JobOptions;
 import io.logflow.model.EventIds;
 import io.logflow.model.Failure;
@@ -13,6 +10,7 @@ import io.logflow.model.LogEvent;
 import io.logflow.model.Storable;
 import io.logflow.model.UploadStatus;
 import io.logflow.pipeline.RejectedDocuments;
+import io.logflow.pipeline.StorableJson;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;

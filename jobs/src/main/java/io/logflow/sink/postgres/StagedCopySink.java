@@ -1,6 +1,5 @@
 package io.logflow.sink.postgres;
 
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.Failure;
 import io.logflow.pipeline.RejectedDocuments;
 import org.apache.flink.api.connector.sink2.Sink;

@@ -1,12 +1,10 @@
 package io.logflow.sink.postgres;
 
+import io.logflow.model.Storable;
 import io.logflow.workspace.Workspace;
 import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceStatus;
 import io.logflow.workspace.WorkspaceValidation;
-
-import io.logflow.app.JobConfig.PostgresConfig;
-import io.logflow.model.Storable;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.JdbcStatementBuilder;

@@ -1,8 +1,7 @@
 package io.logflow.source.files;
 
-import io.logflow.pipeline.UploadDiscoveryListener;
-
 import io.logflow.model.RawLog;
+import io.logflow.pipeline.UploadDiscoveryListener;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
@@ -18,11 +17,11 @@ import org.apache.flink.core.fs.Path;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.util.FlinkRuntimeException;
 
-import javax.annotation.Nullable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import javax.annotation.Nullable;
 
 /**
  * Flink's file source with one change for continuous watching: its enumerator forgets files that left the listing

@@ -2,7 +2,6 @@ package io.logflow.source.files;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
-
 import org.apache.flink.configuration.MemorySize;
 
 import java.time.Duration;

@@ -275,7 +275,6 @@ final class UploadReader {
             return out;
         }
 
-
         @Override
         long position() {
             return 0;
@@ -334,7 +333,6 @@ final class UploadReader {
             return ready.poll();
         }
 
-
         @Override
         long position() {
             return line;
@@ -371,7 +369,6 @@ final class UploadReader {
             String text = token.isScalarValue() ? parser.getText() : JSON.readTree(parser).toString();
             return record(entry, index, text);
         }
-
 
         @Override
         long position() {
@@ -491,7 +488,6 @@ final class UploadReader {
             }
             return CONTINUE;
         }
-
 
         @Override
         long position() {

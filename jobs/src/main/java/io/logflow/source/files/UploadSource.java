@@ -1,10 +1,8 @@
 package io.logflow.source.files;
 
-import io.logflow.pipeline.UploadDiscoveryListener;
-
-import io.logflow.app.JobConfig.UploadConfig;
-import io.logflow.pipeline.LogSource;
 import io.logflow.model.RawLog;
+import io.logflow.pipeline.LogSource;
+import io.logflow.pipeline.UploadDiscoveryListener;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.fs.Path;

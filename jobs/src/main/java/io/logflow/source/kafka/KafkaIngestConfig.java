@@ -1,9 +1,9 @@
 package io.logflow.source.kafka;
 
 import io.logflow.config.ConfigException;
+import io.logflow.config.KafkaOptions;
 import io.logflow.config.Settings;
 import io.logflow.source.kafka.KafkaIngestOptions.StartingOffsets;
-import io.logflow.config.KafkaOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 

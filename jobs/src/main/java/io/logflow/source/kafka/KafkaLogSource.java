@@ -1,7 +1,7 @@
 package io.logflow.source.kafka;
 
-import io.logflow.pipeline.LogSource;
 import io.logflow.model.RawLog;
+import io.logflow.pipeline.LogSource;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;

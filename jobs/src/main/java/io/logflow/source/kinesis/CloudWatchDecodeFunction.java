@@ -2,10 +2,10 @@ package io.logflow.source.kinesis;
 
 import io.logflow.decode.CloudWatchDecoder;
 import io.logflow.decode.DecodeResult;
-import io.logflow.pipeline.Outputs;
-import io.logflow.pipeline.ReasonCounters;
 import io.logflow.model.Failure;
 import io.logflow.model.RawLog;
+import io.logflow.pipeline.Outputs;
+import io.logflow.pipeline.ReasonCounters;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.ListTypeInfo;

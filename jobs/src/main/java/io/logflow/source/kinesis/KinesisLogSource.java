@@ -1,12 +1,12 @@
 package io.logflow.source.kinesis;
 
-import io.logflow.pipeline.LogSource;
-import io.logflow.pipeline.Outputs;
 import io.logflow.model.RawLog;
 import io.logflow.parse.multiline.MultilineJoiner;
+import io.logflow.pipeline.LogSource;
+import io.logflow.pipeline.Outputs;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kinesis.source.KinesisStreamsSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;

@@ -1,23 +1,21 @@
 package io.logflow.sink.dlq;
 
-import io.logflow.config.KafkaOptions;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logflow.config.ConfigException;
-import io.logflow.app.JobConfig.PostgresConfig;
+import io.logflow.config.KafkaOptions;
 import io.logflow.config.Settings;
-import io.logflow.pipeline.LogSinks;
 import io.logflow.model.Failure;
 import io.logflow.model.FailureStage;
 import io.logflow.model.SourceKind;
-import io.logflow.sink.postgres.PostgresRejectedDocuments;
+import io.logflow.pipeline.LogSinks;
 import io.logflow.pipeline.RejectedDocuments;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.sink.postgres.PostgresLogSinks;
+import io.logflow.sink.postgres.PostgresRejectedDocuments;
 import io.logflow.testing.KafkaExtension;
 import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.TestClusters;
-import io.logflow.workspace.WorkspaceOptions;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;

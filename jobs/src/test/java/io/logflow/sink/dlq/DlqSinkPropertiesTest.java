@@ -1,10 +1,9 @@
 package io.logflow.sink.dlq;
 
-import io.logflow.config.KafkaOptions;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.logflow.config.KafkaOptions;
 import io.logflow.config.Settings;
 import io.logflow.model.Failure;
 import io.logflow.model.FailureStage;
@@ -12,7 +11,6 @@ import io.logflow.model.SourceKind;
 import io.logflow.model.Storable;
 import io.logflow.testing.KafkaExtension;
 import io.logflow.testing.TestClusters;
-import io.logflow.workspace.WorkspaceOptions;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

@@ -1,7 +1,6 @@
 package io.logflow.sink.elasticsearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.logflow.model.Failure;
 import io.logflow.model.Level;
 import io.logflow.model.LogEvent;
 import io.logflow.testing.ElasticsearchExtension;

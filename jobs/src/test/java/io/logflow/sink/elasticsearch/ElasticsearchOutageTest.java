@@ -1,8 +1,8 @@
 package io.logflow.sink.elasticsearch;
 
 import io.logflow.app.JobConfig;
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.app.LogflowJob;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.testing.BlockingProxy;
 import io.logflow.testing.ElasticsearchExtension;
 import io.logflow.testing.PostgresExtension;

@@ -1,9 +1,9 @@
 package io.logflow.sink.elasticsearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.Level;
 import io.logflow.model.LogEvent;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.testing.ElasticsearchExtension;
 import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.TestClusters;

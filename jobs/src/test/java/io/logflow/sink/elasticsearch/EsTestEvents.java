@@ -1,17 +1,16 @@
 package io.logflow.sink.elasticsearch;
 
-import io.logflow.pipeline.RejectedDocuments;
-import io.logflow.sink.postgres.PostgresRejectedDocuments;
-
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.config.Settings;
-import io.logflow.pipeline.LogSinks;
 import io.logflow.model.EventIds;
 import io.logflow.model.Failure;
 import io.logflow.model.Level;
 import io.logflow.model.LogEvent;
 import io.logflow.model.SourceKind;
+import io.logflow.pipeline.LogSinks;
+import io.logflow.pipeline.RejectedDocuments;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.sink.postgres.PostgresLogSinks;
+import io.logflow.sink.postgres.PostgresRejectedDocuments;
 import io.logflow.testing.ElasticsearchExtension;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

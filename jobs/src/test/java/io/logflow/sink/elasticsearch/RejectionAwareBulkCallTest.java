@@ -1,12 +1,11 @@
 package io.logflow.sink.elasticsearch;
 
-import io.logflow.pipeline.RejectedDocuments;
-
 import io.logflow.model.Failure;
 import io.logflow.model.FailureStage;
 import io.logflow.model.Level;
 import io.logflow.model.LogEvent;
 import io.logflow.model.SourceKind;
+import io.logflow.pipeline.RejectedDocuments;
 import io.logflow.sink.elasticsearch.RejectionAwareBulkProcessorFactory.RejectionAwareBulkCall;
 import org.elasticsearch.ElasticsearchException;
 import org.elasticsearch.ElasticsearchStatusException;

@@ -1,15 +1,13 @@
 package io.logflow.sink.postgres;
 
-import io.logflow.pipeline.StorableJson;
-
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.EventIds;
 import io.logflow.model.Level;
 import io.logflow.model.LogEvent;
 import io.logflow.model.SourceKind;
 import io.logflow.model.Storable;
+import io.logflow.pipeline.StorableJson;
 import io.logflow.testing.HostileText;
 import io.logflow.testing.PostgresExtension;
 import net.jqwik.api.Arbitraries;

@@ -1,6 +1,5 @@
 package io.logflow.sink.postgres;
 
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.UploadStatus;
 import io.logflow.testing.PostgresExtension;
 import org.apache.flink.connector.file.src.FileSourceSplit;

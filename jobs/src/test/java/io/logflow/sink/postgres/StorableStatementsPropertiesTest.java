@@ -1,9 +1,6 @@
 package io.logflow.sink.postgres;
 
-import io.logflow.pipeline.StorableJson;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.EventIds;
 import io.logflow.model.Failure;
 import io.logflow.model.FailureStage;
@@ -13,6 +10,7 @@ import io.logflow.model.SourceKind;
 import io.logflow.model.Storable;
 import io.logflow.model.UploadStatus;
 import io.logflow.pipeline.EventRecords;
+import io.logflow.pipeline.StorableJson;
 import io.logflow.testing.HostileText;
 import io.logflow.testing.PostgresExtension;
 import net.jqwik.api.Arbitraries;

@@ -1,6 +1,5 @@
 package io.logflow.sink.postgres;
 
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.EventIds;
 import io.logflow.model.Failure;
 import io.logflow.model.Level;

@@ -1,14 +1,12 @@
 package io.logflow.sink.postgres;
 
+import io.logflow.testing.HostileText;
+import io.logflow.testing.PostgresExtension;
 import io.logflow.workspace.Workspace;
 import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceJson;
 import io.logflow.workspace.WorkspaceStatus;
 import io.logflow.workspace.WorkspaceValidation;
-
-import io.logflow.app.JobConfig.PostgresConfig;
-import io.logflow.testing.HostileText;
-import io.logflow.testing.PostgresExtension;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Builders;

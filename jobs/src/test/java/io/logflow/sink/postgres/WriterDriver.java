@@ -1,6 +1,5 @@
 package io.logflow.sink.postgres;
 
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.model.LogEvent;
 import io.logflow.pipeline.RejectedDocuments;
 import org.apache.flink.api.common.operators.ProcessingTimeService;

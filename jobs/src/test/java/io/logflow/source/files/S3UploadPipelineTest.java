@@ -1,9 +1,9 @@
 package io.logflow.source.files;
 
-import io.logflow.app.Main;
 import io.logflow.app.JobConfig;
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.app.LogflowJob;
+import io.logflow.app.Main;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.S3Extension;
 import io.logflow.testing.TestClusters;

@@ -1,8 +1,8 @@
 package io.logflow.source.files;
 
 import io.logflow.app.JobConfig;
-import io.logflow.app.JobConfig.PostgresConfig;
 import io.logflow.app.LogflowJob;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.TestClusters;
 import org.apache.flink.core.execution.JobClient;

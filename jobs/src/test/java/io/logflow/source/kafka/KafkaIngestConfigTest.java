@@ -1,11 +1,9 @@
 package io.logflow.source.kafka;
 
-import io.logflow.config.KafkaOptions;
-
 import io.logflow.config.ConfigException;
+import io.logflow.config.KafkaOptions;
 import io.logflow.config.Settings;
 import io.logflow.source.kafka.KafkaIngestOptions.StartingOffsets;
-import io.logflow.workspace.WorkspaceOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.junit.jupiter.api.Test;
 

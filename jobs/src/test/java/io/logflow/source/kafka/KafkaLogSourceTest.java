@@ -1,7 +1,7 @@
 package io.logflow.source.kafka;
 
-import io.logflow.pipeline.LogSource;
 import io.logflow.model.RawLog;
+import io.logflow.pipeline.LogSource;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.MetricGroup;

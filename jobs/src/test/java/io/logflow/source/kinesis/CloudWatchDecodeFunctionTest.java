@@ -1,11 +1,11 @@
 package io.logflow.source.kinesis;
 
-import io.logflow.decode.CloudWatchPayloads;
 import io.logflow.decode.CloudWatchPayloads.LogEvent;
+import io.logflow.decode.CloudWatchPayloads;
 import io.logflow.decode.DecodeReasons;
-import io.logflow.pipeline.Outputs;
 import io.logflow.model.Failure;
 import io.logflow.model.RawLog;
+import io.logflow.pipeline.Outputs;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;

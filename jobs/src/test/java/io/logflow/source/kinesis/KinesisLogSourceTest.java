@@ -1,12 +1,12 @@
 package io.logflow.source.kinesis;
 
 import io.logflow.config.Settings;
-import io.logflow.decode.CloudWatchPayloads;
 import io.logflow.decode.CloudWatchPayloads.LogEvent;
+import io.logflow.decode.CloudWatchPayloads;
 import io.logflow.decode.DecodeReasons;
-import io.logflow.pipeline.LogSource;
 import io.logflow.model.Failure;
 import io.logflow.model.RawLog;
+import io.logflow.pipeline.LogSource;
 import io.logflow.testing.KinesisEmulator;
 import io.logflow.testing.TestClusters;
 import org.apache.flink.api.common.JobID;

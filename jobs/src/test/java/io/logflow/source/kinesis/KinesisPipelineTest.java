@@ -1,10 +1,10 @@
 package io.logflow.source.kinesis;
 
 import io.logflow.app.JobConfig;
-import io.logflow.app.JobConfig.PostgresConfig;
+import io.logflow.app.LogflowJob;
 import io.logflow.decode.CloudWatchPayloads;
 import io.logflow.decode.DecodeReasons;
-import io.logflow.app.LogflowJob;
+import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.testing.KinesisEmulator;
 import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.TestClusters;

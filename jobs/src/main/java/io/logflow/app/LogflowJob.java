@@ -115,7 +115,8 @@ public final class LogflowJob {
         if (config.workspaces.isPresent()) {
             // uids: workspace-registrations, enrich, postgres-workspaces, postgres-validations
             Enrichment.Result enriched = Enrichment.withRegistrations(
-                    env, parsed, config.workspaces.get(), config.postgres, config.failureMaxRawBytes);
+                    env, parsed, config.workspaces.get(), config.failureMaxRawBytes);
+            sinks.workspaces(enriched.registrations, enriched.validations);
             events = enriched.events;
             failures.add(enriched.failures);
         }
@@ -123,7 +124,7 @@ public final class LogflowJob {
         sinks.events(events);
         if (config.metrics.isPresent()) {
             // uids: metrics-watermarks, metrics-input, request-*; the SQL's operators are named after its tables.
-            Metrics.attach(env, events, config.metrics.get(), config.postgres);
+            Metrics.attach(env, events, config.metrics.get(), sinks.metricsTableOptions());
         }
         sinks.failures(union(failures));
         sinks.uploads(parsed.getSideOutput(Outputs.UPLOADS));

@@ -102,9 +102,10 @@ public final class Replay {
         }
         DataStream<LogEvent> replayed = inputs.size() == 1 ? inputs.get(0) : inputs.get(0).union(inputs.get(1));
         Enrichment.Result enriched = Enrichment.withRegistrations(
-                env, replayed, config.workspaces.get(), config.postgres, config.failureMaxRawBytes);
+                env, replayed, config.workspaces.get(), config.failureMaxRawBytes);
         failures.add(enriched.failures);
         LogSinks sinks = LogflowJob.sinks(config);
+        sinks.workspaces(enriched.registrations, enriched.validations);
         // A finished job has flushed every event it emitted, so these are exactly the ones now stored.
         sinks.events(enriched.events
                 .process(new CollectIds())

@@ -3,8 +3,6 @@ package io.logflow.enrich;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.pipeline.Outputs;
-import io.logflow.sink.postgres.PostgresConfig;
-import io.logflow.sink.postgres.WorkspaceTable;
 import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceConfig;
 import io.logflow.workspace.WorkspaceRegistrations;
@@ -21,7 +19,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <pre>
  *   DataStream&lt;WorkspaceChange&gt; registrations = WorkspaceRegistrations.stream(env, workspaces); // uid workspace-registrations
  *   Enrichment.Result enriched = Enrichment.apply(events, registrations, workspaces, failureMaxRawBytes); // uid enrich
- *   WorkspaceTable.write(registrations, enriched.validations, postgres); // uids postgres-workspaces, postgres-validations
+ *   sinks.workspaces(registrations, enriched.validations); // uids postgres-workspaces, postgres-validations
  * </pre>
  */
 public final class Enrichment {
@@ -37,9 +35,12 @@ public final class Enrichment {
         public final DataStream<WorkspaceValidation> validations;
         /** {@code unknown_workspace} and {@code validation_mismatch} failures (stage ENRICH). */
         public final DataStream<Failure> failures;
+        /** The registrations the enrichment was given, for the workspaces table. */
+        public final DataStream<WorkspaceChange> registrations;
 
-        Result(SingleOutputStreamOperator<LogEvent> events) {
+        Result(SingleOutputStreamOperator<LogEvent> events, DataStream<WorkspaceChange> registrations) {
             this.events = events;
+            this.registrations = registrations;
             this.validations = events.getSideOutput(EnrichFunction.VALIDATIONS);
             this.failures = events.getSideOutput(Outputs.FAILURES);
         }
@@ -56,16 +57,14 @@ public final class Enrichment {
     }
 
     /**
-     * Everything at once, as the job wires it: the registrations source (Kafka or file), the enrichment, and the two
-     * writers of the {@code workspaces} table. The caller stores {@link Result#events} and unions
-     * {@link Result#failures} into the failure sink.
+     * Everything at once, as the job wires it: the registrations source (Kafka or file) and the enrichment. The
+     * caller stores {@link Result#events}, unions {@link Result#failures} into the failure sink, and hands
+     * {@link Result#registrations} and {@link Result#validations} to the workspaces sink.
      */
     public static Result withRegistrations(StreamExecutionEnvironment env, DataStream<LogEvent> events,
-            WorkspaceConfig config, PostgresConfig postgres, int failureMaxRawBytes) {
+            WorkspaceConfig config, int failureMaxRawBytes) {
         DataStream<WorkspaceChange> registrations = WorkspaceRegistrations.stream(env, config);
-        Result result = apply(events, registrations, config, failureMaxRawBytes);
-        WorkspaceTable.write(registrations, result.validations, postgres);
-        return result;
+        return apply(events, registrations, config, failureMaxRawBytes);
     }
 
     public static Result apply(DataStream<LogEvent> events, DataStream<WorkspaceChange> registrations,
@@ -78,6 +77,6 @@ public final class Enrichment {
                 .transform("Enrich with workspaces", TypeInformation.of(LogEvent.class), new EnrichOperator(function))
                 .uid(UID)
                 .name("Enrich with workspaces");
-        return new Result(enriched);
+        return new Result(enriched, registrations);
     }
 }

@@ -1,7 +1,6 @@
 package io.logflow.metrics;
 
 import io.logflow.model.LogEvent;
-import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.udf.ApproxPercentileFunction;
 import io.logflow.udf.LogTemplateFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -38,8 +37,7 @@ public final class Metrics {
     private Metrics() {}
 
     public static void attach(
-            StreamExecutionEnvironment env, DataStream<LogEvent> events, MetricsConfig config,
-            PostgresConfig postgres) {
+            StreamExecutionEnvironment env, DataStream<LogEvent> events, MetricsConfig config, String tableOptions) {
         DataStream<LogEvent> timed = events
                 .assignTimestampsAndWatermarks(EventTimeWatermarks.strategy(config))
                 .uid("metrics-watermarks")
@@ -71,7 +69,7 @@ public final class Metrics {
         tables.createTemporaryView("request_outcomes", tables.fromDataStream(outcomes, rowtime("started_at")));
 
         StreamStatementSet inserts = tables.createStatementSet();
-        for (String statement : statements(sql(), jdbcOptions(postgres))) {
+        for (String statement : statements(sql(), tableOptions)) {
             if (statement.regionMatches(true, 0, "INSERT", 0, 6)) {
                 inserts.addInsertSql(statement);
             } else {
@@ -116,31 +114,5 @@ public final class Metrics {
             }
         }
         return statements;
-    }
-
-    /** The JDBC connector options for the job's database, as SQL string literals. */
-    static String jdbcOptions(PostgresConfig postgres) {
-        StringBuilder options = new StringBuilder();
-        option(options, "connector", "jdbc");
-        option(options, "url", postgres.url);
-        option(options, "username", postgres.user);
-        if (postgres.password != null) {
-            option(options, "password", postgres.password);
-        }
-        option(options, "sink.buffer-flush.max-rows", String.valueOf(postgres.batchSize));
-        option(options, "sink.buffer-flush.interval", postgres.flushInterval.toMillis() + " ms");
-        option(options, "sink.max-retries", String.valueOf(postgres.maxRetries));
-        return options.toString();
-    }
-
-    private static void option(StringBuilder options, String key, String value) {
-        if (options.length() > 0) {
-            options.append(", ");
-        }
-        options.append(literal(key)).append(" = ").append(literal(value));
-    }
-
-    private static String literal(String value) {
-        return "'" + value.replace("'", "''") + "'";
     }
 }

@@ -1,5 +1,7 @@
 package io.logflow.enrich;
 
+import io.logflow.sink.postgres.WorkspaceTable;
+
 import io.logflow.model.LogEvent;
 import io.logflow.model.RawLog;
 import io.logflow.model.SourceKind;
@@ -65,7 +67,8 @@ class FileRegistrationsPipelineTest {
         env.setParallelism(2);
         DataStream<LogEvent> input = env.fromData(events, TypeInformation.of(LogEvent.class))
                 .uid("test-events").name("Test events");
-        Enrichment.Result enriched = Enrichment.withRegistrations(env, input, config, db, 256);
+        Enrichment.Result enriched = Enrichment.withRegistrations(env, input, config, 256);
+        WorkspaceTable.write(enriched.registrations, enriched.validations, db);
         enriched.events.sinkTo(PostgresSinks.logEvents(db)).uid("postgres-log-events").name("events");
         enriched.failures.sinkTo(PostgresSinks.failures(db)).uid("postgres-failures").name("failures");
         env.execute("file registrations test");

@@ -163,7 +163,7 @@ class AnalystQueriesTest {
                 row(AnalystDataset.STUCK_UPLOAD, "PROCESSING", null, 2, 2, 0, "*")));
         String brokenLineRef = uploads + "acme/api/2026/11/02/api.log#L4";
         String unclaimedRef = uploads + AnalystData.UNCLAIMED_FILE + "#L1";
-        String cutRef = uploads + AnalystData.CUT_FILE + "#L0"; // the cut comes before the first line
+        String cutRef = uploads + AnalystData.CUT_FILE + "#L1"; // the cut comes where the first line would be
         e.put("failures_by_reason.sql", List.of(
                 row("ENRICH", "unknown_workspace", AnalystData.UNCLAIMED.size(), AnalystData.UNCLAIMED.size(),
                         unclaimedRef),

@@ -1,10 +1,14 @@
 package io.logflow.workspace;
 
 import io.logflow.config.ConfigException;
+import io.logflow.config.KafkaOptions;
 import io.logflow.config.Settings;
+import org.apache.flink.configuration.ConfigOption;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,6 +70,8 @@ class WorkspaceConfigTest {
     }
 
     private static Settings settings(Map<String, String> values) {
-        return Settings.of(values, WorkspaceOptions.all());
+        List<ConfigOption<?>> known = new ArrayList<>(WorkspaceOptions.all());
+        known.addAll(KafkaOptions.all());
+        return Settings.of(values, known);
     }
 }

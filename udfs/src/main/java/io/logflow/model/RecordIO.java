@@ -15,37 +15,35 @@ final class RecordIO {
     private RecordIO() {}
 
     /**
-     * An unpaired surrogate has no UTF-8 form: the JDK would write {@code ?} for it, so it is written as U+FFFD, as
-     * {@link Storable} replaces it everywhere else (a CloudWatch event crosses an exchange before it is parsed). NUL
-     * and everything else travel as they are.
+     * An unpaired surrogate has no UTF-8 form (the JDK would write {@code ?}), so a string holding one travels as its
+     * UTF-16 units behind a negative length instead, and arrives unchanged: the parser, after an exchange, still sees
+     * it and replaces it where it records that it did. Strings without one are written as they always were.
      */
     static void writeString(DataOutputView out, String s) throws IOException {
-        byte[] bytes = (hasSurrogate(s) ? pairedOnly(s) : s).getBytes(StandardCharsets.UTF_8);
+        if (hasUnpairedSurrogate(s)) {
+            out.writeInt(-s.length());
+            for (int i = 0; i < s.length(); i++) {
+                out.writeChar(s.charAt(i));
+            }
+            return;
+        }
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(bytes.length);
         out.write(bytes);
     }
 
-    private static boolean hasSurrogate(String s) {
+    private static boolean hasUnpairedSurrogate(String s) {
         for (int i = 0, n = s.length(); i < n; i++) {
-            if ((char) (s.charAt(i) - Character.MIN_SURROGATE) <= Character.MAX_SURROGATE - Character.MIN_SURROGATE) {
-                return true;
+            char c = s.charAt(i);
+            if ((char) (c - Character.MIN_SURROGATE) <= Character.MAX_SURROGATE - Character.MIN_SURROGATE) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return true;
+                }
             }
         }
         return false;
-    }
-
-    /** {@code s} with each unpaired surrogate replaced by U+FFFD (pairs are kept). */
-    private static String pairedOnly(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-                out.append(c).append(s.charAt(++i));
-            } else {
-                out.append(Character.isSurrogate(c) ? Storable.REPLACEMENT : c);
-            }
-        }
-        return out.toString();
     }
 
     /** Writes {@code s} when it is there; its bit in the record's null mask tells the reader. */
@@ -56,7 +54,15 @@ final class RecordIO {
     }
 
     static String readString(DataInputView in) throws IOException {
-        byte[] bytes = new byte[in.readInt()];
+        int length = in.readInt();
+        if (length < 0) {
+            char[] chars = new char[-length];
+            for (int i = 0; i < chars.length; i++) {
+                chars[i] = in.readChar();
+            }
+            return new String(chars);
+        }
+        byte[] bytes = new byte[length];
         in.readFully(bytes);
         return new String(bytes, StandardCharsets.UTF_8);
     }
@@ -65,7 +71,7 @@ final class RecordIO {
     static void copyString(DataInputView in, DataOutputView out) throws IOException {
         int length = in.readInt();
         out.writeInt(length);
-        out.write(in, length);
+        out.write(in, length < 0 ? -2 * length : length);
     }
 
     /** Bit {@code i} of the null mask: set when the i-th nullable field is present. */

@@ -53,10 +53,19 @@ class RecordSerializersTest {
     }
 
     @Test
-    void anUnpairedSurrogateCrossesAsTheReplacementCharacterNotAsAQuestionMark() throws Exception {
+    void anUnpairedSurrogateCrossesUnchangedInReadAndCopy() throws Exception {
         RawLog r = new RawLog();
-        r.text = "lone \uD800 high, pair \uD83D\uDE00";
-        assertThat(roundTrip(RawLogSerializer.INSTANCE, r).text).isEqualTo("lone \uFFFD high, pair \uD83D\uDE00");
+        r.text = "lone \uD800 high, pair \uD83D\uDE00, nul \u0000";
+        r.logGroup = "\uDC00";
+        RawLog back = roundTrip(RawLogSerializer.INSTANCE, r);
+        assertThat(back.text).isEqualTo(r.text);
+        assertThat(back.logGroup).isEqualTo(r.logGroup);
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        RawLogSerializer.INSTANCE.serialize(r, out);
+        DataOutputSerializer copied = new DataOutputSerializer(64);
+        RawLogSerializer.INSTANCE.copy(new DataInputDeserializer(out.getCopyOfBuffer()), copied);
+        RawLog viaCopy = RawLogSerializer.INSTANCE.deserialize(new DataInputDeserializer(copied.getCopyOfBuffer()));
+        assertThat(viaCopy.text).isEqualTo(r.text);
     }
 
     @Test

@@ -4,6 +4,8 @@ import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.UploadStatus;
 import io.logflow.pipeline.LogSinks;
+import io.logflow.workspace.WorkspaceChange;
+import io.logflow.workspace.WorkspaceValidation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
@@ -22,5 +24,17 @@ public final class CountingSinks implements LogSinks {
     @Override
     public void uploads(DataStream<UploadStatus> uploads) {
         uploads.sinkTo(new DiscardingSink<>()).uid("bench-discard-uploads").name("Discard upload progress");
+    }
+
+    @Override
+    public void workspaces(DataStream<WorkspaceChange> registrations, DataStream<WorkspaceValidation> validations) {
+        registrations.sinkTo(new DiscardingSink<>()).uid("bench-discard-registrations").name("Discard registrations");
+        validations.sinkTo(new DiscardingSink<>()).uid("bench-discard-validations").name("Discard validations");
+    }
+
+    /** The benchmark turns the metrics off; were they on, their rows would be discarded. */
+    @Override
+    public String metricsTableOptions() {
+        return "'connector' = 'blackhole'";
     }
 }

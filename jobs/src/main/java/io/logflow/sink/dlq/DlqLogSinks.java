@@ -4,6 +4,8 @@ import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.UploadStatus;
 import io.logflow.pipeline.LogSinks;
+import io.logflow.workspace.WorkspaceChange;
+import io.logflow.workspace.WorkspaceValidation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /** Another {@link LogSinks} plus the Kafka dead-letter topic for the failures: the failures go to both. */
@@ -30,5 +32,15 @@ public final class DlqLogSinks implements LogSinks {
     @Override
     public void uploads(DataStream<UploadStatus> uploads) {
         delegate.uploads(uploads);
+    }
+
+    @Override
+    public void workspaces(DataStream<WorkspaceChange> registrations, DataStream<WorkspaceValidation> validations) {
+        delegate.workspaces(registrations, validations);
+    }
+
+    @Override
+    public String metricsTableOptions() {
+        return delegate.metricsTableOptions();
     }
 }

@@ -5,6 +5,8 @@ import io.logflow.model.LogEvent;
 import io.logflow.model.UploadStatus;
 import io.logflow.pipeline.LogSinks;
 import io.logflow.pipeline.RejectedDocuments;
+import io.logflow.workspace.WorkspaceChange;
+import io.logflow.workspace.WorkspaceValidation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /** Another {@link LogSinks} (Postgres) plus Elasticsearch for the events: the events go to both. */
@@ -38,5 +40,15 @@ public final class ElasticsearchLogSinks implements LogSinks {
     @Override
     public void uploads(DataStream<UploadStatus> uploads) {
         delegate.uploads(uploads);
+    }
+
+    @Override
+    public void workspaces(DataStream<WorkspaceChange> registrations, DataStream<WorkspaceValidation> validations) {
+        delegate.workspaces(registrations, validations);
+    }
+
+    @Override
+    public String metricsTableOptions() {
+        return delegate.metricsTableOptions();
     }
 }

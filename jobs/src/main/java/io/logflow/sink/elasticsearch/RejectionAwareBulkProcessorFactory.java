@@ -53,7 +53,7 @@ import java.util.regex.Pattern;
  * How the sink turns a document Elasticsearch rejects for good into a failure instead of a restart loop, and retries
  * 429 and 5xx with exponential backoff.
  *
- * <p><b>Why this is needed.</b> flink-connector-elasticsearch7 3.0.1 (the newest here; DESIGN.md section 5) has no
+ * <p><b>Why this is needed.</b> flink-connector-elasticsearch7 3.0.1 (the newest release the build can get) has no
  * failure handler: {@code ElasticsearchWriter} throws on any failed item of a bulk, so one document with a mapping
  * conflict fails the job, which replays the same document and fails again. 3.1.0 added a public
  * {@code BulkResponseInspector} for exactly this; it is not available here. The connector's own backoff retries only

@@ -6,6 +6,8 @@ import io.logflow.model.LogEvent;
 import io.logflow.model.UploadStatus;
 import io.logflow.pipeline.LogSinks;
 import io.logflow.pipeline.RejectedDocuments;
+import io.logflow.workspace.WorkspaceChange;
+import io.logflow.workspace.WorkspaceValidation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /** Events into {@code log_events}, failures into {@code ingest_failures}, upload progress into {@code uploads}. */
@@ -49,5 +51,16 @@ public class PostgresLogSinks implements LogSinks {
     @Override
     public void uploads(DataStream<UploadStatus> uploads) {
         uploads.sinkTo(PostgresSinks.uploads(config)).uid("postgres-uploads").name("Postgres uploads");
+    }
+
+    /** The {@code workspaces} table (uids {@code postgres-workspaces}, {@code postgres-validations}). */
+    @Override
+    public void workspaces(DataStream<WorkspaceChange> registrations, DataStream<WorkspaceValidation> validations) {
+        WorkspaceTable.write(registrations, validations, config);
+    }
+
+    @Override
+    public String metricsTableOptions() {
+        return PostgresSinks.sqlTableOptions(config);
     }
 }

@@ -349,4 +349,33 @@ public final class PostgresSinks {
             return f;
         }
     }
+
+    /**
+     * flink-connector-jdbc's options for a Flink SQL table of the job's database, as SQL string literals: the metrics
+     * tables are declared with them.
+     */
+    public static String sqlTableOptions(PostgresConfig postgres) {
+        StringBuilder options = new StringBuilder();
+        option(options, "connector", "jdbc");
+        option(options, "url", postgres.url);
+        option(options, "username", postgres.user);
+        if (postgres.password != null) {
+            option(options, "password", postgres.password);
+        }
+        option(options, "sink.buffer-flush.max-rows", String.valueOf(postgres.batchSize));
+        option(options, "sink.buffer-flush.interval", postgres.flushInterval.toMillis() + " ms");
+        option(options, "sink.max-retries", String.valueOf(postgres.maxRetries));
+        return options.toString();
+    }
+
+    private static void option(StringBuilder options, String key, String value) {
+        if (options.length() > 0) {
+            options.append(", ");
+        }
+        options.append(literal(key)).append(" = ").append(literal(value));
+    }
+
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
 }

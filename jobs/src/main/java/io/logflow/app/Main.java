@@ -8,7 +8,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -187,7 +186,7 @@ public final class Main {
         Settings settings = Settings.load(args, System.getenv(), LogflowOptions.all());
         PostgresConfig postgres = PostgresConfig.from(settings);
         StartupChecks.checkReachable(postgres);
-        MigrateResult result = Migrations.apply(postgres);
+        Migrations.Applied result = Migrations.apply(postgres);
         System.out.println("logflow: schema at version " + result.targetSchemaVersion + " ("
                 + result.migrationsExecuted + " migrations applied)");
     }

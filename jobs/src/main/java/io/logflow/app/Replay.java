@@ -10,6 +10,7 @@ import io.logflow.pipeline.EventRecords;
 import io.logflow.pipeline.LogSinks;
 import io.logflow.pipeline.Outputs;
 import io.logflow.pipeline.ParseFunction;
+import io.logflow.sink.postgres.ReplayableFailures;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.accumulators.ListAccumulator;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -20,11 +21,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -41,14 +37,6 @@ import java.util.List;
  * stays unmarked and can be replayed later.
  */
 public final class Replay {
-    static final String SELECT = "SELECT failure_id::text, stage, record::text FROM ingest_failures "
-            + "WHERE stage IN ('PARSE', 'ENRICH') AND record IS NOT NULL AND replayed_at IS NULL AND reason = ? "
-            + "AND failed_at >= ? AND failed_at < ? AND (CAST(? AS text) IS NULL OR workspace_id = ?) "
-            + "ORDER BY failed_at LIMIT ?";
-
-    static final String MARK = "UPDATE ingest_failures SET replayed_at = now() "
-            + "WHERE failure_id = ANY (CAST(? AS uuid[])) AND record ->> 'eventId' = ANY (?)";
-
     /** Ids of the events the replay's enrichment let through to the sinks. */
     static final String STORED_IDS = "replay-stored-event-ids";
 
@@ -113,38 +101,25 @@ public final class Replay {
                 .name("Note replayed events"));
         sinks.failures(failures.size() == 1 ? failures.get(0) : failures.get(0).union(failures.get(1)));
         List<String> stored = env.execute(config.jobName + "-replay").getAccumulatorResult(STORED_IDS);
-        return new Result(failureIds.size(), mark(config, failureIds, stored == null ? List.of() : stored));
+        return new Result(failureIds.size(),
+                ReplayableFailures.markReplayed(config.postgres, failureIds, stored == null ? List.of() : stored));
     }
 
     private static void select(JobConfig config, Settings settings, List<String> failureIds, List<LogEvent> events,
             List<RawLog> raws) throws Exception {
-        String workspace = settings.getOptional(ReplayOptions.WORKSPACE).orElse(null);
-        try (Connection c = connect(config); PreparedStatement ps = c.prepareStatement(SELECT)) {
-            ps.setString(1, settings.getRequired(ReplayOptions.REASON));
-            ps.setObject(2, bound(settings, ReplayOptions.FROM, false).atOffset(ZoneOffset.UTC));
-            ps.setObject(3, bound(settings, ReplayOptions.TO, true).atOffset(ZoneOffset.UTC));
-            ps.setString(4, workspace);
-            ps.setString(5, workspace);
-            ps.setInt(6, settings.getPositiveInt(ReplayOptions.MAX_FAILURES));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    failureIds.add(rs.getString(1));
-                    if ("PARSE".equals(rs.getString(2))) {
-                        raws.add(EventRecords.rawFromJson(rs.getString(3)));
-                    } else {
-                        events.add(EventRecords.fromJson(rs.getString(3)));
-                    }
-                }
+        List<ReplayableFailures.Row> rows = ReplayableFailures.select(config.postgres,
+                settings.getRequired(ReplayOptions.REASON),
+                bound(settings, ReplayOptions.FROM, false),
+                bound(settings, ReplayOptions.TO, true),
+                settings.getOptional(ReplayOptions.WORKSPACE).orElse(null),
+                settings.getPositiveInt(ReplayOptions.MAX_FAILURES));
+        for (ReplayableFailures.Row row : rows) {
+            failureIds.add(row.failureId);
+            if (row.isParseFailure()) {
+                raws.add(EventRecords.rawFromJson(row.record));
+            } else {
+                events.add(EventRecords.fromJson(row.record));
             }
-        }
-    }
-
-    private static int mark(JobConfig config, List<String> failureIds, List<String> storedEventIds)
-            throws SQLException {
-        try (Connection c = connect(config); PreparedStatement ps = c.prepareStatement(MARK)) {
-            ps.setArray(1, c.createArrayOf("text", failureIds.toArray()));
-            ps.setArray(2, c.createArrayOf("text", storedEventIds.toArray()));
-            return ps.executeUpdate();
         }
     }
 
@@ -183,9 +158,5 @@ public final class Replay {
                         + "such as 2026-11-02, got '" + text + "'");
             }
         }
-    }
-
-    private static Connection connect(JobConfig config) throws SQLException {
-        return DriverManager.getConnection(config.postgres.url, config.postgres.user, config.postgres.password);
     }
 }

@@ -2,6 +2,8 @@ package io.logflow.app;
 
 import io.logflow.sink.postgres.Migrations;
 import io.logflow.sink.postgres.PostgresConfig;
+import io.logflow.sink.postgres.PostgresException;
+import io.logflow.sink.postgres.PostgresLogin;
 import io.logflow.sink.postgres.PostgresOptions;
 import io.logflow.source.files.UploadConfig;
 import io.logflow.source.files.UploadOptions;
@@ -9,19 +11,9 @@ import io.logflow.workspace.WorkspaceOptions;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.MigrationInfo;
-import org.flywaydb.core.api.MigrationInfoService;
-import org.flywaydb.core.api.MigrationVersion;
-import org.flywaydb.core.api.output.MigrateResult;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.util.Arrays;
-import java.util.Properties;
 import java.util.function.Consumer;
 
 /**
@@ -30,8 +22,6 @@ import java.util.function.Consumer;
  * line naming the key and what to do.
  */
 public final class StartupChecks {
-    /** Where {@code Migrations} finds the schema in the jar. */
-    private static final String MIGRATIONS = "classpath:db/migration";
     private static final int CONNECT_TIMEOUT_SECONDS = 10;
 
     private StartupChecks() {}
@@ -48,7 +38,7 @@ public final class StartupChecks {
             checkReachable(config.postgres);
         }
         if (migrate) {
-            MigrateResult result;
+            Migrations.Applied result;
             try {
                 result = Migrations.apply(config.postgres);
             } catch (RuntimeException e) {
@@ -136,19 +126,11 @@ public final class StartupChecks {
 
     /** The database answers: a login with the configured user, within {@value #CONNECT_TIMEOUT_SECONDS} s. */
     public static void checkReachable(PostgresConfig postgres) {
-        Properties props = new Properties();
-        props.setProperty("user", postgres.user);
-        props.setProperty("password", postgres.password);
-        props.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-        props.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-        try (Connection c = DriverManager.getConnection(postgres.url, props)) {
-            c.isValid(CONNECT_TIMEOUT_SECONDS);
-        } catch (SQLException e) {
-            String state = e.getSQLState() == null ? "" : e.getSQLState();
-            // 28: wrong user or password; 3D: no such database. Both are the configuration's to fix.
-            int code = state.startsWith("28") || state.startsWith("3D")
-                    ? StartupException.CONFIGURATION
-                    : StartupException.UNREACHABLE;
+        try {
+            PostgresLogin.check(postgres, CONNECT_TIMEOUT_SECONDS);
+        } catch (PostgresException e) {
+            // A wrong user, password or database is the configuration's to fix.
+            int code = e.isConfigurationError() ? StartupException.CONFIGURATION : StartupException.UNREACHABLE;
             // The driver's own message ("Connection to host:port refused. Check that ...") says more than its cause's.
             throw new StartupException(code, PostgresOptions.URL.key() + ": cannot connect to " + postgres.url
                     + " as " + postgres.user + " (" + firstLine(e.getMessage() != null ? e.getMessage() : oneLine(e))
@@ -164,44 +146,31 @@ public final class StartupChecks {
      * @return a warning line, or null
      */
     public static String checkSchema(PostgresConfig postgres) {
-        MigrationInfoService info;
+        Migrations.History history;
         try {
-            info = Flyway.configure()
-                    .dataSource(postgres.url, postgres.user, postgres.password)
-                    .locations(MIGRATIONS)
-                    .load()
-                    .info();
+            history = Migrations.history(postgres);
         } catch (RuntimeException e) {
             throw new StartupException(StartupException.UNREACHABLE, PostgresOptions.URL.key()
                     + ": cannot read the schema history of " + postgres.url + " (" + oneLine(e) + ")");
         }
         String migrate = "run the jar's 'migrate' command (logflow migrate --postgres.url " + postgres.url
                 + ") or start with --" + PostgresOptions.MIGRATE_ON_START.key() + " true";
-        MigrationVersion expected = Arrays.stream(info.all())
-                .filter(m -> m.getState().isResolved() && m.getVersion() != null)
-                .map(MigrationInfo::getVersion)
-                .max(MigrationVersion::compareTo)
-                .orElse(MigrationVersion.EMPTY);
-        for (MigrationInfo m : info.applied()) {
-            if (m.getState().isFailed()) {
-                throw new StartupException(StartupException.CONFIGURATION, "postgres: migration V" + m.getVersion()
-                        + " (" + m.getDescription() + ") failed earlier in " + postgres.url + "; fix it, then "
-                        + migrate);
-            }
+        if (history.failedVersion != null) {
+            throw new StartupException(StartupException.CONFIGURATION, "postgres: migration V" + history.failedVersion
+                    + " (" + history.failedDescription + ") failed earlier in " + postgres.url + "; fix it, then "
+                    + migrate);
         }
-        MigrationInfo current = info.current();
-        if (current == null || current.getVersion() == null) {
+        if (history.current == null) {
             throw new StartupException(StartupException.CONFIGURATION, "postgres: " + postgres.url
-                    + " has no logflow schema (this jar needs version " + expected + "); " + migrate);
+                    + " has no logflow schema (this jar needs version " + history.required + "); " + migrate);
         }
-        int order = current.getVersion().compareTo(expected);
-        if (order < 0) {
+        if (history.comparedToRequired < 0) {
             throw new StartupException(StartupException.CONFIGURATION, "postgres: the schema of " + postgres.url
-                    + " is at version " + current.getVersion() + ", this jar needs " + expected + "; " + migrate);
+                    + " is at version " + history.current + ", this jar needs " + history.required + "; " + migrate);
         }
-        return order > 0
-                ? "the schema of " + postgres.url + " is at version " + current.getVersion() + ", newer than this "
-                        + "jar's " + expected + " (a newer jar migrated it)"
+        return history.comparedToRequired > 0
+                ? "the schema of " + postgres.url + " is at version " + history.current + ", newer than this "
+                        + "jar's " + history.required + " (a newer jar migrated it)"
                 : null;
     }
 

@@ -3,6 +3,8 @@ package io.logflow.app;
 import io.logflow.config.ConfigException;
 import io.logflow.config.Settings;
 import io.logflow.sink.postgres.PostgresConfig;
+import io.logflow.sink.postgres.PostgresException;
+import io.logflow.sink.postgres.WorkspaceTable;
 import io.logflow.workspace.InvalidWorkspaceException;
 import io.logflow.workspace.ValidationLine;
 import io.logflow.workspace.Workspace;
@@ -21,13 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -134,7 +130,7 @@ public final class WorkspaceCommands {
         } catch (Refused e) {
             err.println("logflow workspace " + command + ": " + e.getMessage());
             return 1;
-        } catch (SQLException e) {
+        } catch (PostgresException e) {
             err.println("logflow workspace " + command + ": PostgreSQL: " + firstLine(e.getMessage()));
             return 1;
         } catch (Exception e) {
@@ -179,60 +175,45 @@ public final class WorkspaceCommands {
         return 0;
     }
 
-    static final String SELECT = "SELECT w.id, w.name, w.description, w.aws_account_id, w.log_groups, "
-            + "w.upload_prefixes, w.status, w.verified_at, w.verification_nonce, w.verified_log_group, "
-            + "coalesce(w.last_event_at, (SELECT max(e.event_time) FROM log_events e WHERE e.workspace_id = w.id)), "
-            + "w.updated_at FROM workspaces w";
-
-    private int list(Settings settings) throws SQLException {
-        try (Connection c = connect(settings); PreparedStatement st = c.prepareStatement(SELECT + " ORDER BY w.id");
-                ResultSet rs = st.executeQuery()) {
-            List<String[]> rows = new ArrayList<>();
-            rows.add(new String[] {"ID", "NAME", "ACCOUNT", "STATUS", "VERIFIED", "LAST EVENT", "CLAIMS"});
-            while (rs.next()) {
-                List<String> claims = new ArrayList<>(strings(rs.getArray(5)));
-                claims.addAll(strings(rs.getArray(6)));
-                rows.add(new String[] {rs.getString(1), rs.getString(2), orDash(rs.getString(4)), rs.getString(7),
-                        rs.getTimestamp(8) == null ? "no" : instant(rs.getTimestamp(8)), instant(rs.getTimestamp(11)),
-                        String.join(" ", claims)});
-            }
-            if (rows.size() == 1) {
-                out.println("no workspaces registered");
-                return 0;
-            }
-            print(rows);
+    private int list(Settings settings) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"ID", "NAME", "ACCOUNT", "STATUS", "VERIFIED", "LAST EVENT", "CLAIMS"});
+        for (WorkspaceTable.Row w : WorkspaceTable.list(PostgresConfig.from(settings))) {
+            List<String> claims = new ArrayList<>(w.logGroups);
+            claims.addAll(w.uploadPrefixes);
+            rows.add(new String[] {w.id, w.name, orDash(w.awsAccountId), w.status,
+                    w.verifiedAt == null ? "no" : instant(w.verifiedAt), instant(w.lastEventAt),
+                    String.join(" ", claims)});
         }
+        if (rows.size() == 1) {
+            out.println("no workspaces registered");
+            return 0;
+        }
+        print(rows);
         return 0;
     }
 
-    private int status(String id, Settings settings) throws SQLException {
-        try (Connection c = connect(settings); PreparedStatement st = c.prepareStatement(SELECT + " WHERE w.id = ?")) {
-            st.setString(1, id);
-            try (ResultSet rs = st.executeQuery()) {
-                if (!rs.next()) {
-                    throw new Refused("unknown workspace id '" + id + "' (not in the workspaces table; the job writes "
-                            + "it a moment after 'workspace put')");
-                }
-                out.println("workspace:    " + rs.getString(1));
-                out.println("name:         " + rs.getString(2));
-                if (rs.getString(3) != null) {
-                    out.println("description:  " + rs.getString(3));
-                }
-                out.println("aws account:  " + orDash(rs.getString(4)));
-                out.println("log groups:   " + orDash(String.join(" ", strings(rs.getArray(5)))));
-                out.println("upload prefixes: " + orDash(String.join(" ", strings(rs.getArray(6)))));
-                out.println("status:       " + rs.getString(7));
-                Timestamp verified = rs.getTimestamp(8);
-                if (verified == null) {
-                    out.println("verified:     no (write '" + ValidationLine.format(id, "<nonce>") + "' into one of "
-                            + "its log groups)");
-                } else {
-                    out.println("verified:     yes, at " + instant(verified) + " by nonce " + rs.getString(9)
-                            + " in " + rs.getString(10));
-                }
-                out.println("last event:   " + instant(rs.getTimestamp(11)));
-            }
+    private int status(String id, Settings settings) {
+        WorkspaceTable.Row w = WorkspaceTable.find(PostgresConfig.from(settings), id)
+                .orElseThrow(() -> new Refused("unknown workspace id '" + id + "' (not in the workspaces table; the "
+                        + "job writes it a moment after 'workspace put')"));
+        out.println("workspace:    " + w.id);
+        out.println("name:         " + w.name);
+        if (w.description != null) {
+            out.println("description:  " + w.description);
         }
+        out.println("aws account:  " + orDash(w.awsAccountId));
+        out.println("log groups:   " + orDash(String.join(" ", w.logGroups)));
+        out.println("upload prefixes: " + orDash(String.join(" ", w.uploadPrefixes)));
+        out.println("status:       " + w.status);
+        if (w.verifiedAt == null) {
+            out.println("verified:     no (write '" + ValidationLine.format(id, "<nonce>") + "' into one of "
+                    + "its log groups)");
+        } else {
+            out.println("verified:     yes, at " + instant(w.verifiedAt) + " by nonce " + w.verificationNonce
+                    + " in " + w.verifiedLogGroup);
+        }
+        out.println("last event:   " + instant(w.lastEventAt));
         return 0;
     }
 
@@ -248,11 +229,6 @@ public final class WorkspaceCommands {
         } catch (NoSuchFileException e) {
             throw new Usage("no such file '" + source + "'");
         }
-    }
-
-    private Connection connect(Settings settings) throws SQLException {
-        PostgresConfig postgres = PostgresConfig.from(settings);
-        return DriverManager.getConnection(postgres.url, postgres.user, postgres.password);
     }
 
     private void print(List<String[]> rows) {
@@ -271,12 +247,8 @@ public final class WorkspaceCommands {
         }
     }
 
-    private static List<String> strings(Array array) throws SQLException {
-        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
-    }
-
-    private static String instant(Timestamp t) {
-        return t == null ? "-" : t.toInstant().toString();
+    private static String instant(Instant t) {
+        return t == null ? "-" : t.toString();
     }
 
     private static String orDash(String s) {

@@ -11,13 +11,19 @@ import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The job's writers of the Postgres {@code workspaces} table (the job is its only writer):
@@ -30,6 +36,8 @@ import java.util.List;
  *       not yet; the registration writer in turn never touches these columns, so the two commute.</li>
  * </ul>
  * Both are idempotent: a replay writes the same rows (a repeated nonce keeps its first {@code verified_at}).
+ *
+ * <p>{@link #list} and {@link #find} read the table for the {@code workspace list|status} commands.
  *
  * <p>flink-connector-jdbc cannot set one row aside, so a row it could not store would fail the writer for ever. The
  * statements therefore bind only storable values: every string through {@link Storable#text}, indexed keys and the
@@ -106,6 +114,80 @@ public final class WorkspaceTable {
                 .withBatchIntervalMs(config.flushInterval.toMillis())
                 .withMaxRetries(config.maxRetries)
                 .build();
+    }
+
+    static final String SELECT = "SELECT w.id, w.name, w.description, w.aws_account_id, w.log_groups, "
+            + "w.upload_prefixes, w.status, w.verified_at, w.verification_nonce, w.verified_log_group, "
+            + "coalesce(w.last_event_at, (SELECT max(e.event_time) FROM log_events e WHERE e.workspace_id = w.id)) "
+            + "FROM workspaces w";
+
+    /** A workspace as the table holds it, with the time of its last event. */
+    public static final class Row {
+        public final String id;
+        public final String name;
+        /** Null if it has none. */
+        public final String description;
+        /** Null if it has none. */
+        public final String awsAccountId;
+        public final List<String> logGroups;
+        public final List<String> uploadPrefixes;
+        public final String status;
+        /** Null while not verified; then the nonce and the log group of the validation line are null too. */
+        public final Instant verifiedAt;
+        public final String verificationNonce;
+        public final String verifiedLogGroup;
+        /** Null if it has no event yet. */
+        public final Instant lastEventAt;
+
+        private Row(ResultSet rs) throws SQLException {
+            id = rs.getString(1);
+            name = rs.getString(2);
+            description = rs.getString(3);
+            awsAccountId = rs.getString(4);
+            logGroups = strings(rs.getArray(5));
+            uploadPrefixes = strings(rs.getArray(6));
+            status = rs.getString(7);
+            verifiedAt = instant(rs.getTimestamp(8));
+            verificationNonce = rs.getString(9);
+            verifiedLogGroup = rs.getString(10);
+            lastEventAt = instant(rs.getTimestamp(11));
+        }
+
+        private static List<String> strings(java.sql.Array array) throws SQLException {
+            return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+        }
+
+        private static Instant instant(Timestamp t) {
+            return t == null ? null : t.toInstant();
+        }
+    }
+
+    /** Every workspace, by id. Errors are {@link PostgresException}s. */
+    public static List<Row> list(PostgresConfig postgres) {
+        try (Connection c = PostgresLogin.connect(postgres);
+                PreparedStatement st = c.prepareStatement(SELECT + " ORDER BY w.id");
+                ResultSet rs = st.executeQuery()) {
+            List<Row> rows = new ArrayList<>();
+            while (rs.next()) {
+                rows.add(new Row(rs));
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new PostgresException(e);
+        }
+    }
+
+    /** The workspace {@code id}, if the table has it. Errors are {@link PostgresException}s. */
+    public static Optional<Row> find(PostgresConfig postgres, String id) {
+        try (Connection c = PostgresLogin.connect(postgres);
+                PreparedStatement st = c.prepareStatement(SELECT + " WHERE w.id = ?")) {
+            st.setString(1, id);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(new Row(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new PostgresException(e);
+        }
     }
 
     /** Characters of an indexed key (id, account) kept: far above what validation lets through, below the index limit. */

@@ -10,51 +10,52 @@
 --   request_outcomes  one row per request once it is decided: workspace_id, request_id, service, failed, reason,
 --                     first_message, error_message, events, duration_ms, and started_at (rowtime; its watermark
 --                     trails by requests.timeout more).
--- ${postgres} stands for the JDBC connector options of the job's database; every sink table has a primary key, so
+-- ${sink:<table>} stands for the connector options of that table, given by the job's sinks (PostgreSQL: the JDBC
+-- connector on the job's database, table-name <table>); every sink table has a primary key, so
 -- the connector upserts and a re-run rewrites the same rows.
 
 CREATE TEMPORARY TABLE metrics_minute (
     window_start TIMESTAMP(3), window_end TIMESTAMP(3), workspace_id STRING, service STRING, level STRING,
     events BIGINT, `bytes` BIGINT, errors BIGINT, warnings BIGINT,
     PRIMARY KEY (window_start, workspace_id, service, level) NOT ENFORCED
-) WITH (${postgres}, 'table-name' = 'metrics_minute');
+) WITH (${sink:metrics_minute});
 
 CREATE TEMPORARY TABLE metrics_day (
     window_start TIMESTAMP(3), window_end TIMESTAMP(3), workspace_id STRING, service STRING, level STRING,
     events BIGINT, `bytes` BIGINT, errors BIGINT, warnings BIGINT,
     PRIMARY KEY (window_start, workspace_id, service, level) NOT ENFORCED
-) WITH (${postgres}, 'table-name' = 'metrics_day');
+) WITH (${sink:metrics_day});
 
 CREATE TEMPORARY TABLE metrics_week (
     window_start TIMESTAMP(3), window_end TIMESTAMP(3), workspace_id STRING, service STRING, level STRING,
     events BIGINT, `bytes` BIGINT, errors BIGINT, warnings BIGINT,
     PRIMARY KEY (window_start, workspace_id, service, level) NOT ENFORCED
-) WITH (${postgres}, 'table-name' = 'metrics_week');
+) WITH (${sink:metrics_week});
 
 CREATE TEMPORARY TABLE metrics_latency_minute (
     window_start TIMESTAMP(3), window_end TIMESTAMP(3), workspace_id STRING, service STRING,
     events BIGINT, duration_avg_ms DOUBLE, duration_max_ms DOUBLE,
     duration_p50_ms DOUBLE, duration_p90_ms DOUBLE, duration_p99_ms DOUBLE,
     PRIMARY KEY (window_start, workspace_id, service) NOT ENFORCED
-) WITH (${postgres}, 'table-name' = 'metrics_latency_minute');
+) WITH (${sink:metrics_latency_minute});
 
 CREATE TEMPORARY TABLE metrics_requests_minute (
     window_start TIMESTAMP(3), window_end TIMESTAMP(3), workspace_id STRING, service STRING,
     requests BIGINT, failed_requests BIGINT, timed_out BIGINT,
     PRIMARY KEY (window_start, workspace_id, service) NOT ENFORCED
-) WITH (${postgres}, 'table-name' = 'metrics_requests_minute');
+) WITH (${sink:metrics_requests_minute});
 
 CREATE TEMPORARY TABLE metrics_templates_hour (
     window_start TIMESTAMP(3), window_end TIMESTAMP(3), workspace_id STRING, `rank` INT,
     template STRING, events BIGINT, sample_message STRING,
     PRIMARY KEY (window_start, workspace_id, `rank`) NOT ENFORCED
-) WITH (${postgres}, 'table-name' = 'metrics_templates_hour');
+) WITH (${sink:metrics_templates_hour});
 
 CREATE TEMPORARY TABLE failed_requests (
     workspace_id STRING, request_id STRING, started_at TIMESTAMP(3), service STRING, reason STRING,
     first_message STRING, error_message STRING, events INT, duration_ms DOUBLE,
     PRIMARY KEY (workspace_id, request_id, started_at) NOT ENFORCED
-) WITH (${postgres}, 'table-name' = 'failed_requests');
+) WITH (${sink:failed_requests});
 
 -- Volume per minute and level; its window_time feeds the day and week roll-ups below.
 CREATE TEMPORARY VIEW minute_volume AS

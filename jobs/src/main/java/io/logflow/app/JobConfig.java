@@ -6,6 +6,7 @@ import io.logflow.metrics.MetricsConfig;
 import io.logflow.parse.LogFormat;
 import io.logflow.parse.ParserOptions;
 import io.logflow.parse.redact.RedactionRules;
+import io.logflow.pipeline.FailureOptions;
 import io.logflow.pipeline.ParseOptions;
 import io.logflow.sink.dlq.DlqConfig;
 import io.logflow.sink.dlq.DlqOptions;
@@ -69,7 +70,7 @@ public final class JobConfig {
                 : Optional.empty();
         checkpointInterval = s.getPositiveDuration(JobOptions.CHECKPOINT_INTERVAL);
         runtimeMode = s.getRequired(JobOptions.RUNTIME_MODE);
-        failureMaxRawBytes = s.getPositiveInt(JobOptions.FAILURE_MAX_RAW_BYTES);
+        failureMaxRawBytes = s.getPositiveInt(FailureOptions.MAX_RAW_BYTES);
         restarts = RestartConfig.from(s);
         checkOnStart = s.get(JobOptions.CHECK_ON_START);
         parser = parserOptions(s);

@@ -30,11 +30,6 @@ public final class JobOptions {
             .defaultValue(RuntimeExecutionMode.STREAMING)
             .withDescription("STREAMING (the job) or BATCH (a backfill: bounded sources only, no checkpoints).");
 
-    public static final ConfigOption<Integer> FAILURE_MAX_RAW_BYTES = ConfigOptions.key("failures.max-raw-bytes")
-            .intType()
-            .defaultValue(8192)
-            .withDescription("Bytes of the raw input kept with a failure; the original size is kept too.");
-
     public static final ConfigOption<Integer> RESTART_ATTEMPTS = ConfigOptions.key("job.restart-attempts")
             .intType()
             .defaultValue(5)

@@ -124,7 +124,7 @@ public final class LogflowJob {
         sinks.events(events);
         if (config.metrics.isPresent()) {
             // uids: metrics-watermarks, metrics-input, request-*; the SQL's operators are named after its tables.
-            Metrics.attach(env, events, config.metrics.get(), sinks.metricsTableOptions());
+            Metrics.attach(env, events, config.metrics.get(), sinks::metricsTableOptions);
         }
         sinks.failures(union(failures));
         sinks.uploads(parsed.getSideOutput(Outputs.UPLOADS));

@@ -2,6 +2,7 @@ package io.logflow.app;
 
 import io.logflow.config.KafkaOptions;
 import io.logflow.metrics.MetricsOptions;
+import io.logflow.pipeline.FailureOptions;
 import io.logflow.pipeline.ParseOptions;
 import io.logflow.sink.dlq.DlqOptions;
 import io.logflow.sink.elasticsearch.ElasticsearchOptions;
@@ -25,7 +26,7 @@ public final class LogflowOptions {
                 JobOptions.PARALLELISM,
                 JobOptions.CHECKPOINT_INTERVAL,
                 JobOptions.RUNTIME_MODE,
-                JobOptions.FAILURE_MAX_RAW_BYTES,
+                FailureOptions.MAX_RAW_BYTES,
                 JobOptions.RESTART_ATTEMPTS,
                 JobOptions.RESTART_DELAY,
                 JobOptions.CHECK_ON_START,

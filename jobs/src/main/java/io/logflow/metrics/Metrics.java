@@ -20,6 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The windowed metrics: the enriched events and the request outcomes become two tables with event-time watermarks,
@@ -37,7 +40,8 @@ public final class Metrics {
     private Metrics() {}
 
     public static void attach(
-            StreamExecutionEnvironment env, DataStream<LogEvent> events, MetricsConfig config, String tableOptions) {
+            StreamExecutionEnvironment env, DataStream<LogEvent> events, MetricsConfig config,
+            Function<String, String> tableOptions) {
         DataStream<LogEvent> timed = events
                 .assignTimestampsAndWatermarks(EventTimeWatermarks.strategy(config))
                 .uid("metrics-watermarks")
@@ -98,8 +102,13 @@ public final class Metrics {
         }
     }
 
-    /** The statements of a SQL file: comment lines dropped, split at semicolons that end a line. */
-    static List<String> statements(String sql, String postgresOptions) {
+    private static final Pattern SINK = Pattern.compile("\\$\\{sink:(\\w+)}");
+
+    /**
+     * The statements of a SQL file: comment lines dropped, split at semicolons that end a line, and each
+     * {@code ${sink:<table>}} replaced by {@code tableOptions} of that table.
+     */
+    static List<String> statements(String sql, Function<String, String> tableOptions) {
         StringBuilder text = new StringBuilder();
         for (String line : sql.split("\n")) {
             if (!line.strip().startsWith("--")) {
@@ -110,7 +119,8 @@ public final class Metrics {
         for (String statement : text.toString().split(";\\s*\n")) {
             String s = statement.strip();
             if (!s.isEmpty()) {
-                statements.add(s.replace("${postgres}", postgresOptions));
+                statements.add(SINK.matcher(s)
+                        .replaceAll(m -> Matcher.quoteReplacement(tableOptions.apply(m.group(1)))));
             }
         }
         return statements;

@@ -23,8 +23,8 @@ public interface LogSinks {
     void workspaces(DataStream<WorkspaceChange> registrations, DataStream<WorkspaceValidation> validations);
 
     /**
-     * The connector options, as Flink SQL {@code 'key' = 'value'} pairs, of the tables the windowed metrics are
-     * inserted into ({@code ${postgres}} in {@code sql/flink/metrics.sql}).
+     * The connector options, as Flink SQL {@code 'key' = 'value'} pairs, of {@code table}, one of the tables the
+     * windowed metrics are inserted into ({@code ${sink:<table>}} in {@code sql/flink/metrics.sql}).
      */
-    String metricsTableOptions();
+    String metricsTableOptions(String table);
 }

@@ -54,7 +54,7 @@ final class CollectingSinks implements LogSinks {
     }
 
     @Override
-    public String metricsTableOptions() {
+    public String metricsTableOptions(String table) {
         return "'connector' = 'blackhole'";
     }
 

@@ -1,5 +1,6 @@
 package io.logflow.app;
 
+import io.logflow.config.Settings;
 import io.logflow.model.Marker;
 import io.logflow.model.RawLog;
 import io.logflow.model.UploadStatus;
@@ -45,7 +46,7 @@ class LogflowJobTopologyTest {
                 "{\"level\":\"error\",\"message\":\"second\",\"request_id\":\"r-1\",\"duration_ms\":12}",
                 "{\"level\":\"info\" \"message\":\"missing comma\"}",
                 "",
-                "logflow-validation workspace=acme nonce=n-123",
+                "logflow-validation workspace=acme nonce=nonce-12345",
                 "plain text third");
         List<RawLog> input = new ArrayList<>();
         input.add(marker(Marker.FILE_START, 0));
@@ -58,10 +59,11 @@ class LogflowJobTopologyTest {
         end.line = lines.size();
         input.add(end);
 
-        JobConfig config = JobConfig.load(new String[] {
+        // no source key: the test hands the job its source
+        JobConfig config = JobConfig.withoutSource(Settings.load(new String[] {
                 "--postgres.url", "jdbc:postgresql://127.0.0.1:1/never-connected",
                 "--workspaces.file", registrations.toUri().toString(),
-                "--job.parallelism", "2"}, Map.of());
+                "--job.parallelism", "2"}, Map.of(), LogflowOptions.all()));
         CollectingSinks sinks = new CollectingSinks("topology-" + System.nanoTime());
         LogSource source = env -> new LogSource.Streams(
                 env.fromData(input, TypeInformation.of(RawLog.class)).setParallelism(1).uid("test-source")
@@ -74,7 +76,7 @@ class LogflowJobTopologyTest {
         assertThat(sinks.failures()).extracting(f -> f.reason).containsExactly("invalid_json");
         assertThat(sinks.failures().get(0).sourceRef).isEqualTo(PATH + "#L3");
         assertThat(sinks.validations()).extracting((WorkspaceValidation v) -> v.workspaceId + " " + v.nonce)
-                .containsExactly("acme n-123");
+                .containsExactly("acme nonce-12345");
         assertThat(sinks.registrations()).hasSize(1);
         Map<String, UploadStatus> last = sinks.uploads().stream()
                 .collect(Collectors.toMap(u -> u.status, u -> u, (a, b) -> b));

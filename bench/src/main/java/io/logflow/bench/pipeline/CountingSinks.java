@@ -34,7 +34,7 @@ public final class CountingSinks implements LogSinks {
 
     /** The benchmark turns the metrics off; were they on, their rows would be discarded. */
     @Override
-    public String metricsTableOptions() {
+    public String metricsTableOptions(String table) {
         return "'connector' = 'blackhole'";
     }
 }

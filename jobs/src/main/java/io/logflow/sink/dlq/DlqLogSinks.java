@@ -40,7 +40,7 @@ public final class DlqLogSinks implements LogSinks {
     }
 
     @Override
-    public String metricsTableOptions() {
-        return delegate.metricsTableOptions();
+    public String metricsTableOptions(String table) {
+        return delegate.metricsTableOptions(table);
     }
 }

@@ -48,7 +48,7 @@ public final class ElasticsearchLogSinks implements LogSinks {
     }
 
     @Override
-    public String metricsTableOptions() {
-        return delegate.metricsTableOptions();
+    public String metricsTableOptions(String table) {
+        return delegate.metricsTableOptions(table);
     }
 }

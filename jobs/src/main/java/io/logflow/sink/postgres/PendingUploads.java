@@ -1,8 +1,7 @@
 package io.logflow.sink.postgres;
 
+import io.logflow.pipeline.UploadDiscoveryListener.DiscoveredFile;
 import io.logflow.pipeline.UploadDiscoveryListener;
-import io.logflow.source.files.UploadFile;
-import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +30,13 @@ public final class PendingUploads implements UploadDiscoveryListener {
     }
 
     @Override
-    public void discovered(Collection<FileSourceSplit> files) {
+    public void discovered(Collection<DiscoveredFile> files) {
         try (Connection c = DriverManager.getConnection(config.url, config.user, config.password);
                 PreparedStatement ps = c.prepareStatement(INSERT_PENDING)) {
-            for (FileSourceSplit split : files) {
-                ps.setString(1, PostgresSinks.uploadPath(split.path().toUri().toString()));
-                ps.setString(2, PostgresSinks.uploadVersion(UploadFile.version(split)));
-                ps.setLong(3, split.fileSize());
+            for (DiscoveredFile file : files) {
+                ps.setString(1, PostgresSinks.uploadPath(file.path()));
+                ps.setString(2, PostgresSinks.uploadVersion(file.version()));
+                ps.setLong(3, file.bytes());
                 ps.addBatch();
             }
             ps.executeBatch();

@@ -1,9 +1,9 @@
 package io.logflow.sink.postgres;
 
-import io.logflow.app.JobOptions;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.UploadStatus;
+import io.logflow.pipeline.FailureOptions;
 import io.logflow.pipeline.LogSinks;
 import io.logflow.pipeline.RejectedDocuments;
 import io.logflow.workspace.WorkspaceChange;
@@ -18,7 +18,7 @@ public class PostgresLogSinks implements LogSinks {
     private final int maxRawBytes;
 
     public PostgresLogSinks(PostgresConfig config) {
-        this(config, true, null, JobOptions.FAILURE_MAX_RAW_BYTES.defaultValue());
+        this(config, true, null, FailureOptions.MAX_RAW_BYTES.defaultValue());
     }
 
     /**
@@ -60,7 +60,7 @@ public class PostgresLogSinks implements LogSinks {
     }
 
     @Override
-    public String metricsTableOptions() {
-        return PostgresSinks.sqlTableOptions(config);
+    public String metricsTableOptions(String table) {
+        return PostgresSinks.sqlTableOptions(config, table);
     }
 }

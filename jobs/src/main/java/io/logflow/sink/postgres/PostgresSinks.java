@@ -2,13 +2,13 @@ package io.logflow.sink.postgres;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.logflow.app.JobOptions;
 import io.logflow.model.EventIds;
 import io.logflow.model.Failure;
 import io.logflow.model.FailureStage;
 import io.logflow.model.LogEvent;
 import io.logflow.model.Storable;
 import io.logflow.model.UploadStatus;
+import io.logflow.pipeline.FailureOptions;
 import io.logflow.pipeline.RejectedDocuments;
 import io.logflow.pipeline.StorableJson;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -75,7 +75,7 @@ public final class PostgresSinks {
 
     /** Events as {@link #logEvents(PostgresConfig, int, boolean, RejectedDocuments)}, rejected rows to the table. */
     public static Sink<LogEvent> logEvents(PostgresConfig config) {
-        return logEvents(config, JobOptions.FAILURE_MAX_RAW_BYTES.defaultValue(), true, null);
+        return logEvents(config, FailureOptions.MAX_RAW_BYTES.defaultValue(), true, null);
     }
 
     /**
@@ -351,13 +351,14 @@ public final class PostgresSinks {
     }
 
     /**
-     * flink-connector-jdbc's options for a Flink SQL table of the job's database, as SQL string literals: the metrics
+     * flink-connector-jdbc's options for {@code table} of the job's database, as a Flink SQL table, as SQL string literals: the metrics
      * tables are declared with them.
      */
-    public static String sqlTableOptions(PostgresConfig postgres) {
+    public static String sqlTableOptions(PostgresConfig postgres, String table) {
         StringBuilder options = new StringBuilder();
         option(options, "connector", "jdbc");
         option(options, "url", postgres.url);
+        option(options, "table-name", table);
         option(options, "username", postgres.user);
         if (postgres.password != null) {
             option(options, "password", postgres.password);

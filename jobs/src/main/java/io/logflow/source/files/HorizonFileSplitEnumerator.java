@@ -1,5 +1,6 @@
 package io.logflow.source.files;
 
+import io.logflow.pipeline.UploadDiscoveryListener.DiscoveredFile;
 import io.logflow.pipeline.UploadDiscoveryListener;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import javax.annotation.Nullable;
 
 /**
@@ -64,7 +66,10 @@ final class HorizonFileSplitEnumerator
         List<FileSourceSplit> fresh = processed.update(listed);
         if (!fresh.isEmpty()) {
             LOG.info("Found {} new upload files ({} remembered)", fresh.size(), processed.size());
-            listener.discovered(fresh);
+            listener.discovered(fresh.stream()
+                    .map(split -> new DiscoveredFile(
+                            split.path().toUri().toString(), UploadFile.version(split), split.fileSize()))
+                    .collect(Collectors.toList()));
             assigner.addSplits(fresh);
         }
         assignSplits();

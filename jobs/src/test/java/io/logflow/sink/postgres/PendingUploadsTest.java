@@ -1,8 +1,8 @@
 package io.logflow.sink.postgres;
 
 import io.logflow.model.UploadStatus;
+import io.logflow.pipeline.UploadDiscoveryListener.DiscoveredFile;
 import io.logflow.testing.PostgresExtension;
-import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.apache.flink.core.fs.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.entry;
 class PendingUploadsTest {
     @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
 
-    private static final FileSourceSplit A = new FileSourceSplit("1", new Path("s3://b/logs/a.log"), 0, 10, 5_000, 10);
-    private static final FileSourceSplit B = new FileSourceSplit("2", new Path("s3://b/logs/b.log"), 0, 20, 6_000, 20);
+    private static final DiscoveredFile A = new DiscoveredFile("s3://b/logs/a.log", "5000-10", 10);
+    private static final DiscoveredFile B = new DiscoveredFile("s3://b/logs/b.log", "6000-20", 20);
 
     @Test
     void foundFilesArePendingUntilAReaderReportsAndAreNeverSetBack() throws Exception {

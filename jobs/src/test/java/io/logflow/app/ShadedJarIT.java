@@ -38,8 +38,8 @@ class ShadedJarIT {
 
         assertThat(manifest.getMainAttributes().getValue("Main-Class")).isEqualTo("io.logflow.app.Main");
         assertThat(entries).contains(
-                "io/logflow/cli/Main.class",
-                "io/logflow/job/LogflowJob.class",
+                "io/logflow/app/Main.class",
+                "io/logflow/app/LogflowJob.class",
                 "io/logflow/parse/LogParser.class",
                 "io/logflow/model/LogEvent.class",
                 "db/migration/V1__log_events_and_failures.sql",

@@ -52,6 +52,7 @@ class ShadedJarIT {
         assertThat(entries).noneMatch(e -> e.startsWith("org/apache/flink/api/common/"));
         assertThat(entries).noneMatch(e -> e.startsWith("org/apache/flink/configuration/"));
         assertThat(entries).noneMatch(e -> e.startsWith("io/zonky/"));
+        assertThat(entries).noneMatch(e -> e.startsWith("io/logflow/demo/"));
         assertThat(entries).noneMatch(e -> e.startsWith("org/apache/logging/log4j/"));
         assertThat(entries).noneMatch(e -> e.endsWith("module-info.class"));
         assertThat(entries).noneMatch(e -> e.matches("META-INF/[^/]+\\.(SF|DSA|RSA)"));

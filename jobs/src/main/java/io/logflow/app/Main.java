@@ -11,7 +11,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.reflect.InvocationTargetException;
 import java.util.Arrays;
 
 /**
@@ -21,7 +20,6 @@ import java.util.Arrays;
  *   flink run logflow-jobs.jar [run] --key value ...   run the job (what a Flink cluster calls)
  *   java -jar logflow-jobs.jar migrate --postgres.url ...   apply the Postgres schema migrations
  *   ... workspace put|delete|list|status ...            register tenants (see the README)
- *   demo                                              the job on embedded defaults (README, needs the demo classpath)
  * </pre>
  */
 public final class Main {
@@ -34,8 +32,8 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         String command = command(args);
         int code = execute(args);
-        // The workspace commands and the demo leave client threads (Kafka, Flink) behind: end the JVM.
-        if (code != 0 || command.equals("workspace") || command.equals("demo")) {
+        // The workspace commands leave client threads (Kafka) behind: end the JVM.
+        if (code != 0 || command.equals("workspace")) {
             exit(code);
         }
     }
@@ -68,8 +66,6 @@ public final class Main {
                     return 0;
                 case "workspace":
                     return WorkspaceCommands.run(rest);
-                case "demo":
-                    return demo(rest);
                 case "help":
                 case "--help":
                     usage();
@@ -107,19 +103,6 @@ public final class Main {
             throw new IllegalStateException(lastError.isEmpty() ? "logflow: exit code " + code : lastError);
         }
         System.exit(code);
-    }
-
-    /** The demo's classes (and its embedded PostgreSQL) are on the demo classpath only, not in the job jar. */
-    private static int demo(String[] args) throws Exception {
-        try {
-            return (Integer) Class.forName("io.logflow.demo.Demo").getMethod("run", String[].class)
-                    .invoke(null, (Object) args);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof Exception ? (Exception) cause : e;
-        } catch (ClassNotFoundException e) {
-            throw new ConfigException("demo: runs from the source tree only (mvn -Pdemo -DskipTests verify)");
-        }
     }
 
     static void run(String[] args) throws Exception {
@@ -197,7 +180,6 @@ public final class Main {
                 "       logflow migrate --postgres.url URL  apply the Postgres schema migrations",
                 "       logflow backfill --from DAY --to DAY --uploads.path URI ...  re-read uploads of those days",
                 "       logflow replay [--replay.reason R --replay.from T --replay.to T --replay.workspace W] ...",
-                "       logflow workspace put FILE|-|JSON | delete ID | list | status ID  [--key value ...]",
-                "       logflow demo [--key value ...]      the job on embedded defaults (README command 1)"));
+                "       logflow workspace put FILE|-|JSON | delete ID | list | status ID  [--key value ...]"));
     }
 }

@@ -38,8 +38,8 @@ class ShadedJarIT {
 
         assertThat(manifest.getMainAttributes().getValue("Main-Class")).isEqualTo("io.logflow.app.Main");
         assertThat(entries).contains(
-                "io/logflow/cli/Main.class",
-                "io/logflow/job/LogflowJob.class",
+                "io/logflow/app/Main.class",
+                "io/logflow/app/LogflowJob.class",
                 "io/logflow/parse/LogParser.class",
                 "io/logflow/model/LogEvent.class",
                 "db/migration/V1__log_events_and_failures.sql",
@@ -52,6 +52,7 @@ class ShadedJarIT {
         assertThat(entries).noneMatch(e -> e.startsWith("org/apache/flink/api/common/"));
         assertThat(entries).noneMatch(e -> e.startsWith("org/apache/flink/configuration/"));
         assertThat(entries).noneMatch(e -> e.startsWith("io/zonky/"));
+        assertThat(entries).noneMatch(e -> e.startsWith("io/logflow/demo/"));
         assertThat(entries).noneMatch(e -> e.startsWith("org/apache/logging/log4j/"));
         assertThat(entries).noneMatch(e -> e.endsWith("module-info.class"));
         assertThat(entries).noneMatch(e -> e.matches("META-INF/[^/]+\\.(SF|DSA|RSA)"));

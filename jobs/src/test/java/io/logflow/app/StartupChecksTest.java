@@ -1,7 +1,7 @@
 package io.logflow.app;
 
-import io.logflow.demo.EmbeddedPostgresServer;
 import io.logflow.sink.postgres.PostgresConfig;
+import io.logflow.testing.EmbeddedPostgresServer;
 import io.logflow.testing.PostgresExtension;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,5 @@
 package io.logflow.testing;
 
-import io.logflow.demo.EmbeddedPostgresServer;
 import io.logflow.sink.postgres.Migrations;
 import io.logflow.sink.postgres.PostgresConfig;
 import org.junit.jupiter.api.extension.BeforeAllCallback;

@@ -36,7 +36,7 @@ public final class S3Extension implements BeforeAllCallback {
         if (proxy != null) {
             return;
         }
-        int port = io.logflow.demo.EmbeddedPostgresServer.freePort();
+        int port = EmbeddedPostgresServer.freePort();
         S3Proxy started = S3Proxy.builder()
                 .blobStore(new TransientNio2BlobStore())
                 .endpoint(URI.create("http://127.0.0.1:" + port))

@@ -1,16 +1,21 @@
 package io.logflow.demo;
 
+import io.logflow.app.Failures;
 import io.logflow.app.JobConfig;
+import io.logflow.app.JobFailedException;
 import io.logflow.app.LocalCluster;
 import io.logflow.app.LogflowJob;
-import io.logflow.app.Main;
 import io.logflow.app.StartupChecks;
+import io.logflow.app.StartupException;
 import io.logflow.app.WorkspaceCommands;
+import io.logflow.config.ConfigException;
 import io.logflow.config.Settings;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
@@ -33,24 +38,46 @@ import java.util.Map;
  * embedded database running after the summary, for psql.
  */
 public final class Demo {
+    private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
     static final int DEMO_PORT = 54329;
     static final String HOLD = "--hold";
     static final String DATABASE = "logflow";
 
     private Demo() {}
 
-    /** Runs the demo through {@code Main demo}, which turns every error into one line and an exit code. */
-    public static void main(String[] args) throws Exception {
-        String[] withCommand = new String[args.length + 1];
-        withCommand[0] = "demo";
-        System.arraycopy(args, 0, withCommand, 1, args.length);
-        io.logflow.app.Main.main(withCommand);
+    /** Runs the demo and ends the JVM with its exit code: the job leaves Flink's client threads behind. */
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /**
+     * Runs the demo and returns its exit code, with the job jar's codes and lines: 0 done, 1 the job failed, 2 a
+     * configuration error (also a missing upload folder or registrations file), 3 the database cannot be reached.
+     * Every error is one line on stderr; the stack trace, if any, goes to the log.
+     */
+    static int execute(String[] args) {
+        try {
+            return run(args);
+        } catch (ConfigException e) {
+            return error("configuration error: " + e.getMessage(), 2);
+        } catch (StartupException e) {
+            return error("cannot start: " + e.getMessage(), e.exitCode());
+        } catch (JobFailedException e) {
+            return error(e.getMessage(), 1);
+        } catch (Exception e) {
+            LOG.error("logflow demo failed", e);
+            return error("demo failed: " + Failures.rootCause(e), 1);
+        }
+    }
+
+    private static int error(String line, int code) {
+        System.err.println("logflow: " + line);
+        return code;
     }
 
     /**
      * The demo; returns its exit code. The configuration, the upload folder and the registrations file are checked
-     * before the embedded database starts. Errors are thrown for {@code Main} to report in one line
-     * ({@code ConfigException}: exit 2).
+     * before the embedded database starts. Errors are thrown for {@link #execute} to report in one line.
      */
     public static int run(String[] args) throws Exception {
         boolean hold = List.of(args).contains(HOLD);

@@ -12,8 +12,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * A real PostgreSQL server (zonky embedded binaries) for the demo and the tests, on 127.0.0.1. Not part of the job
- * jar: its dependency is on the demo and test classpaths only.
+ * A real PostgreSQL server (zonky embedded binaries) for the demo, on 127.0.0.1. The jobs module's tests have their
+ * own copy (io.logflow.testing), since that module cannot depend on this one.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
     private final EmbeddedPostgres postgres;

@@ -99,7 +99,12 @@ public final class Redactor {
         if (text.length() >= shortestSecret) {
             int found = text.length() < SHORT_TEXT ? scanShort(text) : scanLong(text);
             out = (found & HAS_SEPARATOR) != 0 ? redactKeyValues(out) : out;
-            out = (found & HAS_B) != 0 ? redactSchemes(out) : out;
+            if ((found & HAS_B) != 0) {
+                String schemes = redactSchemes(out);
+                // A masked credential can leave a key and its separator standing alone ("Bearer x.cookie:password:v"
+                // becomes "Bearer [REDACTED]:password:v"): look for pairs once more, so redacting is idempotent.
+                out = schemes != out && (found & HAS_SEPARATOR) != 0 ? redactKeyValues(schemes) : schemes;
+            }
             out = hasCredentialRun(out, TOKEN_MIN_RUN) ? redactTokenShapes(out) : out;
         }
         for (Pattern p : extraPatterns) {

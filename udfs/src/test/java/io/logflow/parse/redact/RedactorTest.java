@@ -147,4 +147,11 @@ class RedactorTest {
     Arbitrary<Integer> runLengths() {
         return Arbitraries.of(1, 2, 5, 24);
     }
+
+    @Test
+    void aMaskedBearerTokenThatLeavesAPairStandingIsRedactedInOnePass() {
+        String once = redactor.redact("Bearer password.cookie:password:password");
+        assertThat(once).isEqualTo("Bearer [REDACTED]:password:[REDACTED]");
+        assertThat(redactor.redact(once)).isEqualTo(once);
+    }
 }

@@ -15,7 +15,6 @@ import io.logflow.sink.dlq.KafkaRejectedDocuments;
 import io.logflow.sink.elasticsearch.ElasticsearchLogSinks;
 import io.logflow.sink.postgres.PendingUploads;
 import io.logflow.sink.postgres.PostgresLogSinks;
-import io.logflow.sink.postgres.PostgresRejectedDocuments;
 import io.logflow.source.files.UploadSource;
 import io.logflow.source.kafka.KafkaLogSource;
 import io.logflow.source.kinesis.KinesisLogSource;
@@ -66,17 +65,11 @@ public final class LogflowJob {
         RejectedDocuments rejectedToKafka = config.dlq.map(KafkaRejectedDocuments::new).orElse(null);
         LogSinks sinks = new PostgresLogSinks(config.postgres, config.failuresToPostgres, rejectedToKafka,
                 config.failureMaxRawBytes);
-        List<RejectedDocuments> rejectedTo = new ArrayList<>();
-        if (config.failuresToPostgres) {
-            rejectedTo.add(new PostgresRejectedDocuments(config.postgres));
-        }
         if (config.dlq.isPresent()) {
             sinks = new DlqLogSinks(sinks, config.dlq.get());
-            rejectedTo.add(rejectedToKafka);
         }
-        RejectedDocuments rejected = RejectedDocuments.all(rejectedTo.toArray(new RejectedDocuments[0]));
         if (config.elasticsearch.isPresent()) {
-            sinks = new ElasticsearchLogSinks(sinks, config.elasticsearch.get(), rejected, config.failureMaxRawBytes);
+            sinks = new ElasticsearchLogSinks(sinks, config.elasticsearch.get(), config.failureMaxRawBytes);
         }
         return sinks;
     }

@@ -9,7 +9,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
  * Where every result of the job goes: the events, the failures of every stage, upload progress, the workspaces table,
- * and the tables of the windowed metrics. The topology writes through this port only, so a test can hand the job
+ * the tables of the windowed metrics, and (called, not streamed) the dead letters a sink's store rejects. The topology writes through this port only, so a test can hand the job
  * collecting sinks and run it without any store, and each store's writers stay in its own package.
  */
 public interface LogSinks {
@@ -27,4 +27,7 @@ public interface LogSinks {
      * windowed metrics are inserted into ({@code ${sink:<table>}} in {@code sql/flink/metrics.sql}).
      */
     String metricsTableOptions(String table);
+
+    /** Where a sink records what its store rejected for good: the dead-letter stores of this set of sinks. */
+    RejectedDocuments rejections();
 }

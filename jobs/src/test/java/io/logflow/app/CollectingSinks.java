@@ -4,6 +4,7 @@ import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.UploadStatus;
 import io.logflow.pipeline.LogSinks;
+import io.logflow.pipeline.RejectedDocuments;
 import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceValidation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -113,5 +114,12 @@ final class CollectingSinks implements LogSinks {
                 public void close() {}
             };
         }
+    }
+
+    /** Rejections join the failures, as they do in the dead-letter stores. */
+    @Override
+    public RejectedDocuments rejections() {
+        String failures = key("failures");
+        return rejected -> COLLECTED.computeIfAbsent(failures, k -> new ConcurrentLinkedQueue<>()).addAll(rejected);
     }
 }

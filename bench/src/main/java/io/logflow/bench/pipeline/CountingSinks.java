@@ -4,6 +4,7 @@ import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.UploadStatus;
 import io.logflow.pipeline.LogSinks;
+import io.logflow.pipeline.RejectedDocuments;
 import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceValidation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -36,5 +37,10 @@ public final class CountingSinks implements LogSinks {
     @Override
     public String metricsTableOptions(String table) {
         return "'connector' = 'blackhole'";
+    }
+
+    @Override
+    public RejectedDocuments rejections() {
+        return RejectedDocuments.NONE;
     }
 }

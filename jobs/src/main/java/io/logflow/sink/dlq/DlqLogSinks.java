@@ -4,6 +4,7 @@ import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.UploadStatus;
 import io.logflow.pipeline.LogSinks;
+import io.logflow.pipeline.RejectedDocuments;
 import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceValidation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -42,5 +43,11 @@ public final class DlqLogSinks implements LogSinks {
     @Override
     public String metricsTableOptions(String table) {
         return delegate.metricsTableOptions(table);
+    }
+
+    /** The other sinks' dead-letter store, then the topic. */
+    @Override
+    public RejectedDocuments rejections() {
+        return RejectedDocuments.all(delegate.rejections(), new KafkaRejectedDocuments(config));
     }
 }

@@ -9,25 +9,26 @@ import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceValidation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
-/** Another {@link LogSinks} (Postgres) plus Elasticsearch for the events: the events go to both. */
+/**
+ * Another {@link LogSinks} (Postgres) plus Elasticsearch for the events: the events go to both, and the documents
+ * Elasticsearch rejects go to the other sinks' {@link #rejections}.
+ */
 public final class ElasticsearchLogSinks implements LogSinks {
     private final LogSinks delegate;
     private final ElasticsearchConfig config;
-    private final RejectedDocuments rejected;
     private final int failureMaxRawBytes;
 
     public ElasticsearchLogSinks(
-            LogSinks delegate, ElasticsearchConfig config, RejectedDocuments rejected, int failureMaxRawBytes) {
+            LogSinks delegate, ElasticsearchConfig config, int failureMaxRawBytes) {
         this.delegate = delegate;
         this.config = config;
-        this.rejected = rejected;
         this.failureMaxRawBytes = failureMaxRawBytes;
     }
 
     @Override
     public void events(DataStream<LogEvent> events) {
         delegate.events(events);
-        events.sinkTo(ElasticsearchSinks.logEvents(config, rejected, failureMaxRawBytes))
+        events.sinkTo(ElasticsearchSinks.logEvents(config, delegate.rejections(), failureMaxRawBytes))
                 .uid(ElasticsearchSinks.UID)
                 .name(ElasticsearchSinks.NAME);
     }
@@ -50,5 +51,10 @@ public final class ElasticsearchLogSinks implements LogSinks {
     @Override
     public String metricsTableOptions(String table) {
         return delegate.metricsTableOptions(table);
+    }
+
+    @Override
+    public RejectedDocuments rejections() {
+        return delegate.rejections();
     }
 }

@@ -63,4 +63,10 @@ public class PostgresLogSinks implements LogSinks {
     public String metricsTableOptions(String table) {
         return PostgresSinks.sqlTableOptions(config, table);
     }
+
+    /** {@code ingest_failures}, unless failures go only to the Kafka topic. */
+    @Override
+    public RejectedDocuments rejections() {
+        return failuresToo ? new PostgresRejectedDocuments(config) : RejectedDocuments.NONE;
+    }
 }

@@ -10,7 +10,6 @@ import io.logflow.pipeline.LogSinks;
 import io.logflow.pipeline.RejectedDocuments;
 import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.sink.postgres.PostgresLogSinks;
-import io.logflow.sink.postgres.PostgresRejectedDocuments;
 import io.logflow.testing.ElasticsearchExtension;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -69,7 +68,7 @@ final class EsTestEvents {
         StreamExecutionEnvironment env = environment(true);
         DataStream<LogEvent> stream = env.fromData(events, TypeInformation.of(LogEvent.class))
                 .uid("test-events").name("Test events");
-        LogSinks sinks = new ElasticsearchLogSinks(new PostgresLogSinks(db), es, new PostgresRejectedDocuments(db), 8192);
+        LogSinks sinks = new ElasticsearchLogSinks(new PostgresLogSinks(db), es, 8192);
         sinks.events(stream);
         env.execute("elasticsearch sink test");
         ElasticsearchExtension.refresh();

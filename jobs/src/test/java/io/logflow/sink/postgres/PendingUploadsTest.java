@@ -3,7 +3,6 @@ package io.logflow.sink.postgres;
 import io.logflow.model.UploadStatus;
 import io.logflow.pipeline.UploadDiscoveryListener.DiscoveredFile;
 import io.logflow.testing.PostgresExtension;
-import org.apache.flink.core.fs.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

@@ -6,7 +6,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Collection;
@@ -31,7 +30,7 @@ public final class PendingUploads implements UploadDiscoveryListener {
 
     @Override
     public void discovered(Collection<DiscoveredFile> files) {
-        try (Connection c = DriverManager.getConnection(config.url, config.user, config.password);
+        try (Connection c = PostgresLogin.connect(config);
                 PreparedStatement ps = c.prepareStatement(INSERT_PENDING)) {
             for (DiscoveredFile file : files) {
                 ps.setString(1, PostgresSinks.uploadPath(file.path()));

@@ -1,11 +1,14 @@
 package io.logflow.sink.postgres;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 
-/** Connections of the job's client side (start-up checks, replay, workspace commands): not of the sinks. */
+/**
+ * Every connection of the job to its database: the sinks', and the client side's (start-up checks, replay, workspace
+ * commands). Through the driver itself, never {@code DriverManager}: in a Flink cluster the job's classes (the driver
+ * among them) live in a user-code class loader that {@code DriverManager} may not see ("No suitable driver").
+ */
 public final class PostgresLogin {
     private PostgresLogin() {}
 
@@ -18,10 +21,10 @@ public final class PostgresLogin {
     public static void check(PostgresConfig postgres, int timeoutSeconds) {
         Properties props = new Properties();
         props.setProperty("user", postgres.user);
-        props.setProperty("password", postgres.password);
+        props.setProperty("password", postgres.password == null ? "" : postgres.password);
         props.setProperty("connectTimeout", Integer.toString(timeoutSeconds));
         props.setProperty("loginTimeout", Integer.toString(timeoutSeconds));
-        try (Connection c = DriverManager.getConnection(postgres.url, props)) {
+        try (Connection c = connect(postgres.url, props)) {
             c.isValid(timeoutSeconds);
         } catch (SQLException e) {
             throw new PostgresException(e);
@@ -29,6 +32,17 @@ public final class PostgresLogin {
     }
 
     static Connection connect(PostgresConfig postgres) throws SQLException {
-        return DriverManager.getConnection(postgres.url, postgres.user, postgres.password);
+        Properties props = new Properties();
+        props.setProperty("user", postgres.user);
+        props.setProperty("password", postgres.password == null ? "" : postgres.password);
+        return connect(postgres.url, props);
+    }
+
+    private static Connection connect(String url, Properties props) throws SQLException {
+        Connection c = new org.postgresql.Driver().connect(url, props);
+        if (c == null) {
+            throw new SQLException("not a PostgreSQL JDBC URL: " + url, "08001");
+        }
+        return c;
     }
 }

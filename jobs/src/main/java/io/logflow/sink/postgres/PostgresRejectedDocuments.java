@@ -4,7 +4,6 @@ import io.logflow.model.Failure;
 import io.logflow.pipeline.RejectedDocuments;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.List;
 
@@ -25,7 +24,7 @@ public final class PostgresRejectedDocuments implements RejectedDocuments {
 
     @Override
     public void record(List<Failure> failures) throws Exception {
-        try (Connection c = DriverManager.getConnection(config.url, config.user, config.password);
+        try (Connection c = PostgresLogin.connect(config);
                 PreparedStatement ps = c.prepareStatement(PostgresSinks.INSERT_FAILURE)) {
             for (Failure f : failures) {
                 STATEMENT.accept(ps, f);

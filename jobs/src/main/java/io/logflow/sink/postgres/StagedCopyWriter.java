@@ -21,7 +21,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Properties;
 
 /**
  * The writer of {@link StagedCopySink}: buffers rows in COPY text format and writes a batch with COPY straight into
@@ -431,14 +430,7 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
         if (connection != null) {
             return connection;
         }
-        Properties props = new Properties();
-        props.setProperty("user", config.user);
-        props.setProperty("password", config.password == null ? "" : config.password);
-        // The driver directly, not DriverManager: it may not see drivers of the job's class loader.
-        Connection c = new org.postgresql.Driver().connect(config.url, props);
-        if (c == null) {
-            throw new SQLException("not a PostgreSQL JDBC URL: " + config.url);
-        }
+        Connection c = PostgresLogin.connect(config);
         try (Statement st = c.createStatement()) {
             st.execute(target.createStaging());
             c.setAutoCommit(false);

@@ -13,6 +13,7 @@ import org.apache.flink.kinesis.shaded.software.amazon.awssdk.services.kinesis.m
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,8 +47,9 @@ class PacedShardSplitReaderTest {
 
         double idlePerSecond = run.idleCalls * 1000.0 / RUN_MILLIS;
         System.out.printf("paced reader (%d ms): idle shard %d GetRecords in %d ms = %.1f/s; busy shard %d calls,"
-                        + " %d/%d records%n", EMPTY_FETCH_INTERVAL_MILLIS, run.idleCalls, RUN_MILLIS, idlePerSecond,
-                run.busyCalls, run.received.size(), run.put.size());
+                        + " %d/%d records; reading thread %.0f %% of a core%n", EMPTY_FETCH_INTERVAL_MILLIS,
+                run.idleCalls, RUN_MILLIS, idlePerSecond, run.busyCalls, run.received.size(), run.put.size(),
+                run.readerCpuPercent);
         assertThat(idlePerSecond).isLessThanOrEqualTo(5.0);
         assertThat(run.idleCalls).isGreaterThan(0);
         assertThat(run.received).containsExactlyElementsOf(run.put);
@@ -65,8 +67,9 @@ class PacedShardSplitReaderTest {
         Run run = run(reader, stream, activity);
 
         System.out.printf("connector 4.3.0 reader: idle shard %d GetRecords in %d ms = %.1f/s; busy shard %d calls,"
-                        + " %d/%d records%n", run.idleCalls, RUN_MILLIS, run.idleCalls * 1000.0 / RUN_MILLIS,
-                run.busyCalls, run.received.size(), run.put.size());
+                        + " %d/%d records; reading thread %.0f %% of a core%n", run.idleCalls, RUN_MILLIS,
+                run.idleCalls * 1000.0 / RUN_MILLIS, run.busyCalls, run.received.size(), run.put.size(),
+                run.readerCpuPercent);
         assertThat(run.received).containsExactlyElementsOf(run.put);
     }
 
@@ -85,6 +88,7 @@ class PacedShardSplitReaderTest {
         run.busyShard = put(stream, run, 0);
         run.idleShard = shards.get(0).equals(run.busyShard) ? shards.get(1) : shards.get(0);
         long start = System.currentTimeMillis();
+        long cpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         long nextPut = start + 100;
         while (System.currentTimeMillis() - start < RUN_MILLIS) {
             if (System.currentTimeMillis() >= nextPut) {
@@ -100,6 +104,8 @@ class PacedShardSplitReaderTest {
             }
             batch.recycle();
         }
+        run.readerCpuPercent = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1e4
+                / RUN_MILLIS;
         run.idleCalls = activity.getRecordsCalls(run.idleShard);
         run.busyCalls = activity.getRecordsCalls(run.busyShard);
         // Whatever was put in the last moments: read it before comparing.
@@ -134,5 +140,7 @@ class PacedShardSplitReaderTest {
         String idleShard;
         long idleCalls;
         long busyCalls;
+        /** CPU of the reading thread (puts included) over the run, in % of a core. */
+        double readerCpuPercent;
     }
 }

@@ -13,7 +13,8 @@ workspaces.buffer-timeout), and one CONTROL_MESSAGE (a counted drop). Event time
 dashboards show them at once. With --init-only it only creates the stream and the buckets.
 
 Only the Python 3 standard library is used. Requests are signed with AWS Signature Version 4, so the same script works
-against AWS itself (give it real credentials and leave the endpoints out).
+against AWS itself (give it real credentials and leave the endpoints out; with temporary credentials AWS_SESSION_TOKEN
+or --session-token is sent as x-amz-security-token).
 """
 import argparse
 import base64
@@ -40,6 +41,8 @@ def main(argv=None):
     p.add_argument("--region", default=os.environ.get("AWS_REGION", "us-east-1"))
     p.add_argument("--access-key", default=os.environ.get("AWS_ACCESS_KEY_ID", "logflow"))
     p.add_argument("--secret-key", default=os.environ.get("AWS_SECRET_ACCESS_KEY", "logflow-secret"))
+    p.add_argument("--session-token", default=os.environ.get("AWS_SESSION_TOKEN") or None,
+                   help="with temporary credentials (an assumed role, SSO): sent as the signed x-amz-security-token")
     p.add_argument("--stream", default="logflow-cloudwatch")
     p.add_argument("--shards", type=int, default=2, help="shards of the stream if it has to be created")
     p.add_argument("--bucket", default="logflow-uploads", help="bucket the job's uploads.path points at")
@@ -50,7 +53,8 @@ def main(argv=None):
     p.add_argument("--wait", type=float, default=120, help="seconds to wait for the endpoints to answer")
     args = p.parse_args(argv)
 
-    aws = Aws(args.region, args.access_key, args.secret_key, args.kinesis_endpoint, args.s3_endpoint)
+    aws = Aws(args.region, args.access_key, args.secret_key, args.kinesis_endpoint, args.s3_endpoint,
+              args.session_token)
     wait_for(lambda: aws.kinesis("ListStreams", {}), "Kinesis at " + args.kinesis_endpoint, args.wait)
     wait_for(lambda: aws.s3("GET", "/"), "S3 at " + args.s3_endpoint, args.wait)
 
@@ -137,10 +141,11 @@ def event_id(timestamp, stream, index):
 # ---- AWS APIs, signed with Signature Version 4 --------------------------------------------------------------------
 
 class Aws:
-    def __init__(self, region, access_key, secret_key, kinesis_endpoint, s3_endpoint):
+    def __init__(self, region, access_key, secret_key, kinesis_endpoint, s3_endpoint, session_token=None):
         self.region = region
         self.access_key = access_key
         self.secret_key = secret_key
+        self.session_token = session_token
         self.kinesis_endpoint = kinesis_endpoint.rstrip("/")
         self.s3_endpoint = s3_endpoint.rstrip("/")
 
@@ -208,13 +213,16 @@ class Aws:
         except urllib.error.HTTPError as e:
             return e.code, e.read()
 
-    def _sign(self, method, url, data, headers, service):
+    def _sign(self, method, url, data, headers, service, now=None):
         parts = urllib.parse.urlsplit(url)
-        now = datetime.datetime.now(datetime.timezone.utc)
+        now = now or datetime.datetime.now(datetime.timezone.utc)
         amz_date = now.strftime("%Y%m%dT%H%M%SZ")
         payload_hash = hashlib.sha256(data).hexdigest()
         signed = {k.lower(): v for k, v in headers.items()}
         signed.update({"host": parts.netloc, "x-amz-date": amz_date, "x-amz-content-sha256": payload_hash})
+        if self.session_token:
+            # Temporary credentials: the token goes with the request and is part of what is signed.
+            signed["x-amz-security-token"] = self.session_token
         names = sorted(signed)
         query = "&".join("%s=%s" % (urllib.parse.quote(k, safe="~"), urllib.parse.quote(v, safe="~"))
                          for k, v in sorted(urllib.parse.parse_qsl(parts.query, keep_blank_values=True)))

@@ -56,6 +56,13 @@ class ShadedJarIT {
         assertThat(entries).noneMatch(e -> e.startsWith("org/apache/logging/log4j/"));
         assertThat(entries).noneMatch(e -> e.endsWith("module-info.class"));
         assertThat(entries).noneMatch(e -> e.matches("META-INF/[^/]+\\.(SF|DSA|RSA)"));
+        // Native code the job never loads: the Kinesis producer's executables and non-Linux builds of zstd/snappy.
+        assertThat(entries).noneMatch(e -> e.startsWith("amazon-kinesis-producer-native-binaries/"));
+        assertThat(entries).noneMatch(e -> e.matches("(win|darwin|freebsd)/.+"));
+        assertThat(entries).noneMatch(e -> e.matches("org/xerial/snappy/native/(Windows|Mac|FreeBSD|AIX|SunOS)/.+"));
+        assertThat(entries).as("Linux builds of the compression libraries stay")
+                .anyMatch(e -> e.startsWith("linux/amd64/libzstd-jni"))
+                .anyMatch(e -> e.startsWith("org/xerial/snappy/native/Linux/x86_64/"));
     }
 
     @Test

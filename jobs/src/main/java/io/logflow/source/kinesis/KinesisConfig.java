@@ -46,6 +46,7 @@ public final class KinesisConfig implements Serializable {
     public final Duration idleness;
     public final Duration multilineFlushTimeout;
     public final Duration shardDiscoveryInterval;
+    public final Duration emptyFetchInterval;
 
     private KinesisConfig(Builder b) {
         streamArn = b.streamArn;
@@ -61,6 +62,7 @@ public final class KinesisConfig implements Serializable {
         idleness = b.idleness;
         multilineFlushTimeout = b.multilineFlushTimeout;
         shardDiscoveryInterval = b.shardDiscoveryInterval;
+        emptyFetchInterval = b.emptyFetchInterval;
     }
 
     /** Reads and checks every {@code kinesis.*} key; requires {@code kinesis.stream-arn}. */
@@ -126,6 +128,11 @@ public final class KinesisConfig implements Serializable {
                     + ": expected zero or a positive duration, got '" + b.multilineFlushTimeout + "'");
         }
         b.shardDiscoveryInterval = s.getPositiveDuration(KinesisOptions.SHARD_DISCOVERY_INTERVAL);
+        b.emptyFetchInterval = s.getRequired(KinesisOptions.EMPTY_FETCH_INTERVAL);
+        if (b.emptyFetchInterval.isNegative() || b.emptyFetchInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new ConfigException(KinesisOptions.EMPTY_FETCH_INTERVAL.key()
+                    + ": expected a duration from 0 s to 1 min, got '" + b.emptyFetchInterval + "'");
+        }
         return new KinesisConfig(b);
     }
 
@@ -180,7 +187,7 @@ public final class KinesisConfig implements Serializable {
                 + ", credentials=" + credentials + ", initialPosition=" + initialPosition
                 + (initialTimestamp != null ? " " + initialTimestamp : "") + ", maxDecompressedBytes="
                 + maxDecompressedBytes + ", maxOutOfOrderness=" + maxOutOfOrderness + ", idleness=" + idleness
-                + ", multilineFlushTimeout=" + multilineFlushTimeout + '}';
+                + ", multilineFlushTimeout=" + multilineFlushTimeout + ", emptyFetchInterval=" + emptyFetchInterval + '}';
     }
 
     private static final class Builder {
@@ -197,5 +204,6 @@ public final class KinesisConfig implements Serializable {
         Duration idleness;
         Duration multilineFlushTimeout;
         Duration shardDiscoveryInterval;
+        Duration emptyFetchInterval;
     }
 }

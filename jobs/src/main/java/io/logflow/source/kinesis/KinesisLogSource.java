@@ -7,7 +7,6 @@ import io.logflow.pipeline.Outputs;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.connector.kinesis.source.KinesisStreamsSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -15,8 +14,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import java.util.List;
 
 /**
- * CloudWatch Logs subscription payloads from a Kinesis stream: the FLIP-27 {@link KinesisStreamsSource} (checkpointed
- * shard positions), the decode step, and event-time watermarks from the CloudWatch timestamps.
+ * CloudWatch Logs subscription payloads from a Kinesis stream: the FLIP-27 {@code KinesisStreamsSource} (checkpointed
+ * shard positions) read through {@link PacedKinesisSource}, the decode step, and event-time watermarks from the CloudWatch timestamps.
  *
  * <p>The uids {@code kinesis-source}, {@code cloudwatch-decode} and {@code cloudwatch-watermarks} are part of the
  * savepoint contract.
@@ -32,11 +31,9 @@ public class KinesisLogSource implements LogSource {
 
     @Override
     public Streams build(StreamExecutionEnvironment env) {
-        KinesisStreamsSource<byte[]> source = KinesisStreamsSource.<byte[]>builder()
-                .setStreamArn(config.streamArn)
-                .setSourceConfig(config.sourceConfiguration())
-                .setDeserializationSchema(new RawBytesSchema())
-                .build();
+        // The connector's source, read through a reader that pauses idle shards (kinesis.empty-fetch-interval).
+        PacedKinesisSource<byte[]> source = new PacedKinesisSource<>(config.streamArn, config.sourceConfiguration(),
+                new RawBytesSchema(), config.emptyFetchInterval);
         // Watermarks come after decoding: only the decoded events carry CloudWatch timestamps.
         DataStream<byte[]> records = env.fromSource(
                         source, WatermarkStrategy.noWatermarks(), "Kinesis: " + config.streamName(),

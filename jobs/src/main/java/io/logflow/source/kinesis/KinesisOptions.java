@@ -109,10 +109,18 @@ public final class KinesisOptions {
                     .defaultValue(Duration.ofSeconds(10))
                     .withDescription("How often to look for new shards (after a resharding).");
 
+    public static final ConfigOption<Duration> EMPTY_FETCH_INTERVAL =
+            ConfigOptions.key("kinesis.empty-fetch-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(250))
+                    .withDescription("How long a shard whose last GetRecords call returned nothing waits before it is "
+                            + "polled again (0 s to 1 min; 0 s polls idle shards without pause). Every GetRecords "
+                            + "call counts against the 5 per second and shard that all consumers share.");
+
     /** Every option above, for the job's list of known keys. */
     public static List<ConfigOption<?>> all() {
         return List.of(STREAM_ARN, REGION, ENDPOINT, CREDENTIALS, ACCESS_KEY, SECRET_KEY, INITIAL_POSITION,
                 INITIAL_TIMESTAMP, MAX_DECOMPRESSED_BYTES, MAX_OUT_OF_ORDERNESS, IDLENESS, MULTILINE_FLUSH_TIMEOUT,
-                SHARD_DISCOVERY_INTERVAL);
+                SHARD_DISCOVERY_INTERVAL, EMPTY_FETCH_INTERVAL);
     }
 }

@@ -48,6 +48,19 @@ class KinesisConfigTest {
         assertThat(c.idleness).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.multilineFlushTimeout).isEqualTo(Duration.ofMillis(500));
         assertThat(c.shardDiscoveryInterval).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.emptyFetchInterval).isEqualTo(Duration.ofMillis(250));
+    }
+
+    @Test
+    void emptyFetchIntervalIsFromZeroToAMinute() {
+        assertThat(config("kinesis.empty-fetch-interval", "0 s").emptyFetchInterval).isZero();
+        assertThat(config("kinesis.empty-fetch-interval", "1 min").emptyFetchInterval)
+                .isEqualTo(Duration.ofMinutes(1));
+        assertThatThrownBy(() -> config("kinesis.empty-fetch-interval", "61 s"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("kinesis.empty-fetch-interval: expected a duration from 0 s to 1 min");
+        assertThatThrownBy(() -> config("kinesis.empty-fetch-interval", "soon"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("kinesis.empty-fetch-interval");
     }
 
     @Test

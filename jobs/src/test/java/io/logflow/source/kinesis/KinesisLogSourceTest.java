@@ -13,6 +13,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -107,6 +108,11 @@ class KinesisLogSourceTest {
             assertThat(run.metric("cloudwatch.failures." + reason.getKey())).as(reason.getKey())
                     .isEqualTo(reason.getValue());
         }
+        // The reader's per-shard gauges: one of each for each of the stream's shards.
+        assertThat(gauges(run.job, ".getRecordsCalls")).as("GetRecords calls per shard").hasSize(2)
+                .allSatisfy((shard, calls) -> assertThat(calls).isPositive());
+        assertThat(gauges(run.job, ".millisBehindLatest")).as("lag per shard").hasSize(2)
+                .allSatisfy((shard, lag) -> assertThat(lag).isNotNegative());
     }
 
     @Test
@@ -217,6 +223,18 @@ class KinesisLogSourceTest {
             }
         }
         return sum;
+    }
+
+    /** The source reader's per-shard gauges {@code kinesis.shard.<shardId><suffix>}, by metric identifier. */
+    private static Map<String, Long> gauges(JobID job, String suffix) {
+        Map<String, Long> values = new TreeMap<>();
+        for (Map.Entry<String, Metric> m : METRICS.getMetricsByIdentifiers(job).entrySet()) {
+            if (m.getKey().contains(".kinesis.shard.") && m.getKey().endsWith(suffix)
+                    && m.getValue() instanceof Gauge) {
+                values.put(m.getKey(), ((Number) ((Gauge<?>) m.getValue()).getValue()).longValue());
+            }
+        }
+        return values;
     }
 
     private static final class Run {

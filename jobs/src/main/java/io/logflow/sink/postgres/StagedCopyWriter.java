@@ -80,6 +80,8 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
     private int streamed;
     /** The batch's stream failed: its flush writes it whole (and through staging if it met a stored key). */
     private SQLException streamError;
+    /** The batch holds a row whose partition key may move on a replay: it is not streamed, but staged. */
+    private boolean keyMayMove;
 
     StagedCopyWriter(PostgresConfig config, StagedCopySink.Target target, StagedCopySink.RowEncoder<T> encoder,
             StagedCopySink.Rejections<T> rejections, ProcessingTimeService time, Counter rowsWritten,
@@ -119,6 +121,12 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
         }
         rowEnds[buffered] = rows.length();
         elements.add(element);
+        if (!keyMayMove && encoder.keyMayMove(element)) {
+            keyMayMove = true;
+            if (streaming != null) {
+                abandonStream(); // nothing of the batch was committed: it is written whole at the flush
+            }
+        }
         if (buffered++ == 0) {
             batchStarted = time.getCurrentProcessingTime();
         }
@@ -136,7 +144,7 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
 
     /** Sends the rows encoded since the last call into the batch's straight COPY, opening it first. */
     private void stream() {
-        if (streamError != null) {
+        if (streamError != null || keyMayMove) {
             return;
         }
         try {
@@ -194,6 +202,24 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
         }
     }
 
+    /**
+     * Runs the partitions' upkeep now and then every {@link Partitions.Maintenance#INTERVAL} in the mailbox thread. A
+     * failed round is logged and tried again at the next: rows of a day without its partition wait in the default
+     * partition meanwhile, and expired ones stay a little longer.
+     */
+    void maintain(Partitions.Maintenance maintenance, Counter created, Counter dropped) {
+        try {
+            Partitions.Round round = maintenance.run(java.time.Instant.ofEpochMilli(time.getCurrentProcessingTime()));
+            created.inc(round.created);
+            dropped.inc(round.dropped.size());
+        } catch (RuntimeException e) {
+            LOG.warn("Upkeep of the partitions of {} failed; trying again in {}", target.table,
+                    Partitions.Maintenance.INTERVAL, e);
+        }
+        time.registerTimer(time.getCurrentProcessingTime() + Partitions.Maintenance.INTERVAL.toMillis(),
+                t -> maintain(maintenance, created, dropped));
+    }
+
     /** One timer at a time; if it fires for a batch already written, it re-arms for the batch buffered since. */
     private void scheduleFlush() {
         timerSet = true;
@@ -218,8 +244,9 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
         if (buffered == 0 && rejected.isEmpty()) {
             return;
         }
-        boolean written = finishStream();
-        boolean knownConflict = streamError != null && UNIQUE_VIOLATION.equals(streamError.getSQLState());
+        boolean written = !keyMayMove && finishStream();
+        boolean knownConflict = keyMayMove
+                || streamError != null && UNIQUE_VIOLATION.equals(streamError.getSQLState());
         boolean rowAtFault = !written && !knownConflict && isDataError(streamError);
         if (streamError != null && !knownConflict && !rowAtFault) {
             LOG.warn("Streaming {} rows to {} failed; writing them again", buffered, target.table, streamError);
@@ -264,6 +291,7 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
         batch++;
         streamed = 0;
         streamError = null;
+        keyMayMove = false;
         rows.clear(Math.min(config.batchSize, 10_000) * BYTES_PER_ROW_GUESS);
     }
 

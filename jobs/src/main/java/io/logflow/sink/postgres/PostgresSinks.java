@@ -81,8 +81,8 @@ public final class PostgresSinks {
      * The columns of {@code log_events} the sink writes, in the order {@link EventRow} encodes them. The table is
      * partitioned by day of event_time, and its key is (event_id, event_time): an event's id and time are both
      * derived from its source, so a replay meets the stored row, except for an event whose time is its receive time
-     * ({@code fields.timestamp_source = 'ingest'}), which a replay changes. Such rows are inserted only if no partition
-     * holds their id ({@link EventRow#keyMayMove}).
+     * ({@code fields.timestamp_source = 'ingest'}), which a replay changes. Such rows are kept only if no other
+     * partition holds their id ({@link EventRow#movableKey}).
      */
     static final StagedCopySink.Target LOG_EVENTS = new StagedCopySink.Target("log_events", List.of("event_id",
             "workspace_id", "event_time", "ingest_time", "level", "service", "log_group", "log_stream", "message",
@@ -241,9 +241,11 @@ public final class PostgresSinks {
 
         /** The event's time is its receive time, which a replay changes (and with it the partition). */
         @Override
-        public boolean keyMayMove(LogEvent e) {
-            return e.fields != null
-                    && LogFields.TIMESTAMP_FROM_INGEST.equals(e.fields.get(LogFields.TIMESTAMP_SOURCE));
+        public String[] movableKey(LogEvent e) {
+            if (e.fields == null || !LogFields.TIMESTAMP_FROM_INGEST.equals(e.fields.get(LogFields.TIMESTAMP_SOURCE))) {
+                return null;
+            }
+            return new String[] {Storable.text(e.eventId), Instant.ofEpochMilli(e.timestamp).toString()};
         }
 
         @Override

@@ -39,12 +39,13 @@ public final class StagedCopySink<T> implements Sink<T> {
         void encode(T value, CopyText row);
 
         /**
-         * True when a replay may give this value another partition key (a time taken from the clock), so that the
-         * unique key cannot see the stored row: such a batch goes through the staging table, which skips a row whose
-         * {@link Target#idColumn} is stored in any partition.
+         * The row's key as text, {id, partition key}, when a replay may give this value another partition key (a
+         * time taken from the clock), so that the unique key cannot see the stored row; else null. Such a row copied
+         * straight in is deleted again before the commit if another partition holds its id ({@link
+         * Target#removeMoved}); through the staging table it is not inserted then.
          */
-        default boolean keyMayMove(T value) {
-            return false;
+        default String[] movableKey(T value) {
+            return null;
         }
     }
 
@@ -84,7 +85,7 @@ public final class StagedCopySink<T> implements Sink<T> {
      * The table written, its columns in row order, and the unique key that makes a row idempotent. On a partitioned
      * table the key holds the partition key too, so it is unique per partition only; {@code idColumn} (may be null)
      * is the identity alone and {@code movedRow} a condition on a staged row {@code s} that is true for a row whose
-     * partition key may differ on a replay (see {@link RowEncoder#keyMayMove}): such a row is inserted only if no
+     * partition key may differ on a replay (see {@link RowEncoder#movableKey}): such a row is kept only if no
      * partition holds its id.
      */
     public static final class Target implements Serializable {
@@ -131,6 +132,20 @@ public final class StagedCopySink<T> implements Sink<T> {
         /** Empties the staging table within a transaction (between the parts of a split batch). */
         String truncateStaging() {
             return "TRUNCATE " + stagingTable();
+        }
+
+        /**
+         * Deletes rows of this transaction's straight COPY (keys given as two text arrays: ids, partition keys) whose id
+         * another partition holds: they are replays of a row whose partition key moved. Null without {@code idColumn}.
+         */
+        String removeMoved() {
+            if (idColumn == null) {
+                return null;
+            }
+            String[] key = conflictKey.split(",\\s*");
+            return "DELETE FROM " + table + " n USING unnest(CAST(? AS text[]), CAST(? AS text[])) AS b(id, k) WHERE n."
+                    + key[0] + " = CAST(b.id AS uuid) AND n." + key[1] + " = CAST(b.k AS timestamptz) AND EXISTS (SELECT 1 FROM "
+                    + table + " o WHERE o." + idColumn + " = n." + idColumn + " AND o." + key[1] + " <> n." + key[1] + ")";
         }
 
         String insert() {

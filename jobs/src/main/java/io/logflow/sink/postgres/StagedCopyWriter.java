@@ -80,8 +80,10 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
     private int streamed;
     /** The batch's stream failed: its flush writes it whole (and through staging if it met a stored key). */
     private SQLException streamError;
-    /** The batch holds a row whose partition key may move on a replay: it is not streamed, but staged. */
-    private boolean keyMayMove;
+    /** Keys (id, partition key) of the batch's rows whose partition key may move on a replay; see removeMoved. */
+    private final List<String> movedIds = new ArrayList<>();
+    private final List<String> movedKeys = new ArrayList<>();
+    private final String removeMovedSql;
 
     StagedCopyWriter(PostgresConfig config, StagedCopySink.Target target, StagedCopySink.RowEncoder<T> encoder,
             StagedCopySink.Rejections<T> rejections, ProcessingTimeService time, Counter rowsWritten,
@@ -99,6 +101,7 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
         this.copySql = target.copy();
         this.insertSql = target.insert();
         this.truncateStagingSql = target.truncateStaging();
+        this.removeMovedSql = target.removeMoved();
     }
 
     @Override
@@ -121,11 +124,10 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
         }
         rowEnds[buffered] = rows.length();
         elements.add(element);
-        if (!keyMayMove && encoder.keyMayMove(element)) {
-            keyMayMove = true;
-            if (streaming != null) {
-                abandonStream(); // nothing of the batch was committed: it is written whole at the flush
-            }
+        String[] moved = removeMovedSql == null ? null : encoder.movableKey(element);
+        if (moved != null) {
+            movedIds.add(moved[0]);
+            movedKeys.add(moved[1]);
         }
         if (buffered++ == 0) {
             batchStarted = time.getCurrentProcessingTime();
@@ -144,7 +146,7 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
 
     /** Sends the rows encoded since the last call into the batch's straight COPY, opening it first. */
     private void stream() {
-        if (streamError != null || keyMayMove) {
+        if (streamError != null) {
             return;
         }
         try {
@@ -171,6 +173,7 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
             if (streamError == null) {
                 streaming.endCopy();
                 streaming = null;
+                removeMoved(connection);
                 commit(connection, rejected);
                 return true;
             }
@@ -244,9 +247,8 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
         if (buffered == 0 && rejected.isEmpty()) {
             return;
         }
-        boolean written = !keyMayMove && finishStream();
-        boolean knownConflict = keyMayMove
-                || streamError != null && UNIQUE_VIOLATION.equals(streamError.getSQLState());
+        boolean written = finishStream();
+        boolean knownConflict = streamError != null && UNIQUE_VIOLATION.equals(streamError.getSQLState());
         boolean rowAtFault = !written && !knownConflict && isDataError(streamError);
         if (streamError != null && !knownConflict && !rowAtFault) {
             LOG.warn("Streaming {} rows to {} failed; writing them again", buffered, target.table, streamError);
@@ -291,7 +293,8 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
         batch++;
         streamed = 0;
         streamError = null;
-        keyMayMove = false;
+        movedIds.clear();
+        movedKeys.clear();
         rows.clear(Math.min(config.batchSize, 10_000) * BYTES_PER_ROW_GUESS);
     }
 
@@ -407,6 +410,7 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
         if (!knownConflict) {
             try {
                 copy(directCopySql, data);
+                removeMoved(c);
                 commit(c, rejected);
                 return;
             } catch (SQLException e) {
@@ -428,6 +432,26 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
         } catch (SQLException | RuntimeException e) {
             rollback(c);
             throw e instanceof SQLException ? (SQLException) e : new SQLException(e);
+        }
+    }
+
+    /**
+     * After a straight COPY, before its commit: a row whose partition key may move (its time is its receive time) went
+     * into the partition of its new key even if another partition holds its id, which the unique key cannot see.
+     * Such rows are deleted again here: one look-up of each id per partition, only for those rows.
+     */
+    private void removeMoved(Connection c) throws SQLException {
+        if (movedIds.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(removeMovedSql)) {
+            ps.setArray(1, c.createArrayOf("text", movedIds.toArray()));
+            ps.setArray(2, c.createArrayOf("text", movedKeys.toArray()));
+            int removed = ps.executeUpdate();
+            if (removed > 0) {
+                LOG.info("{}: {} replayed rows whose time is their receive time were stored already", target.table,
+                        removed);
+            }
         }
     }
 

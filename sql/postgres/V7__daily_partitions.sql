@@ -13,7 +13,7 @@
 -- A primary key of a partitioned table must contain the partition key, so an id is unique per day, not overall. An
 -- event's id and time are both deterministic from its source coordinates, except when the line had no time of its own
 -- and the source none either: then event_time is the receive time (fields.timestamp_source = 'ingest'), which a
--- replay changes. The event sink writes those events only if no partition holds their id yet (see StagedCopySink).
+-- replay changes. The event sink keeps such an event only if no other partition holds its id (see StagedCopyWriter).
 -- Failures are written the same way, always: their failed_at is the time the failure was made.
 -- Existing rows are kept: they are moved into the new tables, one partition per day they cover.
 

@@ -217,7 +217,8 @@ public final class WorkspaceCommands {
     private int grant(String id, String role, Settings settings) {
         TenantReaders.Granted g = TenantReaders.grant(PostgresConfig.from(settings), id, role,
                 env.get("LOGFLOW_READER_PASSWORD"));
-        out.println("role " + role + (g.roleCreated ? " created and" : "") + (g.newlyBound ? " bound to" : " still reads")
+        out.println("role " + role + (g.roleCreated ? " created and" : "")
+                + (g.newlyBound ? " bound to" : " still reads")
                 + " workspace " + id + ": it reads that workspace's rows only (log_events, ingest_failures, uploads, "
                 + "metrics_*, failed_requests, the analyst_* views)"
                 + (env.get("LOGFLOW_READER_PASSWORD") == null ? "; no password set (LOGFLOW_READER_PASSWORD)" : ""));

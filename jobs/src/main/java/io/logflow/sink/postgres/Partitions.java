@@ -98,7 +98,8 @@ public final class Partitions {
 
         public Round run(Instant now) {
             int created = ensure(config);
-            List<String> dropped = config.retention == null ? List.of() : dropBefore(config, cutoff(now, config.retention));
+            List<String> dropped = config.retention == null
+                    ? List.of() : dropBefore(config, cutoff(now, config.retention));
             if (created > 0 || !dropped.isEmpty()) {
                 LOG.info("Partitions: {} made ahead, {} dropped past the retention of {}{}", created, dropped.size(),
                         config.retention, dropped.isEmpty() ? "" : ": " + String.join(", ", dropped));

@@ -48,5 +48,6 @@ public final class PostgresOptions {
             .durationType()
             .noDefaultValue()
             .withDescription("How long log_events and ingest_failures keep rows: daily partitions older than this are "
-                    + "dropped whole, by the job every hour and by the 'retention' command. At least 1 d; unset keeps all.");
+                    + "dropped whole, by the job every hour and by the 'retention' command. At least 1 d; unset keeps "
+                    + "all.");
 }

@@ -135,17 +135,19 @@ public final class StagedCopySink<T> implements Sink<T> {
         }
 
         /**
-         * Deletes rows of this transaction's straight COPY (keys given as two text arrays: ids, partition keys) whose id
-         * another partition holds: they are replays of a row whose partition key moved. Null without {@code idColumn}.
+         * Deletes rows of this transaction's straight COPY (keys given as two text arrays: ids, partition keys) whose
+         * id another partition holds: they are replays of a row whose partition key moved. For a key of a uuid id and a
+         * timestamptz partition key, as log_events has. Null without {@code idColumn}.
          */
         String removeMoved() {
             if (idColumn == null) {
                 return null;
             }
             String[] key = conflictKey.split(",\\s*");
-            return "DELETE FROM " + table + " n USING unnest(CAST(? AS text[]), CAST(? AS text[])) AS b(id, k) WHERE n."
-                    + key[0] + " = CAST(b.id AS uuid) AND n." + key[1] + " = CAST(b.k AS timestamptz) AND EXISTS (SELECT 1 FROM "
-                    + table + " o WHERE o." + idColumn + " = n." + idColumn + " AND o." + key[1] + " <> n." + key[1] + ")";
+            return "DELETE FROM " + table + " n USING unnest(CAST(? AS text[]), CAST(? AS text[])) AS b(id, k)"
+                    + " WHERE n." + key[0] + " = CAST(b.id AS uuid) AND n." + key[1] + " = CAST(b.k AS timestamptz)"
+                    + " AND EXISTS (SELECT 1 FROM " + table + " o WHERE o." + idColumn + " = n." + idColumn
+                    + " AND o." + key[1] + " <> n." + key[1] + ")";
         }
 
         String insert() {

@@ -90,7 +90,8 @@ public final class TenantReaders {
             created = true;
         }
         String bound = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT workspace_id FROM workspace_readers WHERE role_name = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT workspace_id FROM workspace_readers WHERE role_name = ?")) {
             ps.setString(1, role);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
@@ -99,7 +100,8 @@ public final class TenantReaders {
             }
         }
         if (bound != null && !bound.equals(workspaceId)) {
-            throw new Refused("role '" + role + "' already reads workspace '" + bound + "'; a role reads one workspace");
+            throw new Refused("role '" + role + "' already reads workspace '" + bound
+                    + "'; a role reads one workspace");
         }
         if (bound == null) {
             try (PreparedStatement ps = c.prepareStatement(
@@ -110,7 +112,8 @@ public final class TenantReaders {
             }
         }
         if (password != null && !password.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT format('ALTER ROLE %I PASSWORD %L', ?::text, ?::text)")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT format('ALTER ROLE %I PASSWORD %L', ?::text, ?::text)")) {
                 ps.setString(1, role);
                 ps.setString(2, password);
                 runGenerated(c, ps);

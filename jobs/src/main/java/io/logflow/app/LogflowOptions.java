@@ -51,7 +51,8 @@ public final class LogflowOptions {
                 PostgresOptions.BATCH_SIZE,
                 PostgresOptions.FLUSH_INTERVAL,
                 PostgresOptions.MAX_RETRIES,
-                PostgresOptions.MIGRATE_ON_START));
+                PostgresOptions.MIGRATE_ON_START,
+                PostgresOptions.RETENTION));
         all.addAll(KinesisOptions.all());
         all.addAll(KafkaIngestOptions.all());
         all.addAll(KafkaOptions.all());

@@ -3,6 +3,8 @@ package io.logflow.app;
 import io.logflow.config.ConfigException;
 import io.logflow.config.Settings;
 import io.logflow.sink.postgres.Migrations;
+import io.logflow.sink.postgres.Partitions;
+import io.logflow.sink.postgres.PostgresOptions;
 import io.logflow.sink.postgres.PostgresConfig;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
@@ -11,6 +13,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 
 /**
@@ -57,6 +62,9 @@ public final class Main {
                     return 0;
                 case "migrate":
                     migrate(rest);
+                    return 0;
+                case "retention":
+                    retention(rest);
                     return 0;
                 case "backfill":
                     run(backfillArgs(rest));
@@ -172,14 +180,38 @@ public final class Main {
         Migrations.Applied result = Migrations.apply(postgres);
         System.out.println("logflow: schema at version " + result.targetSchemaVersion + " ("
                 + result.migrationsExecuted + " migrations applied)");
+        int created = Partitions.ensure(postgres);
+        System.out.println("logflow: partitions until " + LocalDate.now(ZoneOffset.UTC).plusDays(Partitions.DAYS_AHEAD)
+                + " are there (" + created + " made now)");
+    }
+
+    /**
+     * {@code retention --postgres.retention 30 d --postgres.url ...}: drops the daily partitions of log_events and
+     * ingest_failures that ended more than the retention ago (and the rows that old in their default partitions), as
+     * the job does every hour, and makes the coming days' partitions.
+     */
+    static void retention(String[] args) {
+        Settings settings = Settings.load(args, System.getenv(), LogflowOptions.all());
+        PostgresConfig postgres = PostgresConfig.from(settings);
+        if (postgres.retention == null) {
+            throw new ConfigException(PostgresOptions.RETENTION.key() + ": required, e.g. --"
+                    + PostgresOptions.RETENTION.key() + " \"30 d\"");
+        }
+        StartupChecks.checkReachable(postgres);
+        Partitions.Round round = new Partitions.Maintenance(postgres).run(Instant.now());
+        System.out.println("logflow: dropped " + round.dropped.size() + " partitions older than "
+                + Partitions.cutoff(Instant.now(), postgres.retention) + (round.dropped.isEmpty() ? ""
+                : " (" + String.join(", ", round.dropped) + ")") + "; " + round.created + " partitions made ahead");
     }
 
     private static void usage() {
         System.out.println(String.join("\n",
                 "usage: logflow [run] --key value ...      run the job (keys: README, 'Configuration')",
                 "       logflow migrate --postgres.url URL  apply the Postgres schema migrations",
+                "       logflow retention --postgres.retention \"30 d\" --postgres.url URL  drop expired partitions",
                 "       logflow backfill --from DAY --to DAY --uploads.path URI ...  re-read uploads of those days",
                 "       logflow replay [--replay.reason R --replay.from T --replay.to T --replay.workspace W] ...",
-                "       logflow workspace put FILE|-|JSON | delete ID | list | status ID  [--key value ...]"));
+                "       logflow workspace put FILE|-|JSON | delete ID | list | status ID | grant ID --role NAME"
+                        + "  [--key value ...]"));
     }
 }

@@ -4,6 +4,7 @@ import io.logflow.config.ConfigException;
 import io.logflow.config.Settings;
 import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.sink.postgres.PostgresException;
+import io.logflow.sink.postgres.TenantReaders;
 import io.logflow.sink.postgres.WorkspaceTable;
 import io.logflow.workspace.InvalidWorkspaceException;
 import io.logflow.workspace.ValidationLine;
@@ -38,11 +39,13 @@ import java.util.Map;
  *   workspace delete ID        --kafka.bootstrap-servers HOST:PORT [--workspaces.topic T]   publish its tombstone
  *   workspace list             --postgres.url URL                                           every workspace
  *   workspace status ID        --postgres.url URL                                           verified? last event?
+ *   workspace grant ID --role NAME --postgres.url URL                               a reader of that workspace only
  * </pre>
  *
  * put and delete publish to the registrations topic (the job applies them and keeps Postgres in step); put refuses a
  * registration whose log group or upload prefix another workspace already claims, delete refuses an unknown id. list
- * and status read Postgres. Configuration comes as for the job (arguments, environment, {@code --config FILE}).
+ * and status read Postgres. grant makes (or reuses) a PostgreSQL role that row-level security restricts to the
+ * workspace's rows; its password, if any, comes from {@code LOGFLOW_READER_PASSWORD}. Configuration comes as for the job (arguments, environment, {@code --config FILE}).
  * Exit codes: 0 done, 1 refused (invalid, conflicting, unknown id, unreachable server), 2 usage or configuration error.
  */
 public final class WorkspaceCommands {
@@ -51,6 +54,7 @@ public final class WorkspaceCommands {
             "       logflow workspace delete ID --kafka.bootstrap-servers HOST:PORT [--workspaces.topic T]",
             "       logflow workspace list --postgres.url URL",
             "       logflow workspace status ID --postgres.url URL",
+            "       logflow workspace grant ID --role NAME --postgres.url URL  (password: LOGFLOW_READER_PASSWORD)",
             "A registration is JSON: {\"id\": \"acme\", \"name\": \"ACME\", \"awsAccountId\": \"123456789012\",",
             "  \"logGroups\": [\"/aws/lambda/checkout\", \"/ecs/acme/*\"], \"uploadPrefixes\": [\"s3://bucket/acme/\"]}");
 
@@ -99,6 +103,18 @@ public final class WorkspaceCommands {
             positional.add(args[i++]);
         }
         String[] options = Arrays.copyOfRange(args, i, args.length);
+        String role = null;
+        if (command.equals("grant")) {
+            List<String> rest = new ArrayList<>();
+            for (int j = 0; j < options.length; j++) {
+                if (options[j].equals("--role") && j + 1 < options.length) {
+                    role = options[++j];
+                } else {
+                    rest.add(options[j]);
+                }
+            }
+            options = rest.toArray(new String[0]);
+        }
         try {
             Settings settings = Settings.load(options, env, knownOptions());
             switch (command) {
@@ -112,6 +128,11 @@ public final class WorkspaceCommands {
                     return list(settings);
                 case "status":
                     return status(one(command, positional, "the workspace id"), settings);
+                case "grant":
+                    if (role == null) {
+                        throw new Usage("expected --role NAME, the PostgreSQL role that is to read the workspace");
+                    }
+                    return grant(one(command, positional, "the workspace id"), role, settings);
                 default:
                     err.println("logflow workspace: unknown command '" + command + "'");
                     err.println(USAGE);
@@ -127,7 +148,7 @@ public final class WorkspaceCommands {
         } catch (InvalidWorkspaceException e) {
             err.println("logflow workspace " + command + ": invalid registration: " + e.getMessage());
             return 1;
-        } catch (Refused e) {
+        } catch (Refused | TenantReaders.Refused e) {
             err.println("logflow workspace " + command + ": " + e.getMessage());
             return 1;
         } catch (PostgresException e) {
@@ -190,6 +211,17 @@ public final class WorkspaceCommands {
             return 0;
         }
         print(rows);
+        return 0;
+    }
+
+    private int grant(String id, String role, Settings settings) {
+        TenantReaders.Granted g = TenantReaders.grant(PostgresConfig.from(settings), id, role,
+                env.get("LOGFLOW_READER_PASSWORD"));
+        out.println("role " + role + (g.roleCreated ? " created and" : "")
+                + (g.newlyBound ? " bound to" : " still reads")
+                + " workspace " + id + ": it reads that workspace's rows only (log_events, ingest_failures, uploads, "
+                + "metrics_*, failed_requests, the analyst_* views)"
+                + (env.get("LOGFLOW_READER_PASSWORD") == null ? "; no password set (LOGFLOW_READER_PASSWORD)" : ""));
         return 0;
     }
 

@@ -15,15 +15,28 @@ public final class PostgresConfig implements Serializable {
     public final int batchSize;
     public final Duration flushInterval;
     public final int maxRetries;
+    /** How long rows of log_events and ingest_failures are kept (whole days dropped); null: for ever. */
+    public final Duration retention;
 
     public PostgresConfig(
             String url, String user, String password, int batchSize, Duration flushInterval, int maxRetries) {
+        this(url, user, password, batchSize, flushInterval, maxRetries, null);
+    }
+
+    public PostgresConfig(String url, String user, String password, int batchSize, Duration flushInterval,
+            int maxRetries, Duration retention) {
+        this.retention = retention;
         this.url = url;
         this.user = user;
         this.password = password;
         this.batchSize = batchSize;
         this.flushInterval = flushInterval;
         this.maxRetries = maxRetries;
+    }
+
+    /** The same connection with another retention. */
+    public PostgresConfig withRetention(Duration retention) {
+        return new PostgresConfig(url, user, password, batchSize, flushInterval, maxRetries, retention);
     }
 
     public static PostgresConfig from(Settings s) {
@@ -43,6 +56,17 @@ public final class PostgresConfig implements Serializable {
                 s.get(PostgresOptions.PASSWORD),
                 s.getPositiveInt(PostgresOptions.BATCH_SIZE),
                 s.getPositiveDuration(PostgresOptions.FLUSH_INTERVAL),
-                retries);
+                retries,
+                retention(s));
+    }
+
+    /** At least a day: retention drops whole days, and a shorter one would drop today's partition. */
+    private static Duration retention(Settings s) {
+        Duration retention = s.get(PostgresOptions.RETENTION);
+        if (retention != null && retention.compareTo(Duration.ofDays(1)) < 0) {
+            throw new ConfigException(PostgresOptions.RETENTION.key()
+                    + ": expected a duration of at least 1 d, such as 30 d, got '" + retention + "'");
+        }
+        return retention;
     }
 }

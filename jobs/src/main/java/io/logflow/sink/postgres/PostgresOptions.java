@@ -43,4 +43,11 @@ public final class PostgresOptions {
             .booleanType()
             .defaultValue(false)
             .withDescription("Apply the schema migrations before the job starts (the 'migrate' command does it alone).");
+
+    public static final ConfigOption<Duration> RETENTION = ConfigOptions.key("postgres.retention")
+            .durationType()
+            .noDefaultValue()
+            .withDescription("How long log_events and ingest_failures keep rows: daily partitions older than this are "
+                    + "dropped whole, by the job every hour and by the 'retention' command. At least 1 d; unset keeps "
+                    + "all.");
 }

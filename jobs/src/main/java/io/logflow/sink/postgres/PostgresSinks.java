@@ -8,6 +8,7 @@ import io.logflow.model.FailureStage;
 import io.logflow.model.LogEvent;
 import io.logflow.model.Storable;
 import io.logflow.model.UploadStatus;
+import io.logflow.parse.LogFields;
 import io.logflow.pipeline.FailureOptions;
 import io.logflow.pipeline.RejectedDocuments;
 import io.logflow.pipeline.StorableJson;
@@ -47,11 +48,20 @@ public final class PostgresSinks {
             + "level, service, log_group, log_stream, message, trace_id, span_id, request_id, duration_ms, fields, "
             + "format, source, source_ref, routing_key) "
             + "VALUES (CAST(? AS uuid), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?) "
-            + "ON CONFLICT (event_id) DO NOTHING";
+            + "ON CONFLICT (event_id, event_time) DO NOTHING";
 
+    /**
+     * ingest_failures is partitioned by failed_at, the time a failure was made, which a replay changes: a failure is
+     * inserted only if no partition holds its id (the 12th parameter, the id again), a probe per partition. Failures
+     * are a trickle, so that costs little.
+     */
     public static final String INSERT_FAILURE = "INSERT INTO ingest_failures (failure_id, stage, reason, detail, source, "
             + "source_ref, workspace_id, raw, raw_size, failed_at, record) "
-            + "VALUES (CAST(? AS uuid), ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb)) ON CONFLICT (failure_id) DO NOTHING";
+            + "SELECT CAST(? AS uuid), CAST(? AS text), CAST(? AS text), CAST(? AS text), CAST(? AS text), "
+            + "CAST(? AS text), CAST(? AS text), CAST(? AS bytea), CAST(? AS integer), CAST(? AS timestamptz), "
+            + "CAST(? AS jsonb) "
+            + "WHERE NOT EXISTS (SELECT 1 FROM ingest_failures WHERE failure_id = CAST(? AS uuid)) "
+            + "ON CONFLICT (failure_id, failed_at) DO NOTHING";
 
     /**
      * A later status of a file replaces an earlier one (statuses may reach parallel sink writers out of order), and
@@ -67,11 +77,18 @@ public final class PostgresSinks {
             + "updated_at = EXCLUDED.updated_at "
             + "WHERE u.status = 'PENDING' OR u.updated_at <= EXCLUDED.updated_at";
 
-    /** The columns of {@code log_events} the sink writes, in the order {@link EventRow} encodes them. */
+    /**
+     * The columns of {@code log_events} the sink writes, in the order {@link EventRow} encodes them. The table is
+     * partitioned by day of event_time, and its key is (event_id, event_time): an event's id and time are both
+     * derived from its source, so a replay meets the stored row, except for an event whose time is its receive time
+     * ({@code fields.timestamp_source = 'ingest'}), which a replay changes. Such rows are kept only if no other
+     * partition holds their id ({@link EventRow#movableKey}).
+     */
     static final StagedCopySink.Target LOG_EVENTS = new StagedCopySink.Target("log_events", List.of("event_id",
             "workspace_id", "event_time", "ingest_time", "level", "service", "log_group", "log_stream", "message",
             "trace_id", "span_id", "request_id", "duration_ms", "fields", "format", "source", "source_ref",
-            "routing_key"), "event_id");
+            "routing_key"), "event_id, event_time", "event_id",
+            "s.fields ->> '" + LogFields.TIMESTAMP_SOURCE + "' = '" + LogFields.TIMESTAMP_FROM_INGEST + "'");
 
     /** Events as {@link #logEvents(PostgresConfig, int, boolean, RejectedDocuments)}, rejected rows to the table. */
     public static Sink<LogEvent> logEvents(PostgresConfig config) {
@@ -86,7 +103,8 @@ public final class PostgresSinks {
     public static Sink<LogEvent> logEvents(PostgresConfig config, int maxRawBytes, boolean failuresToTable,
             RejectedDocuments elsewhere) {
         return new StagedCopySink<>(config, LOG_EVENTS, new EventRow(),
-                new StagedCopySink.Rejections<>(new StoreRejected(maxRawBytes), failuresToTable, elsewhere));
+                new StagedCopySink.Rejections<>(new StoreRejected(maxRawBytes), failuresToTable, elsewhere),
+                new Partitions.Maintenance(config));
     }
 
     /** The batched per-row {@code INSERT} that {@link #logEvents} replaced; kept for the benchmark's comparison. */
@@ -221,6 +239,15 @@ public final class PostgresSinks {
     static final class EventRow implements StagedCopySink.RowEncoder<LogEvent> {
         private static final long serialVersionUID = 1L;
 
+        /** The event's time is its receive time, which a replay changes (and with it the partition). */
+        @Override
+        public String[] movableKey(LogEvent e) {
+            if (e.fields == null || !LogFields.TIMESTAMP_FROM_INGEST.equals(e.fields.get(LogFields.TIMESTAMP_SOURCE))) {
+                return null;
+            }
+            return new String[] {Storable.text(e.eventId), Instant.ofEpochMilli(e.timestamp).toString()};
+        }
+
         @Override
         public void encode(LogEvent e, CopyText row) {
             row.value(e.eventId)
@@ -303,6 +330,7 @@ public final class PostgresSinks {
             ps.setInt(9, f.rawSize);
             ps.setObject(10, utc(inRange(f.time)));
             ps.setString(11, StorableJson.jsonb(f.record)); // not bounded: a replay needs it whole
+            ps.setString(12, failureId(f));
         }
 
         /** The failure's id when it is a UUID (as every factory makes it), else one derived from what it holds. */

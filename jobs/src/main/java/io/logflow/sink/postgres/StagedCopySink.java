@@ -37,6 +37,16 @@ public final class StagedCopySink<T> implements Sink<T> {
     @FunctionalInterface
     public interface RowEncoder<T> extends Serializable {
         void encode(T value, CopyText row);
+
+        /**
+         * The row's key as text, {id, partition key}, when a replay may give this value another partition key (a
+         * time taken from the clock), so that the unique key cannot see the stored row; else null. Such a row copied
+         * straight in is deleted again before the commit if another partition holds its id ({@link
+         * Target#removeMoved}); through the staging table it is not inserted then.
+         */
+        default String[] movableKey(T value) {
+            return null;
+        }
     }
 
     static final String STORE_REJECTED = "store_rejected";
@@ -71,17 +81,34 @@ public final class StagedCopySink<T> implements Sink<T> {
         }
     }
 
-    /** The table written, its columns in row order, and the unique column that makes a row idempotent. */
+    /**
+     * The table written, its columns in row order, and the unique key that makes a row idempotent. On a partitioned
+     * table the key holds the partition key too, so it is unique per partition only; {@code idColumn} (may be null)
+     * is the identity alone and {@code movedRow} a condition on a staged row {@code s} that is true for a row whose
+     * partition key may differ on a replay (see {@link RowEncoder#movableKey}): such a row is kept only if no
+     * partition holds its id.
+     */
     public static final class Target implements Serializable {
         private static final long serialVersionUID = 1L;
         final String table;
         final List<String> columns;
         final String conflictKey;
+        final String idColumn;
+        final String movedRow;
 
         public Target(String table, List<String> columns, String conflictKey) {
+            this(table, columns, conflictKey, null, null);
+        }
+
+        public Target(String table, List<String> columns, String conflictKey, String idColumn, String movedRow) {
+            if ((idColumn == null) != (movedRow == null)) {
+                throw new IllegalArgumentException("idColumn and movedRow go together");
+            }
             this.table = table;
             this.columns = List.copyOf(columns);
             this.conflictKey = conflictKey;
+            this.idColumn = idColumn;
+            this.movedRow = movedRow;
         }
 
         String stagingTable() {
@@ -107,10 +134,28 @@ public final class StagedCopySink<T> implements Sink<T> {
             return "TRUNCATE " + stagingTable();
         }
 
+        /**
+         * Deletes rows of this transaction's straight COPY (keys given as two text arrays: ids, partition keys) whose
+         * id another partition holds: they are replays of a row whose partition key moved. For a key of a uuid id and a
+         * timestamptz partition key, as log_events has. Null without {@code idColumn}.
+         */
+        String removeMoved() {
+            if (idColumn == null) {
+                return null;
+            }
+            String[] key = conflictKey.split(",\\s*");
+            return "DELETE FROM " + table + " n USING unnest(CAST(? AS text[]), CAST(? AS text[])) AS b(id, k)"
+                    + " WHERE n." + key[0] + " = CAST(b.id AS uuid) AND n." + key[1] + " = CAST(b.k AS timestamptz)"
+                    + " AND EXISTS (SELECT 1 FROM " + table + " o WHERE o." + idColumn + " = n." + idColumn
+                    + " AND o." + key[1] + " <> n." + key[1] + ")";
+        }
+
         String insert() {
             String cols = String.join(", ", columns);
-            return "INSERT INTO " + table + " (" + cols + ") SELECT " + cols + " FROM " + stagingTable()
-                    + " ON CONFLICT (" + conflictKey + ") DO NOTHING";
+            String where = idColumn == null ? "" : " WHERE NOT (" + movedRow + ") OR NOT EXISTS (SELECT 1 FROM "
+                    + table + " t WHERE t." + idColumn + " = s." + idColumn + ")";
+            return "INSERT INTO " + table + " (" + cols + ") SELECT " + cols + " FROM " + stagingTable() + " s"
+                    + where + " ON CONFLICT (" + conflictKey + ") DO NOTHING";
         }
     }
 
@@ -118,25 +163,48 @@ public final class StagedCopySink<T> implements Sink<T> {
     private final Target target;
     private final RowEncoder<T> encoder;
     private final Rejections<T> rejections;
+    private final Partitions.Maintenance maintenance;
 
     public StagedCopySink(PostgresConfig config, Target target, RowEncoder<T> encoder, Rejections<T> rejections) {
+        this(config, target, encoder, rejections, null);
+    }
+
+    /**
+     * With {@code maintenance} (may be null), the first subtask runs it when it starts and every
+     * {@link Partitions.Maintenance#INTERVAL} (see {@link StagedCopyWriter}).
+     */
+    public StagedCopySink(PostgresConfig config, Target target, RowEncoder<T> encoder, Rejections<T> rejections,
+            Partitions.Maintenance maintenance) {
         this.config = config;
         this.target = target;
         this.encoder = encoder;
         this.rejections = rejections;
+        this.maintenance = maintenance;
     }
 
     @Override
     public SinkWriter<T> createWriter(WriterInitContext context) throws IOException {
-        return new StagedCopyWriter<>(config, target, encoder, rejections, context.getProcessingTimeService(),
-                context.metricGroup().getNumRecordsSendCounter(), context.metricGroup().counter("storeRejected"));
+        StagedCopyWriter<T> writer = new StagedCopyWriter<>(config, target, encoder, rejections,
+                context.getProcessingTimeService(), context.metricGroup().getNumRecordsSendCounter(),
+                context.metricGroup().counter("storeRejected"));
+        if (maintenance != null && context.getTaskInfo().getIndexOfThisSubtask() == 0) {
+            writer.maintain(maintenance, context.metricGroup().counter("partitionsCreated"),
+                    context.metricGroup().counter("partitionsDropped"));
+        }
+        return writer;
     }
 
     /** Flink 1.20 still declares the old context; both carry what the writer needs. */
     @Override
     @SuppressWarnings("deprecation")
     public SinkWriter<T> createWriter(Sink.InitContext context) throws IOException {
-        return new StagedCopyWriter<>(config, target, encoder, rejections, context.getProcessingTimeService(),
-                context.metricGroup().getNumRecordsSendCounter(), context.metricGroup().counter("storeRejected"));
+        StagedCopyWriter<T> writer = new StagedCopyWriter<>(config, target, encoder, rejections,
+                context.getProcessingTimeService(), context.metricGroup().getNumRecordsSendCounter(),
+                context.metricGroup().counter("storeRejected"));
+        if (maintenance != null && context.getSubtaskId() == 0) {
+            writer.maintain(maintenance, context.metricGroup().counter("partitionsCreated"),
+                    context.metricGroup().counter("partitionsDropped"));
+        }
+        return writer;
     }
 }

@@ -79,6 +79,10 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
     private int streamed;
     /** The batch's stream failed: its flush writes it whole (and through staging if it met a stored key). */
     private SQLException streamError;
+    /** Keys (id, partition key) of the batch's rows whose partition key may move on a replay; see removeMoved. */
+    private final List<String> movedIds = new ArrayList<>();
+    private final List<String> movedKeys = new ArrayList<>();
+    private final String removeMovedSql;
 
     StagedCopyWriter(PostgresConfig config, StagedCopySink.Target target, StagedCopySink.RowEncoder<T> encoder,
             StagedCopySink.Rejections<T> rejections, ProcessingTimeService time, Counter rowsWritten,
@@ -96,6 +100,7 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
         this.copySql = target.copy();
         this.insertSql = target.insert();
         this.truncateStagingSql = target.truncateStaging();
+        this.removeMovedSql = target.removeMoved();
     }
 
     @Override
@@ -118,6 +123,11 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
         }
         rowEnds[buffered] = rows.length();
         elements.add(element);
+        String[] moved = removeMovedSql == null ? null : encoder.movableKey(element);
+        if (moved != null) {
+            movedIds.add(moved[0]);
+            movedKeys.add(moved[1]);
+        }
         if (buffered++ == 0) {
             batchStarted = time.getCurrentProcessingTime();
         }
@@ -162,6 +172,7 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
             if (streamError == null) {
                 streaming.endCopy();
                 streaming = null;
+                removeMoved(connection);
                 commit(connection, rejected);
                 return true;
             }
@@ -191,6 +202,24 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
                 closeConnection();
             }
         }
+    }
+
+    /**
+     * Runs the partitions' upkeep now and then every {@link Partitions.Maintenance#INTERVAL} in the mailbox thread. A
+     * failed round is logged and tried again at the next: rows of a day without its partition wait in the default
+     * partition meanwhile, and expired ones stay a little longer.
+     */
+    void maintain(Partitions.Maintenance maintenance, Counter created, Counter dropped) {
+        try {
+            Partitions.Round round = maintenance.run(java.time.Instant.ofEpochMilli(time.getCurrentProcessingTime()));
+            created.inc(round.created);
+            dropped.inc(round.dropped.size());
+        } catch (RuntimeException e) {
+            LOG.warn("Upkeep of the partitions of {} failed; trying again in {}", target.table,
+                    Partitions.Maintenance.INTERVAL, e);
+        }
+        time.registerTimer(time.getCurrentProcessingTime() + Partitions.Maintenance.INTERVAL.toMillis(),
+                t -> maintain(maintenance, created, dropped));
     }
 
     /** One timer at a time; if it fires for a batch already written, it re-arms for the batch buffered since. */
@@ -263,6 +292,8 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
         batch++;
         streamed = 0;
         streamError = null;
+        movedIds.clear();
+        movedKeys.clear();
         rows.clear(Math.min(config.batchSize, 10_000) * BYTES_PER_ROW_GUESS);
     }
 
@@ -378,6 +409,7 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
         if (!knownConflict) {
             try {
                 copy(directCopySql, data);
+                removeMoved(c);
                 commit(c, rejected);
                 return;
             } catch (SQLException e) {
@@ -399,6 +431,26 @@ final class StagedCopyWriter<T> implements SinkWriter<T> {
         } catch (SQLException | RuntimeException e) {
             rollback(c);
             throw e instanceof SQLException ? (SQLException) e : new SQLException(e);
+        }
+    }
+
+    /**
+     * After a straight COPY, before its commit: a row whose partition key may move (its time is its receive time) went
+     * into the partition of its new key even if another partition holds its id, which the unique key cannot see.
+     * Such rows are deleted again here: one look-up of each id per partition, only for those rows.
+     */
+    private void removeMoved(Connection c) throws SQLException {
+        if (movedIds.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(removeMovedSql)) {
+            ps.setArray(1, c.createArrayOf("text", movedIds.toArray()));
+            ps.setArray(2, c.createArrayOf("text", movedKeys.toArray()));
+            int removed = ps.executeUpdate();
+            if (removed > 0) {
+                LOG.info("{}: {} replayed rows whose time is their receive time were stored already", target.table,
+                        removed);
+            }
         }
     }
 

@@ -31,16 +31,27 @@ final class LogEventEmitter implements ElasticsearchEmitter<LogEvent> {
 
     @Override
     public void emit(LogEvent event, SinkWriter.Context context, RequestIndexer indexer) {
-        indexer.add(request(config.indexNames, event));
+        indexer.add(request(config, event));
     }
 
     /** Elasticsearch refuses a whole bulk (client-side validation) if one {@code _id} is longer than this. */
     static final int MAX_ID_BYTES = 512;
 
-    static IndexRequest request(IndexNames names, LogEvent event) {
-        return new IndexRequest(names.index(event.workspaceId, event.timestamp))
+    /**
+     * The request of an event: into its workspace's dedicated index or the shared one of its time. In a shared index
+     * the document is routed by workspace, so that one workspace's documents sit in one shard and its alias searches
+     * that shard only. The index and the routing are functions of the event alone, so a replay lands on the same
+     * document.
+     */
+    static IndexRequest request(ElasticsearchConfig config, LogEvent event) {
+        IndexNames names = config.indexNamesOf(event.workspaceId);
+        IndexRequest request = new IndexRequest(names.index(event.workspaceId, event.timestamp))
                 .id(documentId(event))
                 .source(EventDocuments.toJson(event), XContentType.JSON);
+        if (names.shared() && event.workspaceId != null && !event.workspaceId.isBlank()) {
+            request.routing(IndexNames.sanitise(event.workspaceId));
+        }
+        return request;
     }
 
     /** The {@code _id} of an event's document: its event id when Elasticsearch can take it, else a hash. */

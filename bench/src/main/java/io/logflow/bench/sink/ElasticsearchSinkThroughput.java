@@ -72,6 +72,7 @@ public final class ElasticsearchSinkThroughput {
         values.put(ElasticsearchOptions.INDEX_PATTERN.key(), "r" + run + "-logflow-shared-<yyyy.MM.dd>");
         values.put(ElasticsearchOptions.TEMPLATE_NAME.key(), "bench-logflow-events");
         values.put(ElasticsearchOptions.REPLICAS.key(), "0");
+        values.put(ElasticsearchOptions.RETENTION.key(), "3650 d"); // keep the indices made before the clock starts
         values.put(ElasticsearchOptions.BULK_MAX_ACTIONS.key(), Integer.toString(bulk));
         return ElasticsearchConfig.from(Settings.of(values, ElasticsearchOptions.all()));
     }

@@ -12,7 +12,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 /**
  * Another {@link LogSinks} (Postgres) plus Elasticsearch for the events: the events go to both, and the documents
  * Elasticsearch rejects go to the other sinks' {@link #rejections}. The workspace registrations keep each
- * workspace's filtered alias, and the same operator deletes indices past their retention.
+ * workspace's filtered alias; the writers of the events delete indices past their retention.
  */
 public final class ElasticsearchLogSinks implements LogSinks {
     private final LogSinks delegate;

@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What the sink keeps up beside the documents: one filtered alias per registered workspace, and the retention of the
- * indices.
+ * What the sink keeps up beside the documents: one filtered alias per registered workspace (from the registrations,
+ * {@link WorkspaceIndicesSink}), and the retention of the indices (every writer of the events, {@link LogEventEmitter}).
  *
  * <p>The alias of a workspace ({@code elasticsearch.workspace-alias}) filters on its {@code workspaceId} and, over
  * shared indices, carries its routing, so a search through it reads the one shard that holds the workspace. It is
@@ -180,7 +180,8 @@ public final class WorkspaceIndices implements Closeable {
         }
         for (int from = 0; from < expired.size(); from += 50) {
             List<String> batch = expired.subList(from, Math.min(expired.size(), from + 50));
-            request("DELETE", "/" + String.join(",", batch), null);
+            // every writer sweeps: an index another one deleted a moment ago is not an error
+            request("DELETE", "/" + String.join(",", batch) + "?ignore_unavailable=true", null);
             LOG.info("Deleted Elasticsearch indices past their retention: {}", batch);
         }
         return expired;

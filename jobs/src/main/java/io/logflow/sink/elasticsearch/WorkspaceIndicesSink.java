@@ -11,18 +11,17 @@ import java.util.Map;
 
 /**
  * The workspace registrations into {@link WorkspaceIndices}: aliases applied in batches (a full batch, a second
- * after the first change of a batch, every checkpoint and the end of input), and the retention sweep at the first
- * flush and then at most once an hour. Runs with parallelism 1: one writer owns the aliases component template.
+ * after the first change of a batch, every checkpoint and the end of input). Runs with parallelism 1: one writer owns
+ * the aliases component template.
  */
 public final class WorkspaceIndicesSink implements Sink<WorkspaceChange> {
     private static final long serialVersionUID = 1L;
 
     public static final String UID = "elasticsearch-workspace-indices";
-    public static final String NAME = "Elasticsearch workspace aliases and retention";
+    public static final String NAME = "Elasticsearch workspace aliases";
 
     static final int MAX_BATCH = 1000;
     static final long MAX_WAIT_MILLIS = 1000;
-    static final long SWEEP_EVERY_MILLIS = 3_600_000;
 
     private final ElasticsearchConfig config;
 
@@ -46,7 +45,6 @@ public final class WorkspaceIndicesSink implements Sink<WorkspaceChange> {
         private final WorkspaceIndices indices;
         private final Map<String, WorkspaceChange> pending = new LinkedHashMap<>();
         private long firstPending;
-        private long lastSweep = Long.MIN_VALUE;
 
         Writer(ElasticsearchConfig config) {
             this.indices = new WorkspaceIndices(config);
@@ -70,11 +68,6 @@ public final class WorkspaceIndicesSink implements Sink<WorkspaceChange> {
         @Override
         public void flush(boolean endOfInput) throws IOException {
             applyPending();
-            long now = System.currentTimeMillis();
-            if (lastSweep == Long.MIN_VALUE || now - lastSweep >= SWEEP_EVERY_MILLIS) {
-                lastSweep = now;
-                indices.deleteExpired(now);
-            }
         }
 
         private void applyPending() throws IOException {

@@ -159,13 +159,17 @@ class ElasticsearchTenantScaleTest {
                 event(2, "acme", yesterday, Level.INFO, "api", "recent", null),
                 event(3, "acme", now, Level.INFO, "api", "today", null),
                 event(4, "keeper", tenDaysAgo, Level.INFO, "api", "old but kept longer", null));
-        // Written first without the workspace operator, so the old index exists before any sweep.
-        EsTestEvents.run(events, es, new EsTestEvents.Collected("retention-" + prefix), false);
+        // Written first under a long retention, so the old indices exist before any sweep that could delete them.
+        ElasticsearchConfig keepAll = config(prefix, Map.of(
+                ElasticsearchOptions.RETENTION.key(), "3650 d",
+                ElasticsearchOptions.DEDICATED_WORKSPACES.key(), "keeper"));
+        EsTestEvents.run(events, keepAll, new EsTestEvents.Collected("retention-" + prefix), false);
         String oldShared = es.indexNames.index("acme", tenDaysAgo);
         String oldDedicated = es.dedicatedIndexNames.index("keeper", tenDaysAgo);
         assertThat(ElasticsearchExtension.count(oldShared, null)).isEqualTo(1);
+        assertThat(ElasticsearchExtension.count(oldDedicated, null)).isEqualTo(1);
 
-        // The workspace operator sweeps at its first flush: the shared index of ten days ago is past 2 d.
+        // The writers sweep when they open: the shared index of ten days ago is past 2 d, the dedicated one is not.
         EsTestEvents.runWithRegistrations(List.of(events.get(2)), List.of(registration("acme"),
                 registration("keeper")), es, new EsTestEvents.Collected("retention2-" + prefix));
         JsonNode left = ElasticsearchExtension.request("GET", "/_cat/indices/" + indices(es) + "?format=json&h=index",

@@ -65,6 +65,8 @@ final class EsTestEvents {
         values.put(ElasticsearchOptions.REPLICAS.key(), "0");
         values.put(ElasticsearchOptions.BULK_MAX_ACTIONS.key(), "50");
         values.put(ElasticsearchOptions.BULK_FLUSH_INTERVAL.key(), "200 ms");
+        // The test events lie in past days: every writer's retention sweep must keep them unless a test says so.
+        values.put(ElasticsearchOptions.RETENTION.key(), "3650 d");
         values.putAll(extra);
         return ElasticsearchConfig.from(Settings.of(values, ElasticsearchOptions.all()));
     }

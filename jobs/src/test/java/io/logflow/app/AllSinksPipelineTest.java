@@ -59,6 +59,7 @@ class AllSinksPipelineTest {
                 "--elasticsearch.index-pattern", prefix + "logs-<workspace>-<yyyy.MM.dd>",
                 "--elasticsearch.template-name", prefix + "template",
                 "--elasticsearch.replicas", "0",
+                "--elasticsearch.retention", "3650 d", // the events' day is in the past: the sweep must keep it
                 "--kafka.bootstrap-servers", KafkaExtension.bootstrapServers(),
                 "--dlq.kafka.enabled", "true",
                 "--dlq.kafka.topic", dlqTopic,

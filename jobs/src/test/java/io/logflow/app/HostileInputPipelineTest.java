@@ -174,6 +174,7 @@ class HostileInputPipelineTest {
                 "--elasticsearch.index-pattern", esPrefix + "logflow-<workspace>-<yyyy.MM.dd>",
                 "--elasticsearch.template-name", esPrefix + "logflow-events",
                 "--elasticsearch.replicas", "0",
+                "--elasticsearch.retention", "3650 d", // the events' days are in the past: the sweep must keep them
                 "--elasticsearch.bulk-flush-interval", "200 ms"));
         return args;
     }

@@ -44,6 +44,7 @@ class ReplayTest {
                 "--elasticsearch.index-pattern", prefix + "logs-<workspace>-<yyyy.MM.dd>",
                 "--elasticsearch.template-name", prefix + "template",
                 "--elasticsearch.replicas", "0",
+                "--elasticsearch.retention", "3650 d", // the events' days are in the past: the sweep must keep them
                 "--job.parallelism", "2"));
 
         List<String> run = new ArrayList<>(args);

@@ -12,6 +12,7 @@ import io.logflow.config.Settings;
 import io.logflow.model.LogEvent;
 import io.logflow.pipeline.RejectedDocuments;
 import io.logflow.sink.elasticsearch.ElasticsearchConfig;
+import io.logflow.sink.elasticsearch.IndexNames;
 import io.logflow.sink.elasticsearch.ElasticsearchOptions;
 import io.logflow.sink.elasticsearch.ElasticsearchSinks;
 import io.logflow.sink.elasticsearch.EventDocuments;
@@ -67,9 +68,11 @@ public final class ElasticsearchSinkThroughput {
     static ElasticsearchConfig config(BenchElasticsearch es, int run, int bulk) {
         Map<String, String> values = new HashMap<>();
         values.put(ElasticsearchOptions.HOSTS.key(), es.url());
-        values.put(ElasticsearchOptions.INDEX_PATTERN.key(), "r" + run + "-logflow-<workspace>-<yyyy.MM.dd>");
+        // The default layout: daily indices shared by all workspaces, documents routed by workspace.
+        values.put(ElasticsearchOptions.INDEX_PATTERN.key(), "r" + run + "-logflow-shared-<yyyy.MM.dd>");
         values.put(ElasticsearchOptions.TEMPLATE_NAME.key(), "bench-logflow-events");
         values.put(ElasticsearchOptions.REPLICAS.key(), "0");
+        values.put(ElasticsearchOptions.RETENTION.key(), "3650 d"); // keep the indices made before the clock starts
         values.put(ElasticsearchOptions.BULK_MAX_ACTIONS.key(), Integer.toString(bulk));
         return ElasticsearchConfig.from(Settings.of(values, ElasticsearchOptions.all()));
     }
@@ -102,8 +105,10 @@ public final class ElasticsearchSinkThroughput {
         int inBody = 0;
         for (int n = 0; n < docs; n++) {
             LogEvent e = events[n];
+            String routing = e.workspaceId == null || e.workspaceId.isBlank() ? ""
+                    : ",\"routing\":\"" + IndexNames.sanitise(e.workspaceId) + "\"";
             body.write(("{\"index\":{\"_index\":\"" + config.indexNames.index(e.workspaceId, e.timestamp)
-                    + "\",\"_id\":\"" + e.eventId + "\"}}\n").getBytes(StandardCharsets.UTF_8));
+                    + "\",\"_id\":\"" + e.eventId + "\"" + routing + "}}\n").getBytes(StandardCharsets.UTF_8));
             body.write(EventDocuments.toJson(e));
             body.write('\n');
             if (++inBody == bulk || n == docs - 1) {
@@ -126,7 +131,7 @@ public final class ElasticsearchSinkThroughput {
     }
 
     /**
-     * Installs the template and creates the run's indices (one per tenant and day) before the clock starts, for the
+     * Installs the template and creates the run's indices (one per day, shared by the tenants) before the clock starts, for the
      * sink and the raw requests alike: creating 40 indices on a loaded single node can take longer than the writes.
      */
     private static void createIndices(BenchElasticsearch es, ElasticsearchConfig config, int run, int docs)

@@ -2,7 +2,9 @@ package io.logflow.sink.elasticsearch;
 
 import io.logflow.config.ConfigException;
 import io.logflow.config.Settings;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.util.TimeUtils;
 import org.apache.http.HttpHost;
 
 import java.io.Serializable;
@@ -11,6 +13,8 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The Elasticsearch sink's configuration, read once from {@link Settings} and validated: a bad value stops the job
@@ -34,10 +38,19 @@ public final class ElasticsearchConfig implements Serializable {
     public final int replicas;
     public final int totalFieldsLimit;
     public final String templateName;
+    /** Indices of the workspaces in {@link #dedicated}. */
+    public final IndexNames dedicatedIndexNames;
+    /** Workspace id to its retention, for the workspaces with indices of their own. */
+    public final Map<String, Duration> dedicated;
+    public final Duration retention;
+    /** The workspace aliases: a pattern with {@code <workspace>} and no date. */
+    public final IndexNames aliasNames;
 
     public ElasticsearchConfig(List<String> hosts, String username, String password, IndexNames indexNames,
             int bulkMaxActions, int bulkMaxSizeMb, Duration bulkFlushInterval, Duration backoffDelay,
-            int backoffMaxRetries, int shards, int replicas, int totalFieldsLimit, String templateName) {
+            int backoffMaxRetries, int shards, int replicas, int totalFieldsLimit, String templateName,
+            IndexNames dedicatedIndexNames, Map<String, Duration> dedicated, Duration retention,
+            IndexNames aliasNames) {
         this.hosts = List.copyOf(hosts);
         this.username = username;
         this.password = password;
@@ -51,6 +64,25 @@ public final class ElasticsearchConfig implements Serializable {
         this.replicas = replicas;
         this.totalFieldsLimit = totalFieldsLimit;
         this.templateName = templateName;
+        this.dedicatedIndexNames = dedicatedIndexNames;
+        this.dedicated = new TreeMap<>(dedicated);
+        this.retention = retention;
+        this.aliasNames = aliasNames;
+    }
+
+    /** The index names of a workspace's events: its own if it is dedicated, else the shared ones. */
+    public IndexNames indexNamesOf(String workspaceId) {
+        return workspaceId != null && dedicated.containsKey(workspaceId) ? dedicatedIndexNames : indexNames;
+    }
+
+    /** The retention of a workspace's indices. */
+    public Duration retentionOf(String workspaceId) {
+        return dedicated.getOrDefault(workspaceId, retention);
+    }
+
+    /** The filtered alias of a workspace. */
+    public String aliasOf(String workspaceId) {
+        return aliasNames.index(workspaceId, 0);
     }
 
     /** Reads and checks every {@code elasticsearch.*} key; requires {@code elasticsearch.hosts}. */
@@ -96,6 +128,54 @@ public final class ElasticsearchConfig implements Serializable {
             throw new ConfigException(ElasticsearchOptions.TEMPLATE_NAME.key() + ": expected lowercase a-z, 0-9, "
                     + ". _ - (not leading), got '" + template + "'");
         }
+        String unassigned = s.getRequired(ElasticsearchOptions.UNASSIGNED_WORKSPACE).trim();
+        IndexNames dedicatedNames = pattern(ElasticsearchOptions.DEDICATED_INDEX_PATTERN, s, unassigned);
+        if (dedicatedNames.shared()) {
+            throw new ConfigException(ElasticsearchOptions.DEDICATED_INDEX_PATTERN.key() + ": must contain <workspace>");
+        }
+        IndexNames aliases = pattern(ElasticsearchOptions.WORKSPACE_ALIAS, s, unassigned);
+        if (aliases.shared() || aliases.toString().matches(".*<[yMdH._-]+>.*")) {
+            throw new ConfigException(ElasticsearchOptions.WORKSPACE_ALIAS.key() + ": must contain <workspace> and "
+                    + "no date, got '" + aliases + "'");
+        }
+        for (IndexNames indices : List.of(names, dedicatedNames)) {
+            if (overlap(aliases.prefix(), indices.prefix())) {
+                throw new ConfigException(ElasticsearchOptions.WORKSPACE_ALIAS.key() + ": its prefix '"
+                        + aliases.prefix() + "' must not overlap the index prefix '" + indices.prefix() + "'");
+            }
+        }
+        Duration retention = s.getPositiveDuration(ElasticsearchOptions.RETENTION);
+        if (retention.compareTo(Duration.ofHours(1)) < 0) {
+            throw new ConfigException(ElasticsearchOptions.RETENTION.key() + ": expected at least 1 h, got '"
+                    + retention + "'");
+        }
+        Map<String, Duration> dedicated = new TreeMap<>();
+        String dedicatedList = s.get(ElasticsearchOptions.DEDICATED_WORKSPACES);
+        for (String item : (dedicatedList == null ? "" : dedicatedList).split(",")) {
+            if (item.isBlank()) {
+                continue;
+            }
+            int eq = item.indexOf('=');
+            String id = (eq < 0 ? item : item.substring(0, eq)).trim();
+            Duration keep = retention;
+            if (eq >= 0) {
+                try {
+                    keep = TimeUtils.parseDuration(item.substring(eq + 1).trim());
+                } catch (RuntimeException e) {
+                    keep = Duration.ZERO;
+                }
+                if (keep.compareTo(Duration.ofHours(1)) < 0) {
+                    throw new ConfigException(ElasticsearchOptions.DEDICATED_WORKSPACES.key() + ": expected 'id' or "
+                            + "'id=retention' with a retention of at least 1 h such as 'bigco=90 d', got '"
+                            + item.trim() + "'");
+                }
+            }
+            if (id.isEmpty()) {
+                throw new ConfigException(ElasticsearchOptions.DEDICATED_WORKSPACES.key() + ": empty workspace id in '"
+                        + item.trim() + "'");
+            }
+            dedicated.put(id, keep);
+        }
         return new ElasticsearchConfig(hosts, username, password, names,
                 s.getPositiveInt(ElasticsearchOptions.BULK_MAX_ACTIONS),
                 size.getMebiBytes(),
@@ -105,7 +185,20 @@ public final class ElasticsearchConfig implements Serializable {
                 s.getPositiveInt(ElasticsearchOptions.SHARDS),
                 replicas,
                 s.getPositiveInt(ElasticsearchOptions.TOTAL_FIELDS_LIMIT),
-                template);
+                template, dedicatedNames, dedicated, retention, aliases);
+    }
+
+    private static IndexNames pattern(ConfigOption<String> key, Settings s, String unassigned) {
+        try {
+            return IndexNames.parse(s.getRequired(key).trim(), unassigned);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key.key() + ": " + e.getMessage());
+        }
+    }
+
+    /** True if an index or alias name could start with both prefixes. */
+    private static boolean overlap(String a, String b) {
+        return a.startsWith(b) || b.startsWith(a);
     }
 
     private static List<String> hosts(String value) {
@@ -145,6 +238,6 @@ public final class ElasticsearchConfig implements Serializable {
         return "ElasticsearchConfig{" + hosts + (username != null ? ", user=" + username : "") + ", index="
                 + indexNames + ", bulk=" + bulkMaxActions + "/" + bulkMaxSizeMb + "mb/" + bulkFlushInterval
                 + ", backoff=" + backoffDelay + "x" + backoffMaxRetries + ", shards=" + shards + ", replicas="
-                + replicas + '}';
+                + replicas + ", retention=" + retention + ", dedicated=" + dedicated.keySet() + '}';
     }
 }

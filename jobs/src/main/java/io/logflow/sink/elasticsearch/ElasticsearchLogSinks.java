@@ -11,7 +11,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
  * Another {@link LogSinks} (Postgres) plus Elasticsearch for the events: the events go to both, and the documents
- * Elasticsearch rejects go to the other sinks' {@link #rejections}.
+ * Elasticsearch rejects go to the other sinks' {@link #rejections}. The workspace registrations keep each
+ * workspace's filtered alias; the writers of the events delete indices past their retention.
  */
 public final class ElasticsearchLogSinks implements LogSinks {
     private final LogSinks delegate;
@@ -46,6 +47,10 @@ public final class ElasticsearchLogSinks implements LogSinks {
     @Override
     public void workspaces(DataStream<WorkspaceChange> registrations, DataStream<WorkspaceValidation> validations) {
         delegate.workspaces(registrations, validations);
+        registrations.sinkTo(new WorkspaceIndicesSink(config))
+                .setParallelism(1)
+                .uid(WorkspaceIndicesSink.UID)
+                .name(WorkspaceIndicesSink.NAME);
     }
 
     @Override

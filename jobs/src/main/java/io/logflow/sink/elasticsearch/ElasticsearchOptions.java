@@ -29,10 +29,36 @@ public final class ElasticsearchOptions {
 
     public static final ConfigOption<String> INDEX_PATTERN = ConfigOptions.key("elasticsearch.index-pattern")
             .stringType()
-            .defaultValue("logflow-<workspace>-<yyyy.MM.dd>")
-            .withDescription("Name of the index an event goes to: <workspace> is the sanitised workspace id, "
-                    + "<yyyy.MM.dd> (any of y, M, d, H with . - _) the event's UTC time. Must start with a "
-                    + "lowercase literal prefix; the index template covers '<prefix>*'.");
+            .defaultValue("logflow-shared-<yyyy.MM.dd>")
+            .withDescription("Name of the index an event goes to: <yyyy.MM.dd> (any of y, M, d, H with . - _) is "
+                    + "the event's UTC time; without <workspace> the indices are shared by all workspaces and "
+                    + "routed by workspace, with <workspace> (the sanitised id) each workspace has its own. Must "
+                    + "start with a lowercase literal prefix; the index template covers '<prefix>*'.");
+
+    public static final ConfigOption<String> DEDICATED_INDEX_PATTERN =
+            ConfigOptions.key("elasticsearch.dedicated-index-pattern")
+            .stringType()
+            .defaultValue("logflow-dedicated-<workspace>-<yyyy.MM.dd>")
+            .withDescription("Name of the index of an event of a workspace listed in "
+                    + "elasticsearch.dedicated-workspaces; must contain <workspace>.");
+
+    public static final ConfigOption<String> DEDICATED_WORKSPACES = ConfigOptions.key("elasticsearch.dedicated-workspaces")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("Workspaces with indices of their own, comma-separated, each 'id' or 'id=retention' "
+                    + "(e.g. 'bigco=90 d,globex').");
+
+    public static final ConfigOption<Duration> RETENTION = ConfigOptions.key("elasticsearch.retention")
+            .durationType()
+            .defaultValue(Duration.ofDays(30))
+            .withDescription("How long an index is kept after the end of the period its name holds (at least 1 h); "
+                    + "the sink deletes older ones.");
+
+    public static final ConfigOption<String> WORKSPACE_ALIAS = ConfigOptions.key("elasticsearch.workspace-alias")
+            .stringType()
+            .defaultValue("logflow-ws-<workspace>")
+            .withDescription("Filtered alias of one workspace's documents, created when the workspace is registered "
+                    + "and removed when it is deleted; must contain <workspace> and no date.");
 
     public static final ConfigOption<String> UNASSIGNED_WORKSPACE = ConfigOptions.key("elasticsearch.unassigned-workspace")
             .stringType()
@@ -92,6 +118,6 @@ public final class ElasticsearchOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(HOSTS, USERNAME, PASSWORD, INDEX_PATTERN, UNASSIGNED_WORKSPACE, BULK_MAX_ACTIONS, BULK_MAX_SIZE,
                 BULK_FLUSH_INTERVAL, BACKOFF_DELAY, BACKOFF_MAX_RETRIES, SHARDS, REPLICAS, TOTAL_FIELDS_LIMIT,
-                TEMPLATE_NAME);
+                TEMPLATE_NAME, DEDICATED_INDEX_PATTERN, DEDICATED_WORKSPACES, RETENTION, WORKSPACE_ALIAS);
     }
 }

@@ -6,7 +6,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,8 +19,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The index an event goes to: {@code elasticsearch.index-pattern} with {@code <workspace>} replaced by the sanitised
- * workspace id and the date placeholder by the event's UTC time.
+ * The index an event goes to: {@code elasticsearch.index-pattern} with {@code <workspace>} (if the pattern has it)
+ * replaced by the sanitised workspace id and the date placeholder by the event's UTC time. A pattern without
+ * {@code <workspace>} names indices shared by all workspaces ({@link #shared()}).
  *
  * <p>The sanitiser is injective, so no workspace id can name another workspace's index: an id that is already a safe
  * index-name part (lowercase {@code [a-z0-9._-]}, not starting with {@code . _ - +}, at most 64 characters) is used
@@ -79,8 +85,8 @@ public final class IndexNames implements Serializable {
         }
         parts.add(literal(pattern, pattern.substring(at)));
         parts.removeIf(String::isEmpty);
-        if (workspaces != 1) {
-            throw new IllegalArgumentException("'" + pattern + "' must contain <workspace> exactly once");
+        if (workspaces > 1) {
+            throw new IllegalArgumentException("'" + pattern + "' must contain <workspace> at most once");
         }
         String prefix = parts.get(0).startsWith("<") ? "" : parts.get(0);
         if (prefix.isEmpty() || "-_+.".indexOf(prefix.charAt(0)) >= 0) {
@@ -117,6 +123,55 @@ public final class IndexNames implements Serializable {
 
     public String unassigned() {
         return unassigned;
+    }
+
+    /** True if the pattern has no {@code <workspace>}: indices shared by all workspaces, routed by workspace. */
+    public boolean shared() {
+        return !parts.contains("<workspace>");
+    }
+
+    /**
+     * The end of the period an index of this pattern holds (its date plus one unit of the finest date letter), or
+     * -1 if {@code index} is not a name this pattern makes with the date as its last part. {@code workspacePart}
+     * is the sanitised workspace the name must hold, or null for any.
+     */
+    public long periodEnd(String index, String workspacePart) {
+        if (datePattern == null || !parts.get(parts.size() - 1).equals("<date>") || !index.startsWith(prefix())) {
+            return -1;
+        }
+        int length = dateFormat().format(Instant.EPOCH).length();
+        if (index.length() <= length) {
+            return -1;
+        }
+        String head = index.substring(0, index.length() - length);
+        if (workspacePart != null) {
+            StringBuilder expected = new StringBuilder();
+            for (String part : parts.subList(0, parts.size() - 1)) {
+                expected.append(part.equals("<workspace>") ? workspacePart : part);
+            }
+            if (!head.equals(expected.toString())) {
+                return -1;
+            }
+        } else if (shared() && !head.equals(String.join("", parts.subList(0, parts.size() - 1)))) {
+            return -1;
+        }
+        ChronoUnit unit = datePattern.indexOf('H') >= 0 ? ChronoUnit.HOURS
+                : datePattern.indexOf('d') >= 0 ? ChronoUnit.DAYS
+                : datePattern.indexOf('M') >= 0 ? ChronoUnit.MONTHS
+                : ChronoUnit.YEARS;
+        try {
+            TemporalAccessor parsed = new DateTimeFormatterBuilder()
+                    .appendPattern(datePattern)
+                    .parseDefaulting(ChronoField.MONTH_OF_YEAR, 1)
+                    .parseDefaulting(ChronoField.DAY_OF_MONTH, 1)
+                    .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
+                    .toFormatter(Locale.ROOT).withZone(ZoneOffset.UTC)
+                    .parse(index.substring(index.length() - length));
+            ZonedDateTime start = ZonedDateTime.from(parsed);
+            return start.plus(1, unit).toInstant().toEpochMilli();
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     /** The index of an event of {@code workspaceId} (null or blank: unassigned) at {@code epochMillis}. */

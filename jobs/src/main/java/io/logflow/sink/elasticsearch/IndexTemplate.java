@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.http.auth.AuthScope;
 import org.apache.http.auth.UsernamePasswordCredentials;
 import org.apache.http.impl.client.BasicCredentialsProvider;
+import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.Request;
+import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
 
@@ -32,8 +34,14 @@ public final class IndexTemplate {
 
     public static String body(ElasticsearchConfig config) {
         ObjectNode root = JSON.createObjectNode();
-        root.putArray("index_patterns").add(config.indexNames.templatePattern());
+        ArrayNode patterns = root.putArray("index_patterns").add(config.indexNames.templatePattern());
+        if (!config.dedicated.isEmpty()
+                && !config.dedicatedIndexNames.templatePattern().equals(config.indexNames.templatePattern())) {
+            patterns.add(config.dedicatedIndexNames.templatePattern());
+        }
         root.put("priority", 100);
+        // The workspace aliases, kept by WorkspaceAliases, so that every new index gets them at creation.
+        root.putArray("composed_of").add(aliasesComponent(config));
         root.putObject("_meta").put("managed_by", "logflow");
         ObjectNode template = root.putObject("template");
         ObjectNode index = template.putObject("settings").putObject("index");
@@ -66,9 +74,28 @@ public final class IndexTemplate {
         return root.toString();
     }
 
-    /** {@code PUT _index_template/<name>}: idempotent, so every writer may do it. */
+    /** The component template that holds the workspace aliases. */
+    public static String aliasesComponent(ElasticsearchConfig config) {
+        return config.templateName + "-aliases";
+    }
+
+    /**
+     * {@code PUT _index_template/<name>}: idempotent, so every writer may do it. The aliases component is created
+     * empty first if it does not exist yet (never replaced: it holds the aliases of the registered workspaces).
+     */
     public static void install(ElasticsearchConfig config) throws IOException {
         try (RestClient client = restClient(config)) {
+            Request component = new Request("PUT", "/_component_template/" + aliasesComponent(config));
+            component.addParameter("create", "true");
+            component.setJsonEntity("{\"template\":{\"aliases\":{}},\"_meta\":{\"managed_by\":\"logflow\"}}");
+            try {
+                client.performRequest(component);
+            } catch (ResponseException e) {
+                if (e.getResponse().getStatusLine().getStatusCode() != 400
+                        || !EntityUtils.toString(e.getResponse().getEntity()).contains("already exists")) {
+                    throw e;
+                }
+            }
             Request put = new Request("PUT", "/_index_template/" + config.templateName);
             put.setJsonEntity(body(config));
             client.performRequest(put);

@@ -27,7 +27,12 @@ class ElasticsearchConfigTest {
         ElasticsearchConfig c = read("elasticsearch.hosts", "http://127.0.0.1:9200, https://es2.internal:9243");
         assertThat(c.hosts).containsExactly("http://127.0.0.1:9200", "https://es2.internal:9243");
         assertThat(c.username).isNull();
-        assertThat(c.indexNames.index("acme", 0L)).isEqualTo("logflow-acme-1970.01.01");
+        assertThat(c.indexNames.index("acme", 0L)).isEqualTo("logflow-shared-1970.01.01");
+        assertThat(c.indexNames.shared()).isTrue();
+        assertThat(c.retention).isEqualTo(Duration.ofDays(30));
+        assertThat(c.dedicated).isEmpty();
+        assertThat(c.aliasOf("acme")).isEqualTo("logflow-ws-acme");
+        assertThat(c.aliasOf("Acme")).matches("logflow-ws-acme~[0-9a-f]{16}");
         assertThat(c.indexNames.unassigned()).isEqualTo("_unassigned");
         assertThat(c.bulkMaxActions).isEqualTo(1000);
         assertThat(c.bulkMaxSizeMb).isEqualTo(5);
@@ -49,7 +54,15 @@ class ElasticsearchConfigTest {
                 new String[] {"elasticsearch.hosts", "127.0.0.1:9200"},
                 new String[] {"elasticsearch.hosts", "http://127.0.0.1"},
                 new String[] {"elasticsearch.hosts", " , "},
-                new String[] {"elasticsearch.index-pattern", "logflow-<yyyy.MM.dd>"},
+                new String[] {"elasticsearch.index-pattern", "logflow-<workspace>-<workspace>"},
+                new String[] {"elasticsearch.dedicated-index-pattern", "logflow-dedicated-<yyyy.MM.dd>"},
+                new String[] {"elasticsearch.dedicated-workspaces", "bigco=soon"},
+                new String[] {"elasticsearch.dedicated-workspaces", "bigco=10 min"},
+                new String[] {"elasticsearch.dedicated-workspaces", "=30 d"},
+                new String[] {"elasticsearch.retention", "30 min"},
+                new String[] {"elasticsearch.workspace-alias", "logflow-ws"},
+                new String[] {"elasticsearch.workspace-alias", "logflow-ws-<workspace>-<yyyy.MM.dd>"},
+                new String[] {"elasticsearch.workspace-alias", "logflow-shared-<workspace>"},
                 new String[] {"elasticsearch.unassigned-workspace", "unassigned"},
                 new String[] {"elasticsearch.bulk-max-size", "512 kb"},
                 new String[] {"elasticsearch.bulk-max-size", "1536 kb"},
@@ -67,6 +80,20 @@ class ElasticsearchConfigTest {
                     .hasMessageStartingWith(c[0] + ": ")
                     .hasMessageNotContaining("\n");
         }
+    }
+
+    @Test
+    void dedicatedWorkspacesHaveTheirOwnIndicesAndRetention() {
+        ElasticsearchConfig c = read("elasticsearch.hosts", "http://127.0.0.1:9200",
+                "elasticsearch.dedicated-workspaces", " bigco=90 d, globex ,", "elasticsearch.retention", "7 d");
+        assertThat(c.dedicated).containsOnlyKeys("bigco", "globex");
+        assertThat(c.retentionOf("bigco")).isEqualTo(Duration.ofDays(90));
+        assertThat(c.retentionOf("globex")).isEqualTo(Duration.ofDays(7));
+        assertThat(c.retentionOf("acme")).isEqualTo(Duration.ofDays(7));
+        assertThat(c.indexNamesOf("bigco").index("bigco", 0L)).isEqualTo("logflow-dedicated-bigco-1970.01.01");
+        assertThat(c.indexNamesOf("acme").index("acme", 0L)).isEqualTo("logflow-shared-1970.01.01");
+        assertThat(IndexTemplate.body(c)).contains("\"index_patterns\":[\"logflow-shared-*\",\"logflow-dedicated-*\"]",
+                "\"composed_of\":[\"logflow-events-aliases\"]");
     }
 
     @Test

@@ -6,11 +6,15 @@ import io.logflow.model.Failure;
 import io.logflow.model.Level;
 import io.logflow.model.LogEvent;
 import io.logflow.model.SourceKind;
+import io.logflow.model.UploadStatus;
 import io.logflow.pipeline.LogSinks;
 import io.logflow.pipeline.RejectedDocuments;
 import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.sink.postgres.PostgresLogSinks;
 import io.logflow.testing.ElasticsearchExtension;
+import io.logflow.workspace.Workspace;
+import io.logflow.workspace.WorkspaceChange;
+import io.logflow.workspace.WorkspaceValidation;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -56,9 +60,13 @@ final class EsTestEvents {
         values.put(ElasticsearchOptions.HOSTS.key(), ElasticsearchExtension.url());
         values.put(ElasticsearchOptions.INDEX_PATTERN.key(), prefix + "logflow-<workspace>-<yyyy.MM.dd>");
         values.put(ElasticsearchOptions.TEMPLATE_NAME.key(), prefix + "logflow-events");
+        values.put(ElasticsearchOptions.DEDICATED_INDEX_PATTERN.key(), prefix + "logflow-dedicated-<workspace>-<yyyy.MM.dd>");
+        values.put(ElasticsearchOptions.WORKSPACE_ALIAS.key(), prefix + "logflow.ws-<workspace>");
         values.put(ElasticsearchOptions.REPLICAS.key(), "0");
         values.put(ElasticsearchOptions.BULK_MAX_ACTIONS.key(), "50");
         values.put(ElasticsearchOptions.BULK_FLUSH_INTERVAL.key(), "200 ms");
+        // The test events lie in past days: every writer's retention sweep must keep them unless a test says so.
+        values.put(ElasticsearchOptions.RETENTION.key(), "3650 d");
         values.putAll(extra);
         return ElasticsearchConfig.from(Settings.of(values, ElasticsearchOptions.all()));
     }
@@ -102,6 +110,60 @@ final class EsTestEvents {
             INPUTS.remove(name);
         }
         ElasticsearchExtension.refresh();
+    }
+
+    /**
+     * Runs {@code events} and workspace {@code registrations} through {@link ElasticsearchLogSinks} (the job's
+     * composition, over sinks that store nothing else), rejections to {@code rejected}, to completion: the documents,
+     * the workspace aliases and the retention sweep at the end of input.
+     */
+    static void runWithRegistrations(List<LogEvent> events, List<WorkspaceChange> registrations,
+            ElasticsearchConfig es, RejectedDocuments rejected) throws Exception {
+        StreamExecutionEnvironment env = environment(false);
+        DataStream<LogEvent> stream = env.fromData(events, TypeInformation.of(LogEvent.class))
+                .uid("test-events").name("Test events");
+        DataStream<WorkspaceChange> changes = env.fromData(registrations, TypeInformation.of(WorkspaceChange.class))
+                .uid("test-registrations").name("Test registrations");
+        LogSinks sinks = new ElasticsearchLogSinks(new NoOtherStores(rejected), es, 8192);
+        sinks.events(stream);
+        sinks.workspaces(changes, null);
+        env.execute("elasticsearch workspaces test");
+        ElasticsearchExtension.refresh();
+    }
+
+    static WorkspaceChange registration(String id) {
+        return WorkspaceChange.put(new Workspace(id, "Workspace " + id, null, List.of(), List.of()));
+    }
+
+    /** The other stores of the composed sinks: none; rejections to a collector. */
+    private static final class NoOtherStores implements LogSinks {
+        private final RejectedDocuments rejected;
+
+        NoOtherStores(RejectedDocuments rejected) {
+            this.rejected = rejected;
+        }
+
+        @Override
+        public void events(DataStream<LogEvent> events) {}
+
+        @Override
+        public void failures(DataStream<Failure> failures) {}
+
+        @Override
+        public void uploads(DataStream<UploadStatus> uploads) {}
+
+        @Override
+        public void workspaces(DataStream<WorkspaceChange> registrations, DataStream<WorkspaceValidation> validations) {}
+
+        @Override
+        public String metricsTableOptions(String table) {
+            return "'connector' = 'blackhole'";
+        }
+
+        @Override
+        public RejectedDocuments rejections() {
+            return rejected;
+        }
     }
 
     private static final AtomicInteger RUNS = new AtomicInteger();

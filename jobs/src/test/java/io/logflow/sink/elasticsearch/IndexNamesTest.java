@@ -82,7 +82,8 @@ class IndexNamesTest {
 
     @Test
     void badPatternsAreRejectedWithTheReason() {
-        assertThatThrownBy(() -> IndexNames.parse("logflow-<yyyy.MM.dd>", "_u")).hasMessageContaining("<workspace>");
+        assertThatThrownBy(() -> IndexNames.parse("logflow-<workspace>-<workspace>-<yyyy.MM.dd>", "_u"))
+                .hasMessageContaining("<workspace> at most once");
         assertThatThrownBy(() -> IndexNames.parse("<workspace>-<yyyy.MM.dd>", "_u"))
                 .hasMessageContaining("literal prefix");
         assertThatThrownBy(() -> IndexNames.parse("Logflow-<workspace>", "_u")).hasMessageContaining("lowercase");
@@ -92,5 +93,34 @@ class IndexNamesTest {
                 .hasMessageContaining("more than one date");
         assertThatThrownBy(() -> IndexNames.parse("logflow-<workspace>", "unassigned"))
                 .hasMessageContaining("must start with '_'");
+    }
+
+    @Test
+    void sharedPatternNamesOneIndexPerDayForAllWorkspaces() {
+        IndexNames shared = IndexNames.parse("logflow-shared-<yyyy.MM.dd>", "_unassigned");
+        assertThat(shared.shared()).isTrue();
+        assertThat(DEFAULT.shared()).isFalse();
+        assertThat(shared.index("acme", NOV_2_2026_0900_UTC)).isEqualTo("logflow-shared-2026.11.02");
+        assertThat(shared.index("Globex/../x", NOV_2_2026_0900_UTC)).isEqualTo("logflow-shared-2026.11.02");
+        assertThat(shared.index(null, NOV_2_2026_0900_UTC)).isEqualTo("logflow-shared-2026.11.02");
+        assertThat(shared.templatePattern()).isEqualTo("logflow-shared-*");
+    }
+
+    @Test
+    void periodEndComesFromTheDateAtTheEndOfTheName() {
+        IndexNames shared = IndexNames.parse("logflow-shared-<yyyy.MM.dd>", "_unassigned");
+        long nov3 = java.time.Instant.parse("2026-11-03T00:00:00Z").toEpochMilli();
+        assertThat(shared.periodEnd("logflow-shared-2026.11.02", null)).isEqualTo(nov3);
+        assertThat(shared.periodEnd("logflow-shared-2026.13.02", null)).isEqualTo(-1);
+        assertThat(shared.periodEnd("logflow-shared-x-2026.11.02", null)).isEqualTo(-1);
+        assertThat(shared.periodEnd("other-2026.11.02", null)).isEqualTo(-1);
+        assertThat(DEFAULT.periodEnd("logflow-acme-x-2026.11.02", "acme-x")).isEqualTo(nov3);
+        assertThat(DEFAULT.periodEnd("logflow-acme-x-2026.11.02", "acme")).isEqualTo(-1);
+        assertThat(DEFAULT.periodEnd("logflow-acme-x-2026.11.02", null)).isEqualTo(nov3);
+        IndexNames hourly = IndexNames.parse("logs-<workspace>-<yyyy.MM.dd.HH>", "_u");
+        assertThat(hourly.periodEnd("logs-a-2026.11.02.09", "a"))
+                .isEqualTo(java.time.Instant.parse("2026-11-02T10:00:00Z").toEpochMilli());
+        IndexNames monthly = IndexNames.parse("logs-<yyyy.MM>-<workspace>", "_none");
+        assertThat(monthly.periodEnd("logs-2026.11-acme", "acme")).as("date not last: never expires").isEqualTo(-1);
     }
 }

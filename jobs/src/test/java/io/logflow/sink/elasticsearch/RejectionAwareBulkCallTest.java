@@ -32,13 +32,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * errors made retryable, the rest untouched. (The pipeline test shows the same against a real node.)
  */
 class RejectionAwareBulkCallTest {
-    private static final IndexNames NAMES = IndexNames.parse("logflow-<workspace>-<yyyy.MM.dd>", "_unassigned");
+    private static final ElasticsearchConfig CONFIG = ElasticsearchConfig.from(io.logflow.config.Settings.of(
+            Map.of("elasticsearch.hosts", "http://127.0.0.1:9200"), ElasticsearchOptions.all()));
 
     private final List<Failure> recorded = new ArrayList<>();
 
     private static IndexRequest request(int n) {
         LogEvent e = EsTestEvents.event(n, "acme", 1_793_610_000_000L, Level.INFO, "api", "m" + n, Map.of("k", "v"));
-        return LogEventEmitter.request(NAMES, e);
+        return LogEventEmitter.request(CONFIG, e);
     }
 
     private static BulkItemResponse ok(int i, DocWriteRequest<?> r) {
@@ -87,7 +88,7 @@ class RejectionAwareBulkCallTest {
         assertThat(f.sourceRef).isEqualTo("file:/test/app.log#L1");
         assertThat(f.source).isEqualTo(SourceKind.UPLOAD);
         assertThat(f.workspaceId).isEqualTo("acme");
-        assertThat(f.detail).contains("logflow-acme-2026.11.02", r.get(1).id(), "mapper_parsing_exception");
+        assertThat(f.detail).contains("logflow-shared-2026.11.02", r.get(1).id(), "mapper_parsing_exception");
         assertThat(f.rawSize).isEqualTo(doc.length);
         assertThat(f.raw).hasSize(16).isEqualTo(java.util.Arrays.copyOf(doc, 16));
     }

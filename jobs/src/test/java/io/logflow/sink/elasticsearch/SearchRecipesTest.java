@@ -3,8 +3,8 @@ package io.logflow.sink.elasticsearch;
 import io.logflow.model.Level;
 import io.logflow.model.LogEvent;
 import io.logflow.testing.ElasticsearchExtension;
-import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.TestClusters;
+import io.logflow.workspace.WorkspaceChange;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,20 +21,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The README's search recipes, run as written against events the sink indexed: each hit count must equal what the
- * same condition selects from the input. Every recipe filters on the workspace, because an index wildcard such as
- * {@code logflow-acme-*} alone also matches a workspace named {@code acme-x}.
+ * same condition selects from the input. Every recipe searches one workspace's alias ({@code logflow-ws-acme}), which
+ * filters on the workspace and routes to its shard, so no recipe needs a workspace term of its own.
  */
 class SearchRecipesTest {
     @RegisterExtension static final MiniClusterExtension FLINK = TestClusters.miniCluster(2);
     @RegisterExtension static final ElasticsearchExtension ELASTICSEARCH = new ElasticsearchExtension();
-    @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
 
     private static final Instant T0 = Instant.parse("2026-11-02T08:00:00Z");
     private static final String[] MESSAGES = {
         "connection refused by db-1", "user login ok", "connection was refused by db-2", "Connection Refused by cache",
         "payment declined", "timeout calling billing"};
     private static final List<LogEvent> EVENTS = new ArrayList<>();
-    private static String indices;
+    private static String alias;
+    private static String shared;
 
     @BeforeAll
     static void indexEvents() throws Exception {
@@ -47,9 +47,18 @@ class SearchRecipesTest {
                             Integer.toString(200 + 100 * (i % 4)))));
         }
         String prefix = ElasticsearchExtension.uniquePrefix();
-        ElasticsearchConfig es = EsTestEvents.config(prefix, Map.of());
-        EsTestEvents.run(EVENTS, es, POSTGRES.freshDatabase());
-        indices = es.indexNames.templatePattern(); // e.g. t3-logflow-*: all workspaces, all days
+        // The defaults, under this test's prefix: shared daily indices and one alias per workspace.
+        ElasticsearchConfig es = EsTestEvents.config(prefix, Map.of(
+                ElasticsearchOptions.INDEX_PATTERN.key(), prefix + "logflow-shared-<yyyy.MM.dd>",
+                ElasticsearchOptions.WORKSPACE_ALIAS.key(), prefix + "logflow-ws-<workspace>",
+                ElasticsearchOptions.RETENTION.key(), "3650 d"));
+        List<WorkspaceChange> registrations = new ArrayList<>();
+        for (String ws : workspaces) {
+            registrations.add(EsTestEvents.registration(ws));
+        }
+        EsTestEvents.runWithRegistrations(EVENTS, registrations, es, new EsTestEvents.Collected("recipes-" + prefix));
+        alias = es.aliasOf("acme"); // e.g. t3-logflow-ws-acme
+        shared = es.indexNames.templatePattern();
     }
 
     private static long expected(Predicate<LogEvent> condition) {
@@ -59,14 +68,13 @@ class SearchRecipesTest {
     }
 
     private static long hits(String body) throws Exception {
-        return ElasticsearchExtension.request("POST", "/" + indices + "/_search", body)
+        return ElasticsearchExtension.request("POST", "/" + alias + "/_search", body)
                 .path("hits").path("total").path("value").asLong();
     }
 
     @Test
     void equalsOnAFieldWithinAWorkspace() throws Exception {
         String body = "{\"track_total_hits\": true, \"query\": {\"bool\": {\"filter\": ["
-                + "{\"term\": {\"workspaceId\": \"acme\"}},"
                 + "{\"term\": {\"level\": \"ERROR\"}},"
                 + "{\"term\": {\"fields.http_status\": \"500\"}}]}}}";
         assertThat(hits(body)).isEqualTo(expected(e -> e.level == Level.ERROR && "500".equals(e.fields.get("http.status"))));
@@ -76,7 +84,6 @@ class SearchRecipesTest {
     void containsAPhraseWithinAWorkspace() throws Exception {
         // match_phrase: analysed words in order, any case; "connection was refused" is not the phrase
         String body = "{\"track_total_hits\": true, \"query\": {\"bool\": {"
-                + "\"filter\": [{\"term\": {\"workspaceId\": \"acme\"}}],"
                 + "\"must\": [{\"match_phrase\": {\"message\": \"connection refused\"}}]}}}";
         assertThat(hits(body)).isEqualTo(expected(e -> e.message.toLowerCase().contains("connection refused")));
     }
@@ -85,7 +92,6 @@ class SearchRecipesTest {
     void containsASubstringWithinAWorkspace() throws Exception {
         // wildcard on message.keyword: exact characters, case-sensitive, messages up to 8191 characters
         String body = "{\"track_total_hits\": true, \"query\": {\"bool\": {\"filter\": ["
-                + "{\"term\": {\"workspaceId\": \"acme\"}},"
                 + "{\"wildcard\": {\"message.keyword\": {\"value\": \"*refused*\"}}}]}}}";
         assertThat(hits(body)).isEqualTo(expected(e -> e.message.contains("refused")));
     }
@@ -93,7 +99,6 @@ class SearchRecipesTest {
     @Test
     void timeRangeWithinAWorkspace() throws Exception {
         String body = "{\"track_total_hits\": true, \"query\": {\"bool\": {\"filter\": ["
-                + "{\"term\": {\"workspaceId\": \"acme\"}},"
                 + "{\"range\": {\"@timestamp\": {\"gte\": \"2026-11-02T09:00:00Z\", \"lt\": \"2026-11-02T10:00:00Z\"}}}]}}}";
         long from = Instant.parse("2026-11-02T09:00:00Z").toEpochMilli();
         long to = Instant.parse("2026-11-02T10:00:00Z").toEpochMilli();
@@ -104,7 +109,6 @@ class SearchRecipesTest {
     void allCombinedWithinAWorkspace() throws Exception {
         String body = "{\"track_total_hits\": true, \"query\": {\"bool\": {"
                 + "\"filter\": ["
-                + "{\"term\": {\"workspaceId\": \"acme\"}},"
                 + "{\"term\": {\"service\": \"api\"}},"
                 + "{\"range\": {\"@timestamp\": {\"gte\": \"2026-11-02T08:30:00Z\", \"lt\": \"2026-11-02T10:30:00Z\"}}}],"
                 + "\"must\": [{\"match_phrase\": {\"message\": \"connection refused\"}}]}},"
@@ -116,17 +120,15 @@ class SearchRecipesTest {
     }
 
     @Test
-    void workspaceFilterKeepsOutAWorkspaceWhoseIndicesShareThePrefix() throws Exception {
-        // logflow-acme-* also matches acme-x's indices; the term filter is what keeps acme to itself
-        String byIndexOnly = "{\"track_total_hits\": true, \"query\": {\"match_all\": {}}}";
-        String acmeIndices = indices.replace("*", "acme-*");
+    void aliasHoldsItsWorkspaceOnlyWhileTheSharedIndicesHoldEveryWorkspace() throws Exception {
+        // acme and acme-x share the day's index; acme's alias keeps acme-x (and globex) out
+        String matchAll = "{\"track_total_hits\": true, \"query\": {\"match_all\": {}}}";
         long acme = EVENTS.stream().filter(e -> "acme".equals(e.workspaceId)).count();
-        long acmeX = EVENTS.stream().filter(e -> "acme-x".equals(e.workspaceId)).count();
-        assertThat(ElasticsearchExtension.request("POST", "/" + acmeIndices + "/_search", byIndexOnly)
-                .path("hits").path("total").path("value").asLong()).isEqualTo(acme + acmeX);
-        String filtered = "{\"track_total_hits\": true, \"query\": {\"bool\": {\"filter\": "
+        assertThat(hits(matchAll)).isEqualTo(acme);
+        assertThat(ElasticsearchExtension.request("POST", "/" + shared + "/_search", matchAll)
+                .path("hits").path("total").path("value").asLong()).isEqualTo(EVENTS.size());
+        String others = "{\"track_total_hits\": true, \"query\": {\"bool\": {\"must_not\": "
                 + "[{\"term\": {\"workspaceId\": \"acme\"}}]}}}";
-        assertThat(ElasticsearchExtension.request("POST", "/" + acmeIndices + "/_search", filtered)
-                .path("hits").path("total").path("value").asLong()).isEqualTo(acme);
+        assertThat(hits(others)).isZero();
     }
 }

@@ -2,14 +2,12 @@ package io.logflow.demo;
 
 import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.testing.BlockingProxy;
+import io.logflow.testing.Console;
 import io.logflow.testing.PostgresExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +22,7 @@ class DemoErrorsTest {
 
     @Test
     void configurationErrorIsOneLineAndExitCode2BeforeTheDatabaseStarts() {
-        Console demo = Console.run("--postgres.batch-size", "lots");
+        Console demo = Console.run(Demo::execute, "--postgres.batch-size", "lots");
 
         assertThat(demo.exitCode).isEqualTo(2);
         assertThat(demo.err.strip())
@@ -36,7 +34,7 @@ class DemoErrorsTest {
     void uploadFolderThatDoesNotExistIsOneLineAndExitCode2BeforeTheDatabaseStarts() {
         String missing = dir.resolve("missing").toUri().toString();
 
-        Console demo = Console.run("--uploads.path", missing);
+        Console demo = Console.run(Demo::execute, "--uploads.path", missing);
 
         assertThat(demo.exitCode).isEqualTo(2);
         assertThat(demo.err.strip()).isEqualTo("logflow: cannot start: uploads.path: '" + missing + "' does not exist");
@@ -47,7 +45,8 @@ class DemoErrorsTest {
     void registrationsFileThatDoesNotExistIsOneLineAndExitCode2BeforeTheDatabaseStarts() throws Exception {
         String missing = dir.resolve("workspaces.ndjson").toUri().toString();
 
-        Console demo = Console.run("--uploads.path", dir.toUri().toString(), "--workspaces.file", missing);
+        Console demo = Console.run(Demo::execute,
+                "--uploads.path", dir.toUri().toString(), "--workspaces.file", missing);
 
         assertThat(demo.exitCode).isEqualTo(2);
         assertThat(demo.err.strip())
@@ -57,7 +56,7 @@ class DemoErrorsTest {
 
     @Test
     void argumentWithoutValueIsOneLineAndExitCode2() {
-        Console demo = Console.run("--uploads.path");
+        Console demo = Console.run(Demo::execute, "--uploads.path");
 
         assertThat(demo.exitCode).isEqualTo(2);
         assertThat(demo.err.strip())
@@ -91,39 +90,5 @@ class DemoErrorsTest {
     private static int port(String url) {
         String hostPort = url.substring("jdbc:postgresql://".length(), url.indexOf('/', "jdbc:postgresql://".length()));
         return Integer.parseInt(hostPort.substring(hostPort.indexOf(':') + 1));
-    }
-
-    /** Runs {@link Demo#execute} with stdout and stderr captured: what a user of the demo sees, and its exit code. */
-    private static final class Console {
-        final int exitCode;
-        final String out;
-        final String err;
-
-        private Console(int exitCode, String out, String err) {
-            this.exitCode = exitCode;
-            this.out = out;
-            this.err = err;
-        }
-
-        static Console run(String... args) {
-            PrintStream oldOut = System.out;
-            PrintStream oldErr = System.err;
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code;
-            try {
-                System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-                System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-                code = Demo.execute(args);
-            } finally {
-                System.setOut(oldOut);
-                System.setErr(oldErr);
-            }
-            Console console = new Console(code, out.toString(StandardCharsets.UTF_8),
-                    err.toString(StandardCharsets.UTF_8));
-            oldOut.print(console.out);
-            oldErr.print(console.err);
-            return console;
-        }
     }
 }

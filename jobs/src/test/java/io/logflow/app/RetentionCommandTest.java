@@ -1,6 +1,7 @@
 package io.logflow.app;
 
 import io.logflow.sink.postgres.PostgresConfig;
+import io.logflow.testing.Console;
 import io.logflow.testing.PostgresExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,7 +25,7 @@ class RetentionCommandTest {
         PostgresExtension.count(db, "SELECT logflow_create_partition('log_events', DATE '" + expired + "')::int"
                 + " + logflow_create_partition('log_events', DATE '" + kept + "')::int");
 
-        Console console = Console.run("retention", "--postgres.url", db.url, "--postgres.user", db.user,
+        Console console = Console.run(Main::execute, "retention", "--postgres.url", db.url, "--postgres.user", db.user,
                 "--postgres.retention", "30 d");
 
         String expiredName = "log_events_p" + DateTimeFormatter.BASIC_ISO_DATE.format(expired);
@@ -39,11 +40,12 @@ class RetentionCommandTest {
     @Test
     void aRetentionShorterThanADayOrNoneIsAConfigurationError() throws Exception {
         PostgresConfig db = POSTGRES.freshDatabase();
-        Console tooShort = Console.run("retention", "--postgres.url", db.url, "--postgres.retention", "12 h");
+        Console tooShort = Console.run(Main::execute,
+                "retention", "--postgres.url", db.url, "--postgres.retention", "12 h");
         assertThat(tooShort.exitCode).isEqualTo(2);
         assertThat(tooShort.err).contains("postgres.retention: expected a duration of at least 1 d");
 
-        Console none = Console.run("retention", "--postgres.url", db.url);
+        Console none = Console.run(Main::execute, "retention", "--postgres.url", db.url);
         assertThat(none.exitCode).isEqualTo(2);
         assertThat(none.err).contains("postgres.retention: required");
     }

@@ -1,6 +1,7 @@
 package io.logflow.app;
 
 import io.logflow.sink.postgres.PostgresConfig;
+import io.logflow.testing.Console;
 import io.logflow.testing.EmbeddedPostgresServer;
 import io.logflow.testing.PostgresExtension;
 import org.flywaydb.core.Flyway;
@@ -34,7 +35,7 @@ class StartupChecksTest {
         PostgresConfig db = POSTGRES.freshDatabase();
         String missing = logs.resolve("no-such-folder").toUri().toString();
 
-        Console run = Console.run(args(db, "--uploads.path", missing));
+        Console run = Console.run(Main::execute, args(db, "--uploads.path", missing));
 
         assertThat(run.exitCode).isEqualTo(2);
         assertThat(run.err.strip()).isEqualTo("logflow: cannot start: uploads.path: '" + missing + "' does not exist");
@@ -45,7 +46,7 @@ class StartupChecksTest {
         PostgresConfig db = POSTGRES.freshDatabase();
         Path file = Files.writeString(logs.resolve("a.log"), "hello\n");
 
-        Console run = Console.run(args(db, "--uploads.path", file.toUri().toString()));
+        Console run = Console.run(Main::execute, args(db, "--uploads.path", file.toUri().toString()));
 
         assertThat(run.exitCode).isEqualTo(2);
         assertThat(run.err.strip()).endsWith("' is a file, expected a folder").hasLineCount(1);
@@ -59,8 +60,9 @@ class StartupChecksTest {
         String url = server.url("postgres");
         server.close();
 
-        Console run = Console.run("run", "--uploads.path", logs.toUri().toString(), "--postgres.url", url);
-        Console migrate = Console.run("migrate", "--postgres.url", url);
+        Console run = Console.run(Main::execute,
+                "run", "--uploads.path", logs.toUri().toString(), "--postgres.url", url);
+        Console migrate = Console.run(Main::execute, "migrate", "--postgres.url", url);
 
         assertThat(run.exitCode).isEqualTo(3);
         assertThat(run.err.strip()).startsWith("logflow: cannot start: postgres.url: cannot connect to " + url
@@ -74,7 +76,7 @@ class StartupChecksTest {
     void unmigratedDatabaseNamesTheMigrateCommand() throws Exception {
         PostgresConfig empty = emptyDatabase();
 
-        Console run = Console.run(args(empty, "--uploads.path", logs.toUri().toString()));
+        Console run = Console.run(Main::execute, args(empty, "--uploads.path", logs.toUri().toString()));
 
         assertThat(run.exitCode).isEqualTo(2);
         assertThat(run.err.strip()).hasLineCount(1)
@@ -88,7 +90,7 @@ class StartupChecksTest {
         PostgresConfig older = emptyDatabase();
         migrateTo(older, "4");
 
-        Console run = Console.run(args(older, "--uploads.path", logs.toUri().toString()));
+        Console run = Console.run(Main::execute, args(older, "--uploads.path", logs.toUri().toString()));
 
         assertThat(run.exitCode).isEqualTo(2);
         assertThat(run.err.strip()).hasLineCount(1).startsWith("logflow: cannot start: postgres: the schema of "
@@ -103,7 +105,7 @@ class StartupChecksTest {
         Files.writeString(day.resolve("a.log"), "{\"level\":\"INFO\",\"message\":\"one\"}\n"
                 + "{\"level\":\"ERROR\",\"message\":\"two\"}\nnot json at all\n");
 
-        Console run = Console.run(args(older, "--uploads.path", logs.toUri().toString(),
+        Console run = Console.run(Main::execute, args(older, "--uploads.path", logs.toUri().toString(),
                 "--postgres.migrate-on-start", "true", "--metrics.enabled", "false", "--job.parallelism", "1"));
 
         assertThat(run.exitCode).as(run.err).isZero();

@@ -1,14 +1,18 @@
-package io.logflow.app;
+package io.logflow.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.ToIntFunction;
 
-/** Runs {@link Main#execute} with stdout and stderr captured: what a user of the command sees, and its exit code. */
-final class Console {
-    final int exitCode;
-    final String out;
-    final String err;
+/**
+ * Runs a command's entry point ({@code Main::execute}, {@code Demo::execute}) with stdout and stderr captured: what a
+ * user of the command sees, and its exit code. The output is also passed on, so a failing test shows it.
+ */
+public final class Console {
+    public final int exitCode;
+    public final String out;
+    public final String err;
 
     private Console(int exitCode, String out, String err) {
         this.exitCode = exitCode;
@@ -16,7 +20,7 @@ final class Console {
         this.err = err;
     }
 
-    static Console run(String... args) {
+    public static Console run(ToIntFunction<String[]> command, String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -25,7 +29,7 @@ final class Console {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            code = Main.execute(args);
+            code = command.applyAsInt(args);
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);

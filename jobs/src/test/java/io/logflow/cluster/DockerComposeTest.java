@@ -141,7 +141,9 @@ class DockerComposeTest {
         Map<String, String> env = stringMap(grafana.get("environment"));
         Pattern variable = Pattern.compile("\\$\\{?([A-Z_][A-Z0-9_]*)\\}?");
         try (var files = Files.walk(provisioning)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
+            // what Grafana loads: its YAML files (an .example beside them is documentation)
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml"))
+                    .toList()) {
                 String text = Files.readString(file, StandardCharsets.UTF_8);
                 Matcher m = variable.matcher(text);
                 while (m.find()) {

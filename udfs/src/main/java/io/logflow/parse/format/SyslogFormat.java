@@ -97,7 +97,8 @@ public final class SyslogFormat implements FormatParser {
         event.fields.put(LogFields.ORIGINAL_TIMESTAMP, line.substring(i, ctx.end[0]));
         i = ctx.end[0] + 1;
         // HOSTNAME, unless the next word is already the tag: "haproxy[73411]: ..." (senders that leave it out)
-        if (tagEnd(line, i) < 0) {
+        int afterTag = tagEnd(line, i);
+        if (afterTag < 0) {
             int hs = i;
             while (i < n && line.charAt(i) != ' ') {
                 i++;
@@ -107,11 +108,11 @@ public final class SyslogFormat implements FormatParser {
             }
             event.fields.put("host", line.substring(hs, i));
             i = skipSpaces(line, i);
+            afterTag = tagEnd(line, i);
         }
         // TAG[pid]: the tag is at most 48 characters of [A-Za-z0-9_./-]
-        int afterTag = tagEnd(line, i);
         if (afterTag > 0) {
-            int bracket = line.indexOf('[', i);
+            int bracket = indexOf(line, '[', i, afterTag);
             int tagEnd = bracket > 0 && bracket < afterTag ? bracket : afterTag - 1;
             event.service = line.substring(i, tagEnd);
             if (tagEnd == bracket) {
@@ -265,6 +266,16 @@ public final class SyslogFormat implements FormatParser {
      * When a tag ({@code sshd:}, {@code sshd[812]:}) starts at {@code i} and is followed by a space or the end of the
      * line, the index after its colon; otherwise -1.
      */
+    /** Index of {@code c} in {@code line} from {@code from} up to (not including) {@code to}, or -1. */
+    private static int indexOf(String line, char c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (line.charAt(i) == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static int tagEnd(String line, int i) {
         int n = line.length();
         int s = i;

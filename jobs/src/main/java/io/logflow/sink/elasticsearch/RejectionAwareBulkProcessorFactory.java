@@ -10,6 +10,7 @@ import io.logflow.model.SourceKind;
 import io.logflow.model.Storable;
 import io.logflow.pipeline.RejectedDocuments;
 import org.apache.flink.connector.elasticsearch.sink.ElasticsearchSink;
+import org.apache.flink.metrics.Counter;
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionRequest;
@@ -135,7 +136,12 @@ final class RejectionAwareBulkProcessorFactory implements InvocationHandler, Ser
 
     /** The connector's settings from {@link ElasticsearchConfig}, around the rejection-aware bulk call. */
     private BulkProcessor.Builder builder(RestHighLevelClient client, BulkProcessor.Listener listener) {
-        return BulkProcessor.builder(new RejectionAwareBulkCall(client, rejected, maxRawBytes,
+        Counter counter = RejectionCountingSink.WRITER_COUNTER.get(); // the writer being built, if counted
+        RejectedDocuments recording = counter == null ? rejected : failures -> {
+            rejected.record(failures);
+            counter.inc(failures.size());
+        };
+        return BulkProcessor.builder(new RejectionAwareBulkCall(client, recording, maxRawBytes,
                         (long) config.bulkMaxSizeMb << 20), listener)
                 .setBulkActions(config.bulkMaxActions)
                 .setBulkSize(new ByteSizeValue(config.bulkMaxSizeMb, ByteSizeUnit.MB))

@@ -29,8 +29,7 @@ public final class ElasticsearchLogSinks implements LogSinks {
     @Override
     public void events(DataStream<LogEvent> events) {
         delegate.events(events);
-        events.sinkTo(new RejectionCountingSink<>(
-                        ElasticsearchSinks.logEvents(config, delegate.rejections(), failureMaxRawBytes)))
+        events.sinkTo(ElasticsearchSinks.logEvents(config, delegate.rejections(), failureMaxRawBytes))
                 .uid(ElasticsearchSinks.UID)
                 .name(ElasticsearchSinks.NAME);
     }

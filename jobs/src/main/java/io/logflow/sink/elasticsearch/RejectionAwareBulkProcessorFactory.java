@@ -10,7 +10,6 @@ import io.logflow.model.SourceKind;
 import io.logflow.model.Storable;
 import io.logflow.pipeline.RejectedDocuments;
 import org.apache.flink.connector.elasticsearch.sink.ElasticsearchSink;
-import org.apache.flink.metrics.Counter;
 import org.elasticsearch.ElasticsearchStatusException;
 import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionRequest;
@@ -136,12 +135,7 @@ final class RejectionAwareBulkProcessorFactory implements InvocationHandler, Ser
 
     /** The connector's settings from {@link ElasticsearchConfig}, around the rejection-aware bulk call. */
     private BulkProcessor.Builder builder(RestHighLevelClient client, BulkProcessor.Listener listener) {
-        Counter counter = RejectionCountingSink.WRITER_COUNTER.get(); // the writer being built, if counted
-        RejectedDocuments recording = counter == null ? rejected : failures -> {
-            rejected.record(failures);
-            counter.inc(failures.size());
-        };
-        return BulkProcessor.builder(new RejectionAwareBulkCall(client, recording, maxRawBytes,
+        return BulkProcessor.builder(new RejectionAwareBulkCall(client, rejected, maxRawBytes,
                         (long) config.bulkMaxSizeMb << 20), listener)
                 .setBulkActions(config.bulkMaxActions)
                 .setBulkSize(new ByteSizeValue(config.bulkMaxSizeMb, ByteSizeUnit.MB))

@@ -5,7 +5,10 @@ import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import java.io.File;
@@ -31,5 +34,27 @@ public final class TestClusters {
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(CoreOptions.TMP_DIRS, new File("target/flink-tmp").getAbsolutePath());
         return conf;
+    }
+
+    /**
+     * A MiniCluster started as the context environment, for jqwik test classes, which cannot use
+     * {@link MiniClusterExtension}: start it in {@code @BeforeContainer}, hand it to {@link #stopContext} after.
+     */
+    public static MiniCluster startAsContext(int slots) throws Exception {
+        MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setConfiguration(configuration())
+                .setNumTaskManagers(1)
+                .setNumSlotsPerTaskManager(slots)
+                .build());
+        cluster.start();
+        TestStreamEnvironment.setAsContext(cluster, slots);
+        return cluster;
+    }
+
+    public static void stopContext(MiniCluster cluster) throws Exception {
+        TestStreamEnvironment.unsetAsContext();
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 }

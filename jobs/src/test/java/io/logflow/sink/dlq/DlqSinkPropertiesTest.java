@@ -25,9 +25,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.nio.charset.StandardCharsets;
@@ -55,21 +53,12 @@ class DlqSinkPropertiesTest {
     @BeforeContainer
     static void start() throws Exception {
         new KafkaExtension().beforeAll(null);
-        flink = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(TestClusters.configuration())
-                .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(2)
-                .build());
-        flink.start();
-        TestStreamEnvironment.setAsContext(flink, 2);
+        flink = TestClusters.startAsContext(2);
     }
 
     @AfterContainer
     static void stop() throws Exception {
-        TestStreamEnvironment.unsetAsContext();
-        if (flink != null) {
-            flink.close();
-        }
+        TestClusters.stopContext(flink);
     }
 
     @Property(tries = 8, shrinking = ShrinkingMode.OFF)

@@ -17,8 +17,6 @@ import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
-import org.apache.flink.streaming.util.TestStreamEnvironment;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -49,21 +47,12 @@ class ElasticsearchSinkPropertiesTest {
     @BeforeContainer
     static void start() throws Exception {
         new ElasticsearchExtension().beforeAll(null);
-        flink = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(TestClusters.configuration())
-                .setNumTaskManagers(1)
-                .setNumSlotsPerTaskManager(2)
-                .build());
-        flink.start();
-        TestStreamEnvironment.setAsContext(flink, 2);
+        flink = TestClusters.startAsContext(2);
     }
 
     @AfterContainer
     static void stop() throws Exception {
-        TestStreamEnvironment.unsetAsContext();
-        if (flink != null) {
-            flink.close();
-        }
+        TestClusters.stopContext(flink);
     }
 
     @Property(tries = 20, shrinking = ShrinkingMode.OFF)

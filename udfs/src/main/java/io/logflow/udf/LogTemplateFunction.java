@@ -1,5 +1,6 @@
 package io.logflow.udf;
 
+import io.logflow.parse.template.TemplateMatch;
 import io.logflow.parse.template.TemplateMiner;
 import org.apache.flink.table.annotation.DataTypeHint;
 import org.apache.flink.table.annotation.FunctionHint;
@@ -11,13 +12,18 @@ import java.util.Map;
 
 /**
  * {@code LOG_TEMPLATE(message [, scope])}: the message's template as {@code ROW<id STRING, template STRING>}, mined
- * online (Drain, see {@link TemplateMiner}). The miner learns as rows pass, so the function is not deterministic and
- * each parallel instance learns on its own; ids are hashes of the template text and agree wherever the text does. The
- * template text is storable whatever the message (NUL and unpaired surrogates become U+FFFD).
+ * online by a {@link TemplateMiner}, for ad-hoc batch use. The template text is storable whatever the message.
+ *
+ * <p>How it differs from the job's {@code template_id}: the job keeps one miner per workspace in checkpointed keyed
+ * state, so its ids survive restarts and rescaling and every event of a workspace meets the same miner. This function
+ * keeps its miners in the function instance only: they are not checkpointed, each parallel instance learns on its
+ * own from the rows it happens to see, and a restart learns anew. Its ids are cluster ids like the job's (fixed when
+ * a template is founded, kept while it generalises), seeded by the scope; they equal the job's only where both
+ * miners saw the same lines in the same order. The function is not deterministic.
  *
  * <p>With a scope (a workspace id), each scope has its own miner, so one tenant's messages never generalise another
  * tenant's templates. An instance keeps the miners of its {@value #MAX_SCOPES} most recently seen scopes; a scope
- * evicted and seen again starts learning anew.
+ * evicted and seen again starts learning anew. Without a scope, one miner with seed 0 serves every row.
  */
 @FunctionHint(output = @DataTypeHint("ROW<id STRING, template STRING>"))
 public class LogTemplateFunction extends ScalarFunction {
@@ -31,7 +37,7 @@ public class LogTemplateFunction extends ScalarFunction {
             return null;
         }
         if (miner == null) {
-            miner = new TemplateMiner();
+            miner = new TemplateMiner(0);
         }
         return row(miner.add(message));
     }
@@ -51,10 +57,19 @@ public class LogTemplateFunction extends ScalarFunction {
                 }
             };
         }
-        return row(scoped.computeIfAbsent(scope, s -> new TemplateMiner()).add(message));
+        return row(scoped.computeIfAbsent(scope, s -> new TemplateMiner(seedOf(s))).add(message));
     }
 
-    private static Row row(TemplateMiner.Template t) {
+    /** A scope's seed: a 64-bit FNV-1a of its UTF-16 units, the same in every JVM. */
+    static long seedOf(String scope) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < scope.length(); i++) {
+            h = (h ^ scope.charAt(i)) * 0x100000001b3L;
+        }
+        return h;
+    }
+
+    private static Row row(TemplateMatch t) {
         return Row.of(t.id, t.text);
     }
 

@@ -4,241 +4,313 @@ import io.logflow.model.Storable;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * An online log template miner after Drain (He et al., ICWS 2017). A message is masked and split into tokens
- * ({@link TokenMasker}); a fixed-depth prefix tree routes it by token count and then by its first tokens (tokens with
- * digits or masks go down a wildcard branch; a node with {@code maxChildren} children sends new tokens there too); the
- * leaf's clusters are compared by token similarity, and the message joins the most similar cluster at or above the
- * threshold, turning the positions that differ into {@code <*>}, or founds a new cluster.
+ * An online log template miner after Drain (He et al., ICWS 2017) whose template ids are identities: a template keeps
+ * the id it was founded with while it generalises.
  *
- * <p>State is bounded: at most {@code maxTemplates} clusters, the least recently matched evicted first, with the tree
- * nodes only it used. The id is a 64-bit FNV-1a hash of the template text, so the same template has the same id in
- * every task and every run; when a template generalises (gains a {@code <*>}) its id changes with its text.
+ * <h2>Matching</h2>
+ * A line is masked and split into tokens ({@link TokenMasker}) and goes to a leaf by its token count and first token
+ * (a first token holding a mask goes to the count's wildcard leaf). In the leaf:
+ * <ol>
+ *   <li>a template that <em>covers</em> the line (equal or wildcard at every position) takes it unchanged;</li>
+ *   <li>else the most similar template that may absorb it ({@link #similar}) takes it, its differing positions
+ *       becoming wildcards, unless the generalised template would then cover a line another template of the leaf
+ *       covers (then the next most similar is tried);</li>
+ *   <li>else the line founds a template of its own.</li>
+ * </ol>
+ * Templates in a leaf therefore never overlap, so a line is covered by at most one template, and a line seen before
+ * goes to the same template again as long as that is held (templates only ever generalise). That is what makes the
+ * raw-message cache a pure shortcut: it never changes an answer.
  *
- * <p>Not thread-safe: one miner per task.
+ * <h2>Ids</h2>
+ * The id is a 64-bit hash of the seed and the founding line's masked tokens, fixed at founding (16 hex digits). It
+ * depends on nothing but those (no JVM, no iteration order, no serialization), so the same input order gives the same
+ * ids everywhere, and a template evicted and founded again by the same line gets its id back. Should two held
+ * templates hash alike, the younger's hash is re-mixed until unique.
+ *
+ * <h2>Bounds</h2>
+ * At most {@code maxTemplates} templates; founding one more evicts the least recently matched, and its leaf goes when
+ * empty. A line has at most {@value TokenMasker#MAX_TOKENS} tokens of at most {@value TokenMasker#MAX_TOKEN_CHARS}
+ * characters (longer ones end in a hash), a template's text at most 2,000 characters, its example 1,000. The
+ * raw-message cache holds at most {@value #CACHE_ENTRIES} entries of at most {@value #CACHE_KEY_CHARS} characters.
+ *
+ * <p>A snapshot ({@link TemplateMinerSerializer}) holds everything that decides answers, so a restored miner continues
+ * exactly as the original would. Not thread-safe.
  */
 public final class TemplateMiner {
-    public static final int DEFAULT_DEPTH = 4;
-    public static final double DEFAULT_SIMILARITY = 0.5;
-    public static final int DEFAULT_MAX_CHILDREN = 100;
-    public static final int DEFAULT_MAX_TEMPLATES = 10_000;
-    private static final int MAX_TOKENS = 64;
-    private static final int MAX_TOKEN_CHARS = 96;
+    public static final int DEFAULT_MAX_TEMPLATES = 1000;
+    /** Event time after which a template's {@code lastSeen} is reported again. */
+    public static final long REPORT_INTERVAL_MILLIS = 60_000;
+    static final int CACHE_ENTRIES = 4096;
+    static final int CACHE_KEY_CHARS = 512;
 
-    /** A template as it stood when a message matched it. */
-    public static final class Template {
-        public final String id;
-        public final String text;
+    final long seed;
+    final int maxTemplates;
+    long nextSeq;
+    /** Least recently matched first. */
+    Cluster eldest;
+    Cluster newest;
+    int size;
+    final Map<String, List<Cluster>> leaves = new HashMap<>();
+    final Map<String, Cluster> byId = new HashMap<>();
 
-        Template(String id, String text) {
-            this.id = id;
-            this.text = text;
-        }
+    private final TokenMasker masker = new TokenMasker();
+    private final TokenMasker.Tokens tokens = new TokenMasker.Tokens();
+    private final Map<String, Cluster> cache = new HashMap<>();
 
-        @Override
-        public String toString() {
-            return id + " " + text;
-        }
+    public TemplateMiner(long seed) {
+        this(seed, DEFAULT_MAX_TEMPLATES);
     }
 
-    private static final class Node {
-        final Node parent;
-        final Object key; // Integer token count under the root, else the token
-        final Map<Object, Node> children = new HashMap<>();
-        List<Cluster> clusters; // leaves only
-
-        Node(Node parent, Object key) {
-            this.parent = parent;
-            this.key = key;
+    public TemplateMiner(long seed, int maxTemplates) {
+        if (maxTemplates < 1) {
+            throw new IllegalArgumentException("maxTemplates must be at least 1, was " + maxTemplates);
         }
-    }
-
-    private static final class Cluster {
-        final String[] tokens;
-        final Node leaf;
-        Template template;
-
-        Cluster(String[] tokens, Node leaf) {
-            this.tokens = tokens;
-            this.leaf = leaf;
-            this.template = build(tokens);
-        }
-    }
-
-    private final int tokenLayers;
-    private final double similarity;
-    private final int maxChildren;
-    private final int maxTemplates;
-    private final TokenMasker masker = new TokenMasker(MAX_TOKENS, MAX_TOKEN_CHARS);
-    private final Node root = new Node(null, null);
-    /** Every cluster in least-recently-matched order; the eldest is evicted. */
-    private final LinkedHashMap<Cluster, Boolean> lru = new LinkedHashMap<>(64, 0.75f, true);
-
-    public TemplateMiner() {
-        this(DEFAULT_DEPTH, DEFAULT_SIMILARITY, DEFAULT_MAX_CHILDREN, DEFAULT_MAX_TEMPLATES);
-    }
-
-    /**
-     * @param depth tree depth as in Drain3: the root, the token-count layer, {@code depth - 3} token layers and the
-     *     leaf (so the default 4 routes by the first token only)
-     * @param similarity fraction of equal tokens for a message to join a cluster, in (0, 1]
-     */
-    public TemplateMiner(int depth, double similarity, int maxChildren, int maxTemplates) {
-        if (depth < 3 || similarity <= 0 || similarity > 1 || maxChildren < 2 || maxTemplates < 1) {
-            throw new IllegalArgumentException("depth >= 3, 0 < similarity <= 1, maxChildren >= 2, maxTemplates >= 1");
-        }
-        this.tokenLayers = depth - 3;
-        this.similarity = similarity;
-        this.maxChildren = maxChildren;
+        this.seed = seed;
         this.maxTemplates = maxTemplates;
     }
 
+    /** Seed 0, for ad-hoc use where ids need no scope. */
+    public TemplateMiner() {
+        this(0);
+    }
+
+    /** {@link #add(String, long)} at event time 0, for ad-hoc use where time does not matter. */
+    public TemplateMatch add(String message) {
+        return add(message, 0);
+    }
+
     /**
-     * Learns from {@code message} and returns the template it now belongs to. The message is made storable first (NUL
-     * and unpaired surrogates become U+FFFD, see {@link Storable}), and tokens are only ever cut at ASCII characters or
-     * replaced whole, so a template's text is storable whatever the input.
+     * Learns from {@code message} (null is taken as ""), seen at event time {@code timeMillis}, and returns the
+     * template it belongs to now. Never throws. The message is made storable first (see {@link Storable}).
      */
-    public Template add(String message) {
-        List<String> tokens = masker.tokens(message == null ? "" : Storable.text(message));
-        Node leaf = descend(tokens);
-        Cluster best = null;
-        double bestSim = -1;
-        int bestWildcards = -1;
-        for (Cluster c : leaf.clusters) {
-            int equal = 0;
-            int wildcards = 0;
-            for (int i = 0; i < c.tokens.length; i++) {
-                String t = c.tokens[i];
-                if (t.equals(TokenMasker.ANY)) {
-                    wildcards++;
-                } else if (t.equals(tokens.get(i))) {
-                    equal++;
-                }
-            }
-            double sim = c.tokens.length == 0 ? 1.0 : (double) (equal + wildcards) / c.tokens.length;
-            if (sim > bestSim || (sim == bestSim && wildcards > bestWildcards)) {
-                best = c;
-                bestSim = sim;
-                bestWildcards = wildcards;
+    public TemplateMatch add(String message, long timeMillis) {
+        String raw = message == null ? "" : message;
+        Cluster c = cache.get(raw);
+        if (c != null && c.held) {
+            return matched(c, false, timeMillis);
+        }
+        String line = Storable.text(raw);
+        masker.tokens(line, tokens);
+        String leafKey = leafKey(tokens);
+        List<Cluster> leaf = leaves.get(leafKey);
+        Cluster match = null;
+        boolean changed = false;
+        if (leaf != null) {
+            match = covering(leaf);
+            if (match == null) {
+                match = absorbing(leaf);
+                changed = match != null;
             }
         }
-        if (best != null && bestSim >= similarity) {
-            boolean changed = false;
-            for (int i = 0; i < best.tokens.length; i++) {
-                if (!best.tokens[i].equals(tokens.get(i)) && !best.tokens[i].equals(TokenMasker.ANY)) {
-                    best.tokens[i] = TokenMasker.ANY;
-                    changed = true;
-                }
-            }
-            if (changed) {
-                best.template = build(best.tokens);
-            }
-            lru.get(best); // touch
-            return best.template;
+        boolean founded = match == null;
+        if (founded) {
+            match = found(line, leafKey);
         }
-        Cluster created = new Cluster(tokens.toArray(new String[0]), leaf);
-        leaf.clusters.add(created);
-        lru.put(created, Boolean.TRUE);
-        if (lru.size() > maxTemplates) {
-            evictEldest();
+        if (raw.length() <= CACHE_KEY_CHARS) {
+            if (cache.size() >= CACHE_ENTRIES) {
+                cache.clear();
+            }
+            cache.put(raw, match);
         }
-        return created.template;
+        return founded ? founded(match, timeMillis) : matched(match, changed, timeMillis);
     }
 
     /** How many templates the miner holds. */
     public int size() {
-        return lru.size();
+        return size;
     }
 
-    /** How many tree nodes the miner holds (for tests of its bounds). */
-    int nodeCount() {
-        int count = 0;
-        java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>();
-        todo.add(root);
-        while (!todo.isEmpty()) {
-            Node n = todo.poll();
-            count++;
-            todo.addAll(n.children.values());
-        }
-        return count;
+    /** How many leaves the index holds (for tests of its bounds). */
+    int leafCount() {
+        return leaves.size();
     }
 
-    private Node descend(List<String> tokens) {
-        Node node = child(root, tokens.size(), true);
-        int layers = Math.min(tokenLayers, tokens.size());
-        for (int i = 0; i < layers; i++) {
-            String token = tokens.get(i);
-            String key = isVariable(token) ? TokenMasker.ANY : token;
-            Node next = node.children.get(key);
-            if (next == null) {
-                next = node.children.size() < maxChildren - 1 || key.equals(TokenMasker.ANY)
-                        ? child(node, key, true)
-                        : child(node, TokenMasker.ANY, true); // the last slot is kept for the wildcard branch
+    private Cluster covering(List<Cluster> leaf) {
+        int n = tokens.size;
+        String[] t = tokens.token;
+        for (int k = 0, m = leaf.size(); k < m; k++) {
+            Cluster c = leaf.get(k);
+            int i = 0;
+            while (i < n && (c.wild[i] || c.tokens[i].equals(t[i]))) {
+                i++;
             }
-            node = next;
+            if (i == n) {
+                return c;
+            }
         }
-        if (node.clusters == null) {
-            node.clusters = new ArrayList<>(2);
-        }
-        return node;
+        return null;
     }
 
-    private static Node child(Node node, Object key, boolean create) {
-        Node c = node.children.get(key);
-        if (c == null && create) {
-            c = new Node(node, key);
-            node.children.put(key, c);
+    /** The most similar template that may absorb the line without overlapping another; it is generalised. */
+    private Cluster absorbing(List<Cluster> leaf) {
+        int n = tokens.size;
+        String[] t = tokens.token;
+        Cluster[] order = null;
+        double[] scores = null;
+        int candidates = 0;
+        for (int k = 0, m = leaf.size(); k < m; k++) {
+            Cluster c = leaf.get(k);
+            double score = similar(c, t, n);
+            if (score < 0) {
+                continue;
+            }
+            if (order == null) {
+                order = new Cluster[m];
+                scores = new double[m];
+            }
+            // insertion sort: higher score first, then more wildcards, then older
+            int at = candidates++;
+            while (at > 0 && (scores[at - 1] < score
+                    || (scores[at - 1] == score && order[at - 1].wildcards < c.wildcards))) {
+                order[at] = order[at - 1];
+                scores[at] = scores[at - 1];
+                at--;
+            }
+            order[at] = c;
+            scores[at] = score;
         }
-        return c;
+        for (int k = 0; k < candidates; k++) {
+            Cluster c = order[k];
+            boolean[] wild = c.wild.clone();
+            for (int i = 0; i < n; i++) {
+                wild[i] |= !c.tokens[i].equals(t[i]);
+            }
+            if (!overlapsAnother(leaf, c, wild)) {
+                System.arraycopy(wild, 0, c.wild, 0, n);
+                int w = 0;
+                for (boolean b : wild) {
+                    w += b ? 1 : 0;
+                }
+                c.wildcards = w;
+                c.text = c.text();
+                return c;
+            }
+        }
+        return null;
     }
 
-    private void evictEldest() {
-        Iterator<Cluster> it = lru.keySet().iterator();
-        Cluster eldest = it.next();
-        it.remove();
-        Node node = eldest.leaf;
-        node.clusters.remove(eldest);
-        // drop the branch when nothing uses it any more
-        while (node.parent != null && node.children.isEmpty() && (node.clusters == null || node.clusters.isEmpty())) {
-            node.parent.children.remove(node.key);
-            node = node.parent;
+    /**
+     * How alike the line is to the template, or -1 when it may not join it: the share of positions that agree (a
+     * wildcard agrees), at least one half.
+     */
+    private static double similar(Cluster c, String[] t, int n) {
+        int equal = 0;
+        for (int i = 0; i < n; i++) {
+            if (c.wild[i] || c.tokens[i].equals(t[i])) {
+                equal++;
+            }
         }
+        double sim = n == 0 ? 1 : (double) equal / n;
+        return sim >= 0.5 ? sim : -1;
     }
 
-    private static boolean isVariable(String token) {
-        if (token.indexOf('<') >= 0 && token.indexOf('>') > 0) {
-            return true; // contains a mask
-        }
-        for (int i = 0; i < token.length(); i++) {
-            char c = token.charAt(i);
-            if (c >= '0' && c <= '9') {
+    private static boolean overlapsAnother(List<Cluster> leaf, Cluster self, boolean[] wild) {
+        for (int k = 0, m = leaf.size(); k < m; k++) {
+            Cluster other = leaf.get(k);
+            if (other != self && other.overlaps(self.tokens, wild)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static Template build(String[] tokens) {
-        String text = String.join(" ", tokens);
-        return new Template(id(text), text);
+    private Cluster found(String line, String leafKey) {
+        int n = tokens.size;
+        String[] t = java.util.Arrays.copyOf(tokens.token, n);
+        boolean[] space = java.util.Arrays.copyOf(tokens.spaceBefore, n);
+        if (size >= maxTemplates) {
+            evict(eldest);
+        }
+        Cluster c = new Cluster(nextSeq++, uniqueId(t), leafKey, t, new boolean[n], space,
+                Storable.truncate(line, Cluster.MAX_EXAMPLE_CHARS));
+        hold(c);
+        return c;
     }
 
-    /** 64-bit FNV-1a over the UTF-16 code units, as 16 hex digits. */
-    public static String id(String text) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            h ^= c & 0xff;
-            h *= 0x100000001b3L;
-            h ^= c >>> 8;
-            h *= 0x100000001b3L;
+    /** Adds {@code c} as the newest template (founding, or restoring in recency order). */
+    void hold(Cluster c) {
+        leaves.computeIfAbsent(c.leafKey, k -> new ArrayList<>(2)).add(c);
+        byId.put(c.id, c);
+        c.older = newest;
+        if (newest != null) {
+            newest.newer = c;
+        } else {
+            eldest = c;
         }
-        String hex = Long.toHexString(h);
-        return "0".repeat(16 - hex.length()) + hex;
+        newest = c;
+        size++;
+    }
+
+    private void evict(Cluster c) {
+        unlink(c);
+        size--;
+        c.held = false;
+        byId.remove(c.id);
+        List<Cluster> leaf = leaves.get(c.leafKey);
+        leaf.remove(c);
+        if (leaf.isEmpty()) {
+            leaves.remove(c.leafKey);
+        }
+    }
+
+    private void unlink(Cluster c) {
+        if (c.older != null) {
+            c.older.newer = c.newer;
+        } else {
+            eldest = c.newer;
+        }
+        if (c.newer != null) {
+            c.newer.older = c.older;
+        } else {
+            newest = c.older;
+        }
+        c.older = null;
+        c.newer = null;
+    }
+
+    private void touch(Cluster c) {
+        if (c != newest) {
+            unlink(c);
+            c.older = newest;
+            newest.newer = c;
+            newest = c;
+        }
+    }
+
+    private TemplateMatch founded(Cluster c, long time) {
+        c.count = 1;
+        c.firstSeen = time;
+        c.lastSeen = time;
+        c.reportedSeen = time;
+        return new TemplateMatch(c.id, c.text, 1, time, time, c.example, true);
+    }
+
+    private TemplateMatch matched(Cluster c, boolean changed, long time) {
+        touch(c);
+        c.count++;
+        c.firstSeen = Math.min(c.firstSeen, time);
+        c.lastSeen = Math.max(c.lastSeen, time);
+        boolean report = changed || c.lastSeen - c.reportedSeen >= REPORT_INTERVAL_MILLIS;
+        if (report) {
+            c.reportedSeen = c.lastSeen;
+        }
+        return new TemplateMatch(c.id, c.text, c.count, c.firstSeen, c.lastSeen, c.example, report);
+    }
+
+    private static String leafKey(TokenMasker.Tokens tokens) {
+        String first = tokens.size == 0 ? "" : tokens.token[0];
+        return tokens.size + (first.indexOf('<') >= 0 ? " <*>" : " " + first);
+    }
+
+    private String uniqueId(String[] t) {
+        long h = TemplateIds.hash(seed, t);
+        while (byId.containsKey(TemplateIds.hex(h))) {
+            h = TemplateIds.remix(h);
+        }
+        return TemplateIds.hex(h);
     }
 }

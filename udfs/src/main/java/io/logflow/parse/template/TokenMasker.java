@@ -1,182 +1,296 @@
 package io.logflow.parse.template;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
- * Splits a message into tokens with the variable parts masked, the preprocessing step of Drain: quoted strings
- * ({@code <STR>}), UUIDs ({@code <UUID>}), IPv4/IPv6 addresses with an optional port ({@code <IP>}), URLs
- * ({@code <URL>}), paths ({@code <PATH>}), hex numbers and hashes ({@code <HEX>}), and numbers with an optional unit
- * ({@code <NUM>}). In {@code key=value} and {@code key:value} tokens only the value is masked, and surrounding
- * brackets and trailing punctuation are kept, so {@code (took 35ms),} gives {@code (took <NUM>),}.
+ * Splits a message into tokens with the variable parts masked, the preprocessing step of the miner. It knows no data
+ * set's vocabulary, only shapes:
+ *
+ * <ul>
+ *   <li>Whitespace separates chunks. A chunk that is a URL ({@code <URL>}), an absolute path ({@code <PATH>}) or a
+ *       UUID ({@code <UUID>}) is masked whole, keeping surrounding brackets and trailing punctuation.</li>
+ *   <li>Other chunks are cut after the delimiters {@code = , ; | # & " ' ( ) [ ] { }} and after a {@code :} that a
+ *       non-digit follows, so {@code key=value} pairs, lists, {@code a##b} and compact JSON become several tokens;
+ *       each token keeps its trailing delimiters ({@code "took=", "<NUM>,"}).</li>
+ *   <li>In a token, a hex run of 6+ characters holding a digit and a letter, or one after {@code 0x}, becomes
+ *       {@code <HEX>}; every other run of digits (with {@code .} or {@code ,} between digits, and a leading sign
+ *       where no letter precedes it) becomes {@code <NUM>}: {@code blk_-1608} gives {@code blk_<NUM>}, {@code 35ms}
+ *       gives {@code <NUM>ms}, {@code 10.0.0.1:80} gives {@code <NUM>:<NUM>}.</li>
+ * </ul>
+ *
+ * <p>Letters are never masked, so two messages that differ in a word of letters never give the same tokens.
+ * Tokens longer than {@value #MAX_TOKEN_CHARS} characters keep a head and a hash of the whole; past
+ * {@value #MAX_TOKENS} tokens, the rest of the message is one token holding a hash of its masked tokens. Both keep
+ * distinct inputs distinct (up to a 32-bit hash) while bounding what a template holds.
+ *
+ * <p>Not thread-safe: the tokens are written into a reused {@link Tokens} holder.
  */
 public final class TokenMasker {
-    public static final String STR = "<STR>";
-    public static final String UUID = "<UUID>";
-    public static final String IP = "<IP>";
+    public static final String NUM = "<NUM>";
+    public static final String HEX = "<HEX>";
     public static final String URL = "<URL>";
     public static final String PATH = "<PATH>";
-    public static final String HEX = "<HEX>";
-    public static final String NUM = "<NUM>";
-    public static final String TS = "<TS>";
-    public static final String ANY = "<*>";
+    public static final String UUID = "<UUID>";
+    public static final int MAX_TOKENS = 96;
+    public static final int MAX_TOKEN_CHARS = 64;
+    private static final int HEAD_CHARS = 48;
 
-    private final int maxTokens;
-    private final int maxTokenChars;
-    private final StringBuilder sb = new StringBuilder(64);
+    /** The tokens of one message: {@code token[i]}, and whether whitespace preceded it in the message. */
+    public static final class Tokens {
+        public String[] token = new String[32];
+        public boolean[] spaceBefore = new boolean[32];
+        public int size;
 
-    public TokenMasker(int maxTokens, int maxTokenChars) {
-        this.maxTokens = maxTokens;
-        this.maxTokenChars = maxTokenChars;
+        void add(String t, boolean space) {
+            if (size == token.length) {
+                token = java.util.Arrays.copyOf(token, size * 2);
+                spaceBefore = java.util.Arrays.copyOf(spaceBefore, size * 2);
+            }
+            token[size] = t;
+            spaceBefore[size++] = space;
+        }
+
+        /** The tokens joined as they stood in the message. */
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < size; i++) {
+                if (i > 0 && spaceBefore[i]) {
+                    sb.append(' ');
+                }
+                sb.append(token[i]);
+            }
+            return sb.toString();
+        }
     }
 
-    /** The masked tokens of {@code message}; at most {@code maxTokens}, the last standing for the rest. */
-    public List<String> tokens(String message) {
-        List<String> out = new ArrayList<>(16);
+    private final StringBuilder sb = new StringBuilder(64);
+    private final int maxTokens;
+
+    public TokenMasker() {
+        this(MAX_TOKENS);
+    }
+
+    TokenMasker(int maxTokens) {
+        this.maxTokens = Math.max(2, maxTokens);
+    }
+
+    /** Fills {@code out} with the masked tokens of {@code message} (not null). */
+    public void tokens(String message, Tokens out) {
+        out.size = 0;
         int n = message.length();
         int i = 0;
+        boolean space = false;
         while (i < n) {
             char c = message.charAt(i);
-            if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            if (isSpace(c)) {
+                space = true;
                 i++;
                 continue;
-            }
-            if (out.size() == maxTokens - 1) {
-                out.add(ANY); // everything after is one variable tail
-                return out;
-            }
-            if (c == '"' || c == '\'') {
-                int close = closingQuote(message, i);
-                if (close > 0) {
-                    out.add(STR);
-                    i = close + 1;
-                    // glue punctuation right after the quote: "abc", -> <STR>,
-                    while (i < n && isTrailingPunct(message.charAt(i))) {
-                        out.set(out.size() - 1, out.get(out.size() - 1) + message.charAt(i));
-                        i++;
-                    }
-                    continue;
-                }
             }
             int start = i;
             while (i < n && !isSpace(message.charAt(i))) {
                 i++;
             }
-            out.add(i - start > maxTokenChars ? ANY : mask(message, start, i));
+            chunk(message, start, i, space, out);
+            space = false;
+            if (out.size >= maxTokens) {
+                foldTail(message, i, out);
+                return;
+            }
         }
-        return out;
     }
 
-    /** One whitespace-free token, masked. */
-    String mask(String s, int from, int to) {
-        // keep leading brackets and trailing punctuation around the masked core
+    /** Past the cap: the last token and the rest of the message become one hash token. */
+    private void foldTail(String message, int from, Tokens out) {
+        int keep = maxTokens - 1;
+        long h = 0x84222325L;
+        for (int k = keep; k < out.size; k++) {
+            h = hash(h, out.token[k]);
+        }
+        Tokens rest = new Tokens();
+        new TokenMasker(Integer.MAX_VALUE).tokens(message.substring(from), rest);
+        for (int k = 0; k < rest.size; k++) {
+            h = hash(h, rest.token[k]);
+        }
+        out.size = keep;
+        out.add("<TAIL#" + hex32(h) + ">", true);
+    }
+
+    private void chunk(String s, int from, int to, boolean space, Tokens out) {
         int a = from;
-        while (a < to && (s.charAt(a) == '(' || s.charAt(a) == '[' || s.charAt(a) == '{' || s.charAt(a) == '<')) {
+        while (a < to && isOpen(s.charAt(a))) {
             a++;
         }
         int b = to;
-        while (b > a && (isTrailingPunct(s.charAt(b - 1)) || s.charAt(b - 1) == ')' || s.charAt(b - 1) == ']'
-                || s.charAt(b - 1) == '}' || s.charAt(b - 1) == '>')) {
+        while (b > a && (isTrailingPunct(s.charAt(b - 1)) || isClose(s.charAt(b - 1)))) {
             b--;
         }
-        if (a >= b) {
-            return s.substring(from, to);
+        String whole = a < b ? wholeChunk(s, a, b) : null;
+        if (whole != null) {
+            out.add(capped(s.substring(from, a) + whole + s.substring(b, to)), space);
+            return;
         }
-        // key=value: mask the value only
-        int eq = -1;
-        for (int k = a; k < b; k++) {
-            if (s.charAt(k) == '=') {
-                eq = k;
-                break;
-            }
-        }
-        int v = eq >= 0 ? eq + 1 : a;
-        String masked = v < b ? classify(s, v, b) : null;
-        if (masked == null && eq < 0) {
-            // key:value, but not URLs or IPv6 which classify handles whole
-            int colon = s.indexOf(':', a);
-            if (colon > a && colon < b - 1) {
-                String value = classify(s, colon + 1, b);
-                if (value != null) {
-                    v = colon + 1;
-                    masked = value;
+        // cut after delimiter runs
+        int pieceStart = from;
+        int k = from;
+        while (k < to) {
+            if (isDelimiter(s, k, to)) {
+                // the delimiter run ends the piece, unless the piece is only delimiters so far
+                int end = k + 1;
+                while (end < to && isDelimiter(s, end, to)) {
+                    end++;
                 }
+                if (hasCore(s, pieceStart, k)) {
+                    out.add(capped(mask(s, pieceStart, end)), pieceStart == from && space);
+                    pieceStart = end;
+                }
+                k = end;
+            } else {
+                k++;
             }
         }
-        if (masked == null) {
-            return s.substring(from, to);
+        if (pieceStart < to) {
+            out.add(capped(mask(s, pieceStart, to)), pieceStart == from && space);
         }
-        sb.setLength(0);
-        sb.append(s, from, v).append(masked).append(s, b, to);
-        return sb.toString();
     }
 
-    /** The mask for {@code s[from, to)}, or null when it is a constant word. */
-    static String classify(String s, int from, int to) {
-        int len = to - from;
-        if (len == 0) {
-            return null;
+    private static boolean hasCore(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!isDelimiterChar(s.charAt(i))) {
+                return true;
+            }
         }
-        if (len == 36 && isUuid(s, from)) {
-            return UUID;
-        }
-        if (s.startsWith("http://", from) || s.startsWith("https://", from)) {
+        return false;
+    }
+
+    /** URL, absolute path or UUID, masked whole; null for anything else. */
+    private static String wholeChunk(String s, int a, int b) {
+        int len = b - a;
+        if (s.startsWith("http://", a) || s.startsWith("https://", a)) {
             return URL;
         }
-        if (isIpv4(s, from, to)) {
-            return IP;
+        if (len == 36 && isUuid(s, a)) {
+            return UUID;
         }
-        if (isClock(s, from, to)) {
-            return NUM;
-        }
-        if (isIpv6(s, from, to)) {
-            return IP;
-        }
-        if (len >= 16 && isDigit(s.charAt(from))
-                && io.logflow.parse.Timestamps.scanIso(s, from, new int[1]) != io.logflow.parse.Timestamps.NONE) {
-            return TS;
-        }
-        char c = s.charAt(from);
-        if ((c == '/' && len > 1) || s.startsWith("./", from) || s.startsWith("~/", from)
-                || (len > 2 && s.charAt(from + 1) == ':' && s.charAt(from + 2) == '\\')) {
+        if (s.charAt(a) == '/' && len > 1 && s.indexOf('/', a + 1) > 0 && s.indexOf('/', a + 1) < b
+                && noneOf(s, a, b, "=,;|\"'")) {
             return PATH;
-        }
-        if (len > 2 && c == '0' && (s.charAt(from + 1) == 'x' || s.charAt(from + 1) == 'X') && isHex(s, from + 2, to)) {
-            return HEX;
-        }
-        if (isNumber(s, from, to)) {
-            return NUM;
-        }
-        if (len >= 8 && isHex(s, from, to) && hasDigit(s, from, to)) {
-            return HEX;
         }
         return null;
     }
 
-    private static boolean isNumber(String s, int from, int to) {
+    /** The token {@code s[from, to)} with its digit and hex runs masked. */
+    String mask(String s, int from, int to) {
         int i = from;
-        if (s.charAt(i) == '-' || s.charAt(i) == '+') {
-            i++;
+        int copied = from;
+        sb.setLength(0);
+        while (i < to) {
+            char c = s.charAt(i);
+            if (!isAlnum(c)) {
+                i++;
+                continue;
+            }
+            int run = i;
+            boolean digit = false;
+            boolean letter = false;
+            boolean hexOnly = true;
+            while (i < to && isAlnum(s.charAt(i))) {
+                char d = s.charAt(i);
+                digit |= isDigit(d);
+                letter |= !isDigit(d);
+                hexOnly &= isHexChar(d);
+                i++;
+            }
+            if (!digit) {
+                continue; // a word: kept as it is
+            }
+            int runLen = i - run;
+            boolean hexPrefix = runLen > 2 && s.charAt(run) == '0' && (s.charAt(run + 1) == 'x' || s.charAt(run + 1) == 'X')
+                    && isHex(s, run + 2, i);
+            if (hexPrefix || (hexOnly && letter && runLen >= 6)) {
+                sb.append(s, copied, run).append(HEX);
+                copied = i;
+                continue;
+            }
+            // mask each digit run inside the alphanumeric run, with . or , between digits and a free-standing sign
+            int k = run;
+            while (k < i) {
+                if (!isDigit(s.charAt(k))) {
+                    k++;
+                    continue;
+                }
+                int numStart = k;
+                if (numStart > copied && (s.charAt(numStart - 1) == '-' || s.charAt(numStart - 1) == '+')
+                        && (numStart - 1 == from || !isAlnum(s.charAt(numStart - 2)))) {
+                    numStart--;
+                }
+                while (k < i && isDigit(s.charAt(k))) {
+                    k++;
+                }
+                // 1.5, 10.0.0.1, 1,024 continue the number across the alphanumeric run's end
+                while (k + 1 < to && (s.charAt(k) == '.' || s.charAt(k) == ',') && isDigit(s.charAt(k + 1))) {
+                    k++;
+                    while (k < to && isDigit(s.charAt(k))) {
+                        k++;
+                    }
+                }
+                sb.append(s, copied, numStart).append(NUM);
+                copied = k;
+                if (k > i) {
+                    i = k;
+                }
+            }
         }
-        int digits = 0;
-        while (i < to && (isDigit(s.charAt(i)) || s.charAt(i) == '.' || s.charAt(i) == ',')) {
-            digits += isDigit(s.charAt(i)) ? 1 : 0;
-            i++;
+        if (copied == from) {
+            return s.substring(from, to);
         }
-        if (digits == 0) {
-            return false;
+        sb.append(s, copied, to);
+        return sb.toString();
+    }
+
+    private String capped(String token) {
+        if (token.length() <= MAX_TOKEN_CHARS) {
+            return token;
         }
-        // a unit: 35ms, 2.5s, 80%, 512MB
-        int unit = to - i;
-        if (unit == 0) {
-            return true;
+        int head = HEAD_CHARS;
+        if (Character.isHighSurrogate(token.charAt(head - 1))) {
+            head--;
         }
-        if (unit > 3) {
-            return false;
+        return token.substring(0, head) + "<#" + hex32(hash(0x84222325L, token)) + ">";
+    }
+
+    static long hash(long h, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            h = (h ^ s.charAt(i)) * 0x100000001b3L;
         }
-        for (int k = i; k < to; k++) {
-            char c = s.charAt(k);
-            if (!(c == '%' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == 'µ')) {
+        return (h ^ 0x1f) * 0x100000001b3L; // a separator, so "ab","c" and "a","bc" differ
+    }
+
+    private static String hex32(long h) {
+        String hex = Integer.toHexString((int) (h ^ (h >>> 32)));
+        return "0".repeat(8 - hex.length()) + hex;
+    }
+
+    private static boolean isDelimiter(String s, int k, int to) {
+        char c = s.charAt(k);
+        if (c == ':') {
+            return k + 1 >= to || !isDigit(s.charAt(k + 1));
+        }
+        return isDelimiterChar(c);
+    }
+
+    private static boolean isDelimiterChar(char c) {
+        switch (c) {
+            case '=': case ',': case ';': case '|': case '#': case '&': case '"': case '\'':
+            case '(': case ')': case '[': case ']': case '{': case '}': case ':':
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static boolean noneOf(String s, int from, int to, String chars) {
+        for (int i = from; i < to; i++) {
+            if (chars.indexOf(s.charAt(i)) >= 0) {
                 return false;
             }
         }
@@ -194,74 +308,6 @@ public final class TokenMasker {
         return true;
     }
 
-    private static boolean isIpv4(String s, int from, int to) {
-        int octets = 0;
-        int digits = 0;
-        int i = from;
-        for (; i < to; i++) {
-            char c = s.charAt(i);
-            if (isDigit(c)) {
-                if (++digits > 3) {
-                    return false;
-                }
-            } else if (c == '.' && digits > 0 && octets < 3) {
-                octets++;
-                digits = 0;
-            } else if (c == ':' && octets == 3 && digits > 0) {
-                return i + 1 < to && isDigits(s, i + 1, to); // a port
-            } else {
-                return false;
-            }
-        }
-        return octets == 3 && digits > 0;
-    }
-
-    /** {@code 12:00}, {@code 12:00:01}, {@code 12:00:01.250}. */
-    private static boolean isClock(String s, int from, int to) {
-        int colons = 0;
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (c == ':') {
-                colons++;
-            } else if (!isDigit(c) && c != '.' && c != ',') {
-                return false;
-            }
-        }
-        return colons >= 1 && colons <= 2 && isDigit(s.charAt(from)) && isDigit(s.charAt(to - 1));
-    }
-
-    /** Two or more colons and a hex letter or {@code ::}, e.g. {@code fe80::1}, {@code 2001:db8:0:0:0:0:2:1}. */
-    private static boolean isIpv6(String s, int from, int to) {
-        int colons = 0;
-        boolean letter = false;
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (c == ':') {
-                colons++;
-            } else if (isHexChar(c)) {
-                letter |= !isDigit(c);
-            } else {
-                return false;
-            }
-        }
-        return colons >= 2 && (letter || s.indexOf("::", from) >= 0 && s.indexOf("::", from) < to);
-    }
-
-    private static int closingQuote(String s, int open) {
-        char q = s.charAt(open);
-        int limit = Math.min(s.length(), open + 1024);
-        for (int i = open + 1; i < limit; i++) {
-            char c = s.charAt(i);
-            if (c == '\\') {
-                i++;
-            } else if (c == q) {
-                // a closing single quote must end a word, so "don't" is not a quote
-                return q == '"' || i + 1 == s.length() || !Character.isLetterOrDigit(s.charAt(i + 1)) ? i : -1;
-            }
-        }
-        return -1;
-    }
-
     private static boolean isHex(String s, int from, int to) {
         for (int i = from; i < to; i++) {
             if (!isHexChar(s.charAt(i))) {
@@ -271,22 +317,8 @@ public final class TokenMasker {
         return to > from;
     }
 
-    private static boolean hasDigit(String s, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (isDigit(s.charAt(i))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isDigits(String s, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (!isDigit(s.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
+    private static boolean isAlnum(char c) {
+        return isDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
     private static boolean isHexChar(char c) {
@@ -299,6 +331,14 @@ public final class TokenMasker {
 
     private static boolean isSpace(char c) {
         return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    }
+
+    private static boolean isOpen(char c) {
+        return c == '(' || c == '[' || c == '{' || c == '<' || c == '"' || c == '\'';
+    }
+
+    private static boolean isClose(char c) {
+        return c == ')' || c == ']' || c == '}' || c == '>' || c == '"' || c == '\'';
     }
 
     private static boolean isTrailingPunct(char c) {

@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS log_events (
     source       STRING,
     source_ref   STRING,
     routing_key  STRING,
+    template_id  STRING,
     PRIMARY KEY (event_id) NOT ENFORCED
 ) WITH (
     'connector' = 'jdbc',
@@ -57,6 +58,27 @@ CREATE TABLE IF NOT EXISTS log_events (
     'username' = 'logflow',
     'password' = 'change-me',
     'table-name' = 'analyst_log_events'
+);
+
+-- The templates the job mined from each routing key's messages: an id stays put while its template generalises;
+-- template is its current text, events the lines matched so far (up to a checkpoint behind), example the line that
+-- founded it.
+CREATE TABLE IF NOT EXISTS log_templates (
+    workspace_id STRING,
+    template_id  STRING,
+    template     STRING,
+    first_seen   TIMESTAMP(3),
+    last_seen    TIMESTAMP(3),
+    events       BIGINT,
+    example      STRING,
+    routing_key  STRING,
+    PRIMARY KEY (workspace_id, template_id) NOT ENFORCED
+) WITH (
+    'connector' = 'jdbc',
+    'url' = 'jdbc:postgresql://localhost:5432/logflow',
+    'username' = 'logflow',
+    'password' = 'change-me',
+    'table-name' = 'analyst_log_templates'
 );
 
 -- One row per record that did not become an event; record is the failing stage's input as JSON text.
@@ -228,7 +250,8 @@ CREATE TABLE IF NOT EXISTS metrics_requests_minute (
     'table-name' = 'metrics_requests_minute'
 );
 
--- The 20 most frequent message templates per hour and workspace (rank 1 = most frequent).
+-- The 20 most frequent message templates per hour and workspace (rank 1 = most frequent), counted by template_id;
+-- template is the id's text at its last event of the hour (log_templates has its current text).
 CREATE TABLE IF NOT EXISTS metrics_templates_hour (
     window_start   TIMESTAMP(3),
     window_end     TIMESTAMP(3),
@@ -237,6 +260,7 @@ CREATE TABLE IF NOT EXISTS metrics_templates_hour (
     template       STRING,
     events         BIGINT,
     sample_message STRING,
+    template_id    STRING,
     PRIMARY KEY (window_start, workspace_id, `rank`) NOT ENFORCED
 ) WITH (
     'connector' = 'jdbc',

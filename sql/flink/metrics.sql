@@ -5,8 +5,9 @@
 --
 -- Inputs, registered by the job:
 --   log_stream        every enriched event that was not late: workspace_id, service, level, message, bytes (UTF-8
---                     length of the message), duration_ms, and event_time (its rowtime; the watermark trails the
---                     newest event by metrics.out-of-orderness).
+--                     length of the message), duration_ms, template_id and template (the job's template step),
+--                     and event_time (its rowtime; the watermark trails the newest event by
+--                     metrics.out-of-orderness).
 --   request_outcomes  one row per request once it is decided: workspace_id, request_id, service, failed, reason,
 --                     first_message, error_message, events, duration_ms, and started_at (rowtime; its watermark
 --                     trails by requests.timeout more).
@@ -47,7 +48,7 @@ CREATE TEMPORARY TABLE metrics_requests_minute (
 
 CREATE TEMPORARY TABLE metrics_templates_hour (
     window_start TIMESTAMP(3), window_end TIMESTAMP(3), workspace_id STRING, `rank` INT,
-    template STRING, events BIGINT, sample_message STRING,
+    template STRING, events BIGINT, sample_message STRING, template_id STRING,
     PRIMARY KEY (window_start, workspace_id, `rank`) NOT ENFORCED
 ) WITH (${sink:metrics_templates_hour});
 
@@ -117,20 +118,19 @@ SELECT workspace_id, request_id, CAST(started_at AS TIMESTAMP(3)), service, reas
 FROM request_outcomes
 WHERE failed;
 
--- The 20 most frequent templates per hour and workspace (window Top-N); ties go to the template that sorts first.
-CREATE TEMPORARY VIEW templated_events AS
-SELECT event_time, workspace_id, message, LOG_TEMPLATE(message, workspace_id).template AS template
-FROM log_stream
-WHERE message IS NOT NULL;
-
+-- The 20 most frequent templates per hour and workspace, counted by template id (window Top-N); ties go to the
+-- template whose text sorts first. An id stays put while its template generalises, so its count does not split when
+-- the text changes; template is the text as the id's last event of the hour saw it.
 INSERT INTO metrics_templates_hour
 SELECT window_start, window_end, workspace_id,
-       CAST(template_rank AS INT), template, events, sample_message
+       CAST(template_rank AS INT), template, events, sample_message, template_id
 FROM (
     SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, workspace_id
-                                 ORDER BY events DESC, template ASC) AS template_rank
+                                 ORDER BY events DESC, template ASC, template_id ASC) AS template_rank
     FROM (
-        SELECT window_start, window_end, workspace_id, template, COUNT(*) AS events, MIN(message) AS sample_message
-        FROM TABLE(TUMBLE(TABLE templated_events, DESCRIPTOR(event_time), INTERVAL '1' HOUR))
-        GROUP BY window_start, window_end, workspace_id, template))
+        SELECT window_start, window_end, workspace_id, template_id, LAST_VALUE(template) AS template,
+               COUNT(*) AS events, MIN(message) AS sample_message
+        FROM TABLE(TUMBLE(TABLE log_stream, DESCRIPTOR(event_time), INTERVAL '1' HOUR))
+        WHERE message IS NOT NULL AND template_id IS NOT NULL
+        GROUP BY window_start, window_end, workspace_id, template_id))
 WHERE template_rank <= 20;

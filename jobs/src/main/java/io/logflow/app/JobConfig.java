@@ -20,6 +20,7 @@ import io.logflow.source.kafka.KafkaIngestConfig;
 import io.logflow.source.kafka.KafkaIngestOptions;
 import io.logflow.source.kinesis.KinesisConfig;
 import io.logflow.source.kinesis.KinesisOptions;
+import io.logflow.templates.TemplateConfig;
 import io.logflow.workspace.WorkspaceConfig;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 
@@ -54,6 +55,8 @@ public final class JobConfig {
     public final Optional<DlqConfig> dlq;
     /** The windowed metrics and failed requests; empty means off. */
     public final Optional<MetricsConfig> metrics;
+    /** The bounds of the template step, which is always on. */
+    public final TemplateConfig templates;
     /** Whether failures go to the Postgres ingest_failures table. */
     public final boolean failuresToPostgres;
     public final PostgresConfig postgres;
@@ -83,6 +86,7 @@ public final class JobConfig {
                 : Optional.empty();
         dlq = DlqConfig.isEnabled(s) ? Optional.of(DlqConfig.from(s)) : Optional.empty();
         metrics = MetricsConfig.isEnabled(s) ? Optional.of(MetricsConfig.from(s)) : Optional.empty();
+        templates = TemplateConfig.from(s);
         failuresToPostgres = s.get(DlqOptions.POSTGRES_ENABLED);
         if (!failuresToPostgres && dlq.isEmpty()) {
             throw new ConfigException(DlqOptions.POSTGRES_ENABLED.key() + ": false needs " + DlqOptions.ENABLED.key()

@@ -18,6 +18,7 @@ import io.logflow.sink.postgres.PostgresLogSinks;
 import io.logflow.source.files.UploadSource;
 import io.logflow.source.kafka.KafkaLogSource;
 import io.logflow.source.kinesis.KinesisLogSource;
+import io.logflow.templates.Templates;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.core.execution.JobClient;
@@ -104,15 +105,20 @@ public final class LogflowJob {
                 .name("Parse log lines");
         failures.add(parsed.getSideOutput(Outputs.FAILURES));
 
-        DataStream<LogEvent> events = parsed;
+        Templates.Result templated;
         if (config.workspaces.isPresent()) {
             // uids: workspace-registrations, enrich, postgres-workspaces, postgres-validations
             Enrichment.Result enriched = Enrichment.withRegistrations(
                     env, parsed, config.workspaces.get(), config.failureMaxRawBytes);
             sinks.workspaces(enriched.registrations, enriched.validations);
-            events = enriched.events;
             failures.add(enriched.failures);
+            // uid templates: keyed by routing key like the enrichment, so it follows it without an exchange
+            templated = Templates.ofPartitioned(enriched.events, config.templates);
+        } else {
+            templated = Templates.of(parsed, config.templates);
         }
+        DataStream<LogEvent> events = templated.events;
+        sinks.templates(templated.reports);
 
         sinks.events(events);
         if (config.metrics.isPresent()) {

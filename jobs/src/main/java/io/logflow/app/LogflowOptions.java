@@ -10,6 +10,7 @@ import io.logflow.sink.postgres.PostgresOptions;
 import io.logflow.source.files.UploadOptions;
 import io.logflow.source.kafka.KafkaIngestOptions;
 import io.logflow.source.kinesis.KinesisOptions;
+import io.logflow.templates.TemplateOptions;
 import io.logflow.workspace.WorkspaceOptions;
 import org.apache.flink.configuration.ConfigOption;
 
@@ -60,6 +61,7 @@ public final class LogflowOptions {
         all.addAll(ElasticsearchOptions.all());
         all.addAll(DlqOptions.all());
         all.addAll(MetricsOptions.all());
+        all.addAll(TemplateOptions.all());
         all.addAll(ReplayOptions.all());
         return List.copyOf(all);
     }

@@ -3,12 +3,12 @@ package io.logflow.enrich;
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.pipeline.Outputs;
+import io.logflow.pipeline.RoutingKey;
 import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceConfig;
 import io.logflow.workspace.WorkspaceRegistrations;
 import io.logflow.workspace.WorkspaceValidation;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -43,16 +43,6 @@ public final class Enrichment {
             this.registrations = registrations;
             this.validations = events.getSideOutput(EnrichFunction.VALIDATIONS);
             this.failures = events.getSideOutput(Outputs.FAILURES);
-        }
-    }
-
-    /** Keys events by routing key (a missing key becomes "", which fails as {@code unknown_workspace}). */
-    public static final class RoutingKey implements KeySelector<LogEvent, String> {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public String getKey(LogEvent event) {
-            return event.routingKey == null ? "" : event.routingKey;
         }
     }
 

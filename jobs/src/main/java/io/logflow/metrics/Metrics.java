@@ -2,7 +2,6 @@ package io.logflow.metrics;
 
 import io.logflow.model.LogEvent;
 import io.logflow.udf.ApproxPercentileFunction;
-import io.logflow.udf.LogTemplateFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -67,7 +66,6 @@ public final class Metrics {
 
         StreamTableEnvironment tables = StreamTableEnvironment.create(env);
         tables.getConfig().setLocalTimeZone(ZoneOffset.UTC);
-        tables.createTemporarySystemFunction("LOG_TEMPLATE", LogTemplateFunction.class);
         tables.createTemporarySystemFunction("APPROX_PERCENTILE", ApproxPercentileFunction.class);
         tables.createTemporaryView("log_stream", tables.fromDataStream(rows, rowtime("event_time")));
         tables.createTemporaryView("request_outcomes", tables.fromDataStream(outcomes, rowtime("started_at")));

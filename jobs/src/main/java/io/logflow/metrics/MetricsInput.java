@@ -23,8 +23,10 @@ public class MetricsInput extends ProcessFunction<LogEvent, Row> {
 
     /** The columns of the {@code log_stream} view, in order; its event time comes from the record's timestamp. */
     public static final TypeInformation<Row> ROW_TYPE = Types.ROW_NAMED(
-            new String[] {"workspace_id", "service", "level", "message", "bytes", "duration_ms"},
-            Types.STRING, Types.STRING, Types.STRING, Types.STRING, Types.LONG, Types.DOUBLE);
+            new String[] {"workspace_id", "service", "level", "message", "bytes", "duration_ms", "template_id",
+                "template"},
+            Types.STRING, Types.STRING, Types.STRING, Types.STRING, Types.LONG, Types.DOUBLE, Types.STRING,
+            Types.STRING);
 
     transient Counter lateEvents;
 
@@ -47,7 +49,9 @@ public class MetricsInput extends ProcessFunction<LogEvent, Row> {
                 (event.level == null ? Level.INFO : event.level).name(),
                 event.message,
                 (long) Storable.utf8Length(event.message),
-                event.durationMs));
+                event.durationMs,
+                event.templateId,
+                event.template));
     }
 
     static String workspace(LogEvent event) {

@@ -19,6 +19,9 @@ public interface LogSinks {
 
     void uploads(DataStream<UploadStatus> uploads);
 
+    /** The templates of the events' messages as they are founded and change ({@code log_templates}). */
+    void templates(DataStream<TemplateReport> reports);
+
     /** Registrations as they change, and the validation lines that verify a workspace. */
     void workspaces(DataStream<WorkspaceChange> registrations, DataStream<WorkspaceValidation> validations);
 

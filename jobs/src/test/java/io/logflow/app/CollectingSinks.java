@@ -5,6 +5,7 @@ import io.logflow.model.LogEvent;
 import io.logflow.model.UploadStatus;
 import io.logflow.pipeline.LogSinks;
 import io.logflow.pipeline.RejectedDocuments;
+import io.logflow.pipeline.TemplateReport;
 import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceValidation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -48,6 +49,11 @@ final class CollectingSinks implements LogSinks {
     }
 
     @Override
+    public void templates(DataStream<TemplateReport> reports) {
+        reports.sinkTo(new QueueSink<>(key("templates"))).uid("test-templates").name("Collect template reports");
+    }
+
+    @Override
     public void workspaces(DataStream<WorkspaceChange> registrations, DataStream<WorkspaceValidation> validations) {
         registrations.sinkTo(new QueueSink<>(key("registrations"))).uid("test-registrations")
                 .name("Collect registrations");
@@ -69,6 +75,10 @@ final class CollectingSinks implements LogSinks {
 
     List<UploadStatus> uploads() {
         return collected("uploads");
+    }
+
+    List<TemplateReport> templates() {
+        return collected("templates");
     }
 
     List<WorkspaceChange> registrations() {

@@ -79,6 +79,8 @@ class TenantReadersTest {
                             + " + interval '1 hour', " + m + ", " + (i + 1) + ", 'tpl', 1, 'msg')");
                     st.execute("INSERT INTO failed_requests VALUES (" + m + ", 'req" + i + "', " + minute
                             + ", 'svc', 'error', 'first', 'boom', 2, 5)");
+                    st.execute("INSERT INTO log_templates (workspace_id, template_id, template, first_seen, last_seen, "
+                            + "events) VALUES (" + m + ", 'tpl" + i + "', 'hello', " + minute + ", " + minute + ", 1)");
                 }
             }
         }

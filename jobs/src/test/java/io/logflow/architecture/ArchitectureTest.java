@@ -17,14 +17,14 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  *
  * <pre>
  *   app                   the composition root: LogflowJob, the whole-job config, the CLI, replay, workspace commands
- *   source.files  source.kafka  source.kinesis  enrich  metrics  sink.postgres  sink.elasticsearch  sink.dlq
+ *   source.files  source.kafka  source.kinesis  enrich  templates  metrics  sink.postgres  sink.elasticsearch  sink.dlq
  *                         features: each imports only the ground floor and udfs, never another feature
  *   pipeline  workspace  config     the ground floor: ports, the parse operator, registrations, settings
  * </pre>
  */
 class ArchitectureTest {
-    static final List<String> FEATURES = List.of("source.files", "source.kafka", "source.kinesis", "enrich", "metrics",
-            "sink.postgres", "sink.elasticsearch", "sink.dlq");
+    static final List<String> FEATURES = List.of("source.files", "source.kafka", "source.kinesis", "enrich", "templates",
+            "metrics", "sink.postgres", "sink.elasticsearch", "sink.dlq");
     static final List<String> GROUND = List.of("pipeline", "workspace", "config");
 
     private static JavaClasses classes;

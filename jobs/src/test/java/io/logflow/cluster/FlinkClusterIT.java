@@ -301,6 +301,14 @@ class FlinkClusterIT {
         assertThat(new HashSet<>(PostgresExtension.counts(db, "SELECT event_id::text, 1 FROM log_events").keySet()))
                 .isEqualTo(input.eventIds);
         assertThat(PostgresExtension.counts(db, "SELECT reason, count(*) FROM ingest_failures GROUP BY 1")).isEmpty();
+        // A routing key's lines of one kind kept one template id through the stop and the restore at another
+        // parallelism (or the lost TaskManager), and every id has its log_templates row.
+        assertThat(count(db, "SELECT count(*) FROM log_events WHERE template_id IS NULL")).isZero();
+        assertThat(PostgresExtension.counts(db, "SELECT routing_key || ' ' || split_part(message, ' ', 1), "
+                + "count(DISTINCT template_id) FROM log_events GROUP BY 1").values()).containsOnly(1L);
+        assertThat(count(db, "SELECT count(DISTINCT (workspace_id, template_id)) FROM log_events e WHERE NOT EXISTS "
+                + "(SELECT 1 FROM log_templates t WHERE t.workspace_id = coalesce(e.workspace_id, '-') "
+                + "AND t.template_id = e.template_id)")).isZero();
 
         Map<String, List<String>> reference = referenceAggregates();
         awaitComplete(db, input, null);

@@ -5,6 +5,7 @@ import io.logflow.model.FailureStage;
 import io.logflow.model.LogEvent;
 import io.logflow.model.SourceKind;
 import io.logflow.pipeline.Outputs;
+import io.logflow.pipeline.RoutingKey;
 import io.logflow.workspace.Workspace;
 import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceStatus;
@@ -43,7 +44,7 @@ class EnrichFunctionTest {
             throws Exception {
         EnrichOperator operator = new EnrichOperator(new EnrichFunction(MAX_BUFFERED, TIMEOUT, 64));
         KeyedTwoInputStreamOperatorTestHarness<String, LogEvent, WorkspaceChange, LogEvent> h =
-                new KeyedTwoInputStreamOperatorTestHarness<>(operator, new Enrichment.RoutingKey(), null, Types.STRING);
+                new KeyedTwoInputStreamOperatorTestHarness<>(operator, new RoutingKey(), null, Types.STRING);
         h.getExecutionConfig().disableGenericTypes();
         h.setProcessingTime(0);
         return h;

@@ -4,6 +4,7 @@ import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
 import io.logflow.model.SourceKind;
 import io.logflow.pipeline.Outputs;
+import io.logflow.pipeline.RoutingKey;
 import io.logflow.workspace.Workspace;
 import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceStatus;
@@ -41,7 +42,7 @@ class EnrichmentPropertiesTest {
             @ForAll("scenarios") List<Action> actions) throws Exception {
         KeyedTwoInputStreamOperatorTestHarness<String, LogEvent, WorkspaceChange, LogEvent> harness =
                 new KeyedTwoInputStreamOperatorTestHarness<>(new EnrichOperator(new EnrichFunction(4, TIMEOUT, 64)),
-                        new Enrichment.RoutingKey(), null, Types.STRING);
+                        new RoutingKey(), null, Types.STRING);
         harness.getExecutionConfig().disableGenericTypes();
         harness.setProcessingTime(0);
         harness.open();

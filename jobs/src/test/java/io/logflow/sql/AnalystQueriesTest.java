@@ -83,17 +83,17 @@ class AnalystQueriesTest {
                 "WARN | password=[REDACTED] | 2026-11-02 09:00:00 | user <NUM> logged in | ERROR");
     }
 
-    /** The expected templates assume no two of the input's templates merge, whatever order a task sees them in. */
+    /** The expected templates (the miner's texts after all of a workspace's lines) do not depend on the lines' order. */
     @Test
     void inputTemplatesDoNotDependOnTheOrderTheMinerSeesThem() {
-        List<String> messages = AnalystData.LINES.stream().map(Line::message).toList();
-        List<String> reversed = new ArrayList<>(messages);
-        java.util.Collections.reverse(reversed);
-        for (List<String> order : List.of(messages, reversed)) {
-            io.logflow.parse.template.TemplateMiner shared = new io.logflow.parse.template.TemplateMiner();
-            order.forEach(shared::add);
-            for (String m : order) {
-                assertThat(shared.add(m).text).as(m).isEqualTo(ImpliedMetrics.template(m));
+        for (String workspace : List.of("acme", "beta")) {
+            List<String> messages = AnalystData.LINES.stream().filter(l -> l.workspace().equals(workspace))
+                    .map(Line::message).toList();
+            List<String> reversed = new ArrayList<>(messages);
+            java.util.Collections.reverse(reversed);
+            io.logflow.parse.template.TemplateMiner backwards = ImpliedMetrics.trained(reversed);
+            for (String m : messages) {
+                assertThat(backwards.add(m, 0).text).as(m).isEqualTo(ImpliedMetrics.template(workspace, m));
             }
         }
     }
@@ -129,6 +129,7 @@ class AnalystQueriesTest {
                 .filter(t -> t.workspace().equals("acme"))
                 .map(t -> row(t.windowStart(), t.rank(), t.template(), t.events(), t.sampleMessage())).toList());
         e.put("top_error_templates.sql", errorTemplates());
+        e.put("templates_of_a_workspace.sql", workspaceTemplates("acme"));
         e.put("duration_percentiles_by_service.sql", grouped(
                 lines(l -> l.durationMs() != null && in(l.time(), MONDAY, TUESDAY)),
                 l -> List.of(l.workspace(), l.service()), g -> {
@@ -184,9 +185,22 @@ class AnalystQueriesTest {
                 mine.stream().map(Line::time).max(Comparator.naturalOrder()).orElseThrow());
     }
 
+    /** log_templates at the end of the run: every line of the workspace counted, with its first and last time. */
+    private static List<String> workspaceTemplates(String workspace) {
+        Map<String, List<Line>> groups = lines(l -> l.workspace().equals(workspace))
+                .collect(Collectors.groupingBy(l -> ImpliedMetrics.template(workspace, l.message())));
+        return groups.entrySet().stream()
+                .sorted(Comparator.<Map.Entry<String, List<Line>>>comparingInt(g -> -g.getValue().size())
+                        .thenComparing(Map.Entry::getKey))
+                .map(g -> row(g.getKey(), g.getValue().size(),
+                        g.getValue().stream().map(Line::time).min(Comparator.naturalOrder()).orElseThrow(),
+                        g.getValue().stream().map(Line::time).max(Comparator.naturalOrder()).orElseThrow()))
+                .toList();
+    }
+
     private static List<String> errorTemplates() {
         Map<List<String>, List<Line>> groups = lines(Line::isError).collect(Collectors.groupingBy(
-                l -> List.of(l.workspace(), ImpliedMetrics.template(l.message()))));
+                l -> List.of(l.workspace(), ImpliedMetrics.template(l.workspace(), l.message()))));
         return groups.entrySet().stream()
                 .sorted(Comparator.<Map.Entry<List<String>, List<Line>>>comparingInt(g -> -g.getValue().size())
                         .thenComparing(g -> g.getKey().get(0)).thenComparing(g -> g.getKey().get(1)))

@@ -144,7 +144,7 @@ final class ImpliedMetrics {
         List<Template> out = new ArrayList<>();
         hours.forEach((k, lines) -> {
             Map<String, List<String>> byTemplate = lines.stream().collect(Collectors.groupingBy(
-                    l -> template(l.message()), TreeMap::new, Collectors.mapping(Line::message, Collectors.toList())));
+                    l -> template(l.workspace(), l.message()), TreeMap::new, Collectors.mapping(Line::message, Collectors.toList())));
             List<Map.Entry<String, List<String>>> ranked = new ArrayList<>(byTemplate.entrySet());
             ranked.sort(Comparator.<Map.Entry<String, List<String>>>comparingInt(e -> -e.getValue().size())
                     .thenComparing(Map.Entry::getKey));
@@ -158,9 +158,23 @@ final class ImpliedMetrics {
         return out;
     }
 
-    /** A message's template as LOG_TEMPLATE gives it when no other template absorbs it (see AnalystData). */
-    static String template(String message) {
-        return new TemplateMiner().add(message).text;
+    /**
+     * A message's template as the job's template step leaves it at the end of the run: the job mines per routing key,
+     * which for these uploads is the workspace, so it is the text a miner that has seen all the workspace's lines
+     * gives (AnalystQueriesTest checks that it does not depend on the order of the lines).
+     */
+    static String template(String workspace, String message) {
+        return TRAINED.computeIfAbsent(workspace, w -> trained(AnalystData.LINES.stream()
+                .filter(l -> l.workspace().equals(w)).map(Line::message).toList())).add(message, 0).text;
+    }
+
+    private static final Map<String, TemplateMiner> TRAINED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A miner that has seen {@code messages} in this order. */
+    static TemplateMiner trained(List<String> messages) {
+        TemplateMiner miner = new TemplateMiner(0);
+        messages.forEach(m -> miner.add(m, 0));
+        return miner;
     }
 
     private static final Comparator<List<Object>> KEY_ORDER = (a, b) -> {

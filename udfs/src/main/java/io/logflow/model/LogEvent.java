@@ -38,6 +38,12 @@ public class LogEvent {
     public String sourceRef;
     /** The key workspace enrichment looks up. */
     public String routingKey;
+    /**
+     * The message's template: an id that stays put while the template generalises (16 hex digits, unique within the
+     * workspace), and its text as it stood when this event was mined. Null until the job's template step.
+     */
+    public String templateId;
+    public String template;
 
     public LogEvent() {}
 
@@ -67,7 +73,9 @@ public class LogEvent {
                 && Objects.equals(format, e.format)
                 && source == e.source
                 && Objects.equals(sourceRef, e.sourceRef)
-                && Objects.equals(routingKey, e.routingKey);
+                && Objects.equals(routingKey, e.routingKey)
+                && Objects.equals(templateId, e.templateId)
+                && Objects.equals(template, e.template);
     }
 
     @Override

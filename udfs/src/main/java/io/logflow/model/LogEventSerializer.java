@@ -20,7 +20,9 @@ import static io.logflow.model.RecordIO.writeIf;
 /**
  * {@link LogEvent} on the wire and in state, in the manner of {@link RawLogSerializer}: a mask of the present
  * reference fields, then the fields in declaration order; {@code fields} as a count and its entries, each with a byte
- * telling whether key and value are there. A change of the format needs a new {@link Snapshot} version.
+ * telling whether key and value are there. A change of the format needs a new {@link Snapshot} version, unless it only
+ * appends fields behind new mask bits (as the template fields, bits 16 and 17, were): bytes written before then have
+ * those bits clear and read back unchanged.
  */
 public final class LogEventSerializer extends RecordSerializer<LogEvent> {
     private static final long serialVersionUID = 1L;
@@ -54,6 +56,8 @@ public final class LogEventSerializer extends RecordSerializer<LogEvent> {
         to.source = from.source;
         to.sourceRef = from.sourceRef;
         to.routingKey = from.routingKey;
+        to.templateId = from.templateId;
+        to.template = from.template;
         return to;
     }
 
@@ -62,7 +66,8 @@ public final class LogEventSerializer extends RecordSerializer<LogEvent> {
         int mask = bit(e.eventId, 0) | bit(e.workspaceId, 1) | bit(e.level, 2) | bit(e.service, 3)
                 | bit(e.logGroup, 4) | bit(e.logStream, 5) | bit(e.message, 6) | bit(e.traceId, 7)
                 | bit(e.spanId, 8) | bit(e.requestId, 9) | bit(e.durationMs, 10) | bit(e.fields, 11)
-                | bit(e.format, 12) | bit(e.source, 13) | bit(e.sourceRef, 14) | bit(e.routingKey, 15);
+                | bit(e.format, 12) | bit(e.source, 13) | bit(e.sourceRef, 14) | bit(e.routingKey, 15)
+                | bit(e.templateId, 16) | bit(e.template, 17);
         out.writeInt(mask);
         writeIf(out, e.eventId);
         writeIf(out, e.workspaceId);
@@ -97,6 +102,8 @@ public final class LogEventSerializer extends RecordSerializer<LogEvent> {
         }
         writeIf(out, e.sourceRef);
         writeIf(out, e.routingKey);
+        writeIf(out, e.templateId);
+        writeIf(out, e.template);
     }
 
     @Override
@@ -130,6 +137,8 @@ public final class LogEventSerializer extends RecordSerializer<LogEvent> {
         e.source = has(mask, 13) ? SOURCES[in.readByte()] : null;
         e.sourceRef = has(mask, 14) ? readString(in) : null;
         e.routingKey = has(mask, 15) ? readString(in) : null;
+        e.templateId = has(mask, 16) ? readString(in) : null;
+        e.template = has(mask, 17) ? readString(in) : null;
         return e;
     }
 

@@ -2,8 +2,8 @@ package io.logflow.bench.broadcast;
 
 import io.logflow.enrich.EnrichFunction;
 import io.logflow.enrich.EnrichOperator;
-import io.logflow.enrich.Enrichment;
 import io.logflow.model.LogEvent;
+import io.logflow.pipeline.RoutingKey;
 import io.logflow.workspace.Workspace;
 import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceJson;
@@ -70,7 +70,7 @@ public final class OneSubtask {
         EnrichFunction function = new EnrichFunction(1_000, 60_000, 4_096);
         try (KeyedTwoInputStreamOperatorTestHarness<String, LogEvent, WorkspaceChange, LogEvent> harness =
                 new KeyedTwoInputStreamOperatorTestHarness<>(new EnrichOperator(function),
-                        new Enrichment.RoutingKey(), null, Types.STRING)) {
+                        new RoutingKey(), null, Types.STRING)) {
             // The hashmap backend with checkpoints in files, as in the MiniCluster runs (the harness's default keeps
             // them in memory and stops at 5 MB).
             harness.setStateBackend(new HashMapStateBackend());
@@ -153,7 +153,7 @@ public final class OneSubtask {
         EnrichFunction function = new EnrichFunction(1_000, 60_000, 4_096);
         try (KeyedTwoInputStreamOperatorTestHarness<String, LogEvent, WorkspaceChange, LogEvent> harness =
                 new KeyedTwoInputStreamOperatorTestHarness<>(new EnrichOperator(function),
-                        new Enrichment.RoutingKey(), null, Types.STRING)) {
+                        new RoutingKey(), null, Types.STRING)) {
             harness.setStateBackend(new HashMapStateBackend());
             harness.getExecutionConfig().setUseSnapshotCompression(compression);
             long start = System.nanoTime();

@@ -5,6 +5,7 @@ import io.logflow.model.LogEvent;
 import io.logflow.model.UploadStatus;
 import io.logflow.pipeline.LogSinks;
 import io.logflow.pipeline.RejectedDocuments;
+import io.logflow.pipeline.TemplateReport;
 import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceValidation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -25,6 +26,11 @@ public final class CountingSinks implements LogSinks {
     @Override
     public void uploads(DataStream<UploadStatus> uploads) {
         uploads.sinkTo(new DiscardingSink<>()).uid("bench-discard-uploads").name("Discard upload progress");
+    }
+
+    @Override
+    public void templates(DataStream<TemplateReport> reports) {
+        reports.sinkTo(new DiscardingSink<>()).uid("bench-discard-templates").name("Discard template reports");
     }
 
     @Override

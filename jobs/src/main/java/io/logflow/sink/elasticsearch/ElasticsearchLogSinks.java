@@ -5,6 +5,7 @@ import io.logflow.model.LogEvent;
 import io.logflow.model.UploadStatus;
 import io.logflow.pipeline.LogSinks;
 import io.logflow.pipeline.RejectedDocuments;
+import io.logflow.pipeline.TemplateReport;
 import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceValidation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -42,6 +43,11 @@ public final class ElasticsearchLogSinks implements LogSinks {
     @Override
     public void uploads(DataStream<UploadStatus> uploads) {
         delegate.uploads(uploads);
+    }
+
+    @Override
+    public void templates(DataStream<TemplateReport> reports) {
+        delegate.templates(reports);
     }
 
     @Override

@@ -66,6 +66,7 @@ public final class EventDocuments {
             field(g, "source", e.source == null ? null : e.source.name());
             field(g, "sourceRef", e.sourceRef);
             field(g, "routingKey", e.routingKey);
+            field(g, "templateId", e.templateId);
             if (e.fields != null && !e.fields.isEmpty()) {
                 writeFields(g, e.fields);
             }

@@ -28,7 +28,12 @@ public final class IndexTemplate {
     /** Lucene's term limit is 32766 bytes; 8191 characters stay below it in any UTF-8. */
     static final int KEYWORD_IGNORE_ABOVE = 8191;
     private static final String[] KEYWORDS = {"eventId", "workspaceId", "level", "service", "logGroup", "logStream",
-            "traceId", "spanId", "requestId", "format", "source", "sourceRef", "routingKey"};
+            "traceId", "spanId", "requestId", "format", "source", "sourceRef", "routingKey", "templateId"};
+    /**
+     * Fields added to the mapping after indices were first made with it: an index made before has a strict mapping
+     * without them, so they are added to the existing indices too, or its documents would be rejected.
+     */
+    private static final String[] ADDED_KEYWORDS = {"templateId"};
 
     private IndexTemplate() {}
 
@@ -99,7 +104,27 @@ public final class IndexTemplate {
             Request put = new Request("PUT", "/_index_template/" + config.templateName);
             put.setJsonEntity(body(config));
             client.performRequest(put);
+            addFieldsToExistingIndices(client, config);
         }
+    }
+
+    /** {@code PUT <patterns>/_mapping} with the {@link #ADDED_KEYWORDS}: idempotent, and nothing when no index exists. */
+    private static void addFieldsToExistingIndices(RestClient client, ElasticsearchConfig config) throws IOException {
+        ObjectNode mapping = JSON.createObjectNode();
+        ObjectNode props = mapping.putObject("properties");
+        for (String keyword : ADDED_KEYWORDS) {
+            props.putObject(keyword).put("type", "keyword").put("ignore_above", KEYWORD_IGNORE_ABOVE);
+        }
+        String patterns = config.indexNames.templatePattern();
+        if (!config.dedicated.isEmpty() && !config.dedicatedIndexNames.templatePattern().equals(patterns)) {
+            patterns += "," + config.dedicatedIndexNames.templatePattern();
+        }
+        Request request = new Request("PUT", "/" + patterns + "/_mapping");
+        request.addParameter("allow_no_indices", "true");
+        request.addParameter("ignore_unavailable", "true");
+        request.addParameter("expand_wildcards", "open");
+        request.setJsonEntity(mapping.toString());
+        client.performRequest(request);
     }
 
     /** A low-level REST client for {@code config}'s nodes and credentials. */

@@ -6,6 +6,7 @@ import io.logflow.model.UploadStatus;
 import io.logflow.pipeline.FailureOptions;
 import io.logflow.pipeline.LogSinks;
 import io.logflow.pipeline.RejectedDocuments;
+import io.logflow.pipeline.TemplateReport;
 import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceValidation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -51,6 +52,11 @@ public class PostgresLogSinks implements LogSinks {
     @Override
     public void uploads(DataStream<UploadStatus> uploads) {
         uploads.sinkTo(PostgresSinks.uploads(config)).uid("postgres-uploads").name("Postgres uploads");
+    }
+
+    @Override
+    public void templates(DataStream<TemplateReport> reports) {
+        reports.sinkTo(PostgresSinks.templates(config)).uid("postgres-templates").name("Postgres log_templates");
     }
 
     /** The {@code workspaces} table (uids {@code postgres-workspaces}, {@code postgres-validations}). */

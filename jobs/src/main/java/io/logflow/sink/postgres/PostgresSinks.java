@@ -12,6 +12,7 @@ import io.logflow.parse.LogFields;
 import io.logflow.pipeline.FailureOptions;
 import io.logflow.pipeline.RejectedDocuments;
 import io.logflow.pipeline.StorableJson;
+import io.logflow.pipeline.TemplateReport;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
@@ -46,8 +47,8 @@ public final class PostgresSinks {
 
     static final String INSERT_EVENT = "INSERT INTO log_events (event_id, workspace_id, event_time, ingest_time, "
             + "level, service, log_group, log_stream, message, trace_id, span_id, request_id, duration_ms, fields, "
-            + "format, source, source_ref, routing_key) "
-            + "VALUES (CAST(? AS uuid), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?) "
+            + "format, source, source_ref, routing_key, template_id) "
+            + "VALUES (CAST(? AS uuid), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?) "
             + "ON CONFLICT (event_id, event_time) DO NOTHING";
 
     /**
@@ -78,6 +79,22 @@ public final class PostgresSinks {
             + "WHERE u.status = 'PENDING' OR u.updated_at <= EXCLUDED.updated_at";
 
     /**
+     * A template's report replaces the row unless the row has seen more: counts and times only grow, so a replay or
+     * reports of parallel writers arriving out of order leave what the newest report made. One batch may hold two
+     * reports of one template, so no batch rewrite (a multi-row upsert cannot touch a row twice).
+     */
+    static final String UPSERT_TEMPLATE = "INSERT INTO log_templates AS t (workspace_id, template_id, template, "
+            + "first_seen, last_seen, events, example, routing_key, updated_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, now()) "
+            + "ON CONFLICT (workspace_id, template_id) DO UPDATE SET "
+            + "template = CASE WHEN EXCLUDED.events >= t.events THEN EXCLUDED.template ELSE t.template END, "
+            + "first_seen = LEAST(t.first_seen, EXCLUDED.first_seen), "
+            + "last_seen = GREATEST(t.last_seen, EXCLUDED.last_seen), "
+            + "events = GREATEST(t.events, EXCLUDED.events), "
+            + "example = COALESCE(t.example, EXCLUDED.example), "
+            + "routing_key = COALESCE(EXCLUDED.routing_key, t.routing_key), updated_at = now()";
+
+    /**
      * The columns of {@code log_events} the sink writes, in the order {@link EventRow} encodes them. The table is
      * partitioned by day of event_time, and its key is (event_id, event_time): an event's id and time are both
      * derived from its source, so a replay meets the stored row, except for an event whose time is its receive time
@@ -87,7 +104,7 @@ public final class PostgresSinks {
     static final StagedCopySink.Target LOG_EVENTS = new StagedCopySink.Target("log_events", List.of("event_id",
             "workspace_id", "event_time", "ingest_time", "level", "service", "log_group", "log_stream", "message",
             "trace_id", "span_id", "request_id", "duration_ms", "fields", "format", "source", "source_ref",
-            "routing_key"), "event_id, event_time", "event_id",
+            "routing_key", "template_id"), "event_id, event_time", "event_id",
             "s.fields ->> '" + LogFields.TIMESTAMP_SOURCE + "' = '" + LogFields.TIMESTAMP_FROM_INGEST + "'");
 
     /** Events as {@link #logEvents(PostgresConfig, int, boolean, RejectedDocuments)}, rejected rows to the table. */
@@ -113,6 +130,14 @@ public final class PostgresSinks {
                 .withQueryStatement(INSERT_EVENT, new EventStatement())
                 .withExecutionOptions(executionOptions(config))
                 .buildAtLeastOnce(connectionOptions(config));
+    }
+
+    /** Template reports (see {@link #UPSERT_TEMPLATE}). */
+    public static JdbcSink<TemplateReport> templates(PostgresConfig config) {
+        return JdbcSink.<TemplateReport>builder()
+                .withQueryStatement(UPSERT_TEMPLATE, new TemplateStatement())
+                .withExecutionOptions(executionOptions(config))
+                .buildAtLeastOnce(connectionOptions(config, config.url));
     }
 
     public static JdbcSink<Failure> failures(PostgresConfig config) {
@@ -232,6 +257,24 @@ public final class PostgresSinks {
             ps.setString(16, e.source == null ? "UNKNOWN" : e.source.name());
             ps.setString(17, Storable.text(e.sourceRef));
             ps.setString(18, Storable.text(e.routingKey));
+            ps.setString(19, Storable.text(e.templateId));
+        }
+    }
+
+    /** One template report as the parameters of {@link #UPSERT_TEMPLATE}; every value bounded and storable. */
+    static final class TemplateStatement implements JdbcStatementBuilder<TemplateReport> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void accept(PreparedStatement ps, TemplateReport r) throws SQLException {
+            ps.setString(1, indexKey(r.workspaceId == null ? "-" : r.workspaceId));
+            ps.setString(2, indexKey(r.templateId == null ? "" : r.templateId));
+            ps.setString(3, boundedText(r.template == null ? "" : r.template));
+            ps.setObject(4, utc(inRange(r.firstSeen)));
+            ps.setObject(5, utc(inRange(r.lastSeen)));
+            ps.setLong(6, r.events);
+            ps.setString(7, boundedText(r.example));
+            ps.setString(8, boundedText(r.routingKey));
         }
     }
 
@@ -271,7 +314,8 @@ public final class PostgresSinks {
                     .value(e.format)
                     .value(e.source == null ? "UNKNOWN" : e.source.name())
                     .value(e.sourceRef)
-                    .value(e.routingKey);
+                    .value(e.routingKey)
+                    .value(e.templateId);
         }
     }
 

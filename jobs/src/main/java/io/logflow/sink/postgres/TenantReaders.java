@@ -15,8 +15,9 @@ public final class TenantReaders {
     /** What a reader may SELECT; row-level security (or the views' invoker rights) narrows each to its workspace. */
     public static final List<String> TABLES = List.of("log_events", "ingest_failures", "uploads", "workspaces",
             "workspace_readers", "metrics_minute", "metrics_day", "metrics_week", "metrics_latency_minute",
-            "metrics_requests_minute", "metrics_templates_hour", "failed_requests", "analyst_log_events",
-            "analyst_ingest_failures", "analyst_uploads", "analyst_workspaces");
+            "metrics_requests_minute", "metrics_templates_hour", "failed_requests", "log_templates",
+            "analyst_log_events", "analyst_ingest_failures", "analyst_uploads", "analyst_workspaces",
+            "analyst_log_templates");
 
     /** Role names the command accepts: PostgreSQL's unquoted identifiers, lower case. */
     private static final Pattern ROLE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");

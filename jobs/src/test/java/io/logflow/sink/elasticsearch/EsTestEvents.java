@@ -9,6 +9,7 @@ import io.logflow.model.SourceKind;
 import io.logflow.model.UploadStatus;
 import io.logflow.pipeline.LogSinks;
 import io.logflow.pipeline.RejectedDocuments;
+import io.logflow.pipeline.TemplateReport;
 import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.sink.postgres.PostgresLogSinks;
 import io.logflow.testing.ElasticsearchExtension;
@@ -151,6 +152,9 @@ final class EsTestEvents {
 
         @Override
         public void uploads(DataStream<UploadStatus> uploads) {}
+
+        @Override
+        public void templates(DataStream<TemplateReport> reports) {}
 
         @Override
         public void workspaces(DataStream<WorkspaceChange> registrations, DataStream<WorkspaceValidation> validations) {}

@@ -230,8 +230,17 @@ public final class TemplateMiner {
         return stemStart(token) >= 0;
     }
 
-    /** Two word tokens with different letters: a different constant. */
+    /**
+     * Two word tokens with different letters, or long tokens (cut by the masker) with different heads: a different
+     * constant.
+     */
     static boolean differentWords(String a, String b) {
+        int ca = a.indexOf(TokenMasker.CAPPED);
+        int cb = b.indexOf(TokenMasker.CAPPED);
+        if (ca >= 0 || cb >= 0) {
+            // a long token: its head names it, its hash may be a value
+            return ca != cb || !a.regionMatches(0, b, 0, ca);
+        }
         int sa = stemStart(a);
         int sb = stemStart(b);
         if (sa < 0 || sb < 0) {

@@ -32,6 +32,8 @@ public final class TokenMasker {
     public static final int MAX_TOKENS = 96;
     public static final int MAX_TOKEN_CHARS = 64;
     private static final int HEAD_CHARS = 48;
+    /** Starts the hash that ends a token cut to {@link #MAX_TOKEN_CHARS}. */
+    static final String CAPPED = "<#";
 
     /** The tokens of one message: {@code token[i]}, and whether whitespace preceded it in the message. */
     public static final class Tokens {
@@ -124,10 +126,11 @@ public final class TokenMasker {
         while (b > a && (isTrailingPunct(s.charAt(b - 1)) || isClose(s.charAt(b - 1)))) {
             b--;
         }
-        if (a == from && a < b && out.size > 0 && isUnit(s, a, b) && isValue(out.token[out.size - 1])) {
-            // 18.4 KB, 35 ms: the unit joins its number
+        if (a == from && a < b && b - a <= MAX_UNIT_CHARS && out.size > 0 && isUnit(s, a, b)
+                && isValue(out.token[out.size - 1])) {
+            // 18.4 KB, 35 ms: the unit joins its number (and stays: a unit is a word)
             String number = out.token[--out.size];
-            emit(number + s.substring(b, to), out.spaceBefore[out.size], out);
+            emit(number + " " + s.substring(a, to), out.spaceBefore[out.size], out);
             return;
         }
         String whole = a < b ? wholeChunk(s, a, b) : null;
@@ -173,17 +176,32 @@ public final class TokenMasker {
     }
 
     /**
-     * A run of equal tokens holding a mask ({@code cn<NUM> cn<NUM> cn<NUM>}) is a list of values: one token. Values
-     * in parentheses alone are left out.
+     * A run of equal tokens holding a mask ({@code cn<NUM> cn<NUM> cn<NUM>}) is a list of values: one token. An aside
+     * in parentheses that starts with a value joins the token before it, so it does not shift the tokens after.
      */
     private static void emit(String token, boolean spaceBefore, Tokens out) {
         if (out.size > 0 && token.indexOf('<') >= 0 && token.equals(out.token[out.size - 1])) {
             return;
         }
-        if (token.startsWith("(") && token.indexOf(')') > 0 && isValue(token)) {
-            return; // an aside of values, (18.4 KB), is often optional: left out
+        if (out.size > 0 && spaceBefore && isAside(token)) {
+            // an aside that starts with a value, (18.4 KB), is often optional: it joins the token before
+            out.token[out.size - 1] = out.token[out.size - 1] + " " + token;
+            return;
         }
         out.add(token, spaceBefore);
+    }
+
+    /** {@code (<NUM>)}, {@code (<NUM> KB)}: a value, maybe with its unit, in parentheses. */
+    private static boolean isAside(String token) {
+        if (!token.startsWith("(<")) {
+            return false;
+        }
+        int close = token.lastIndexOf(')');
+        if (close < 0) {
+            return false;
+        }
+        int space = token.lastIndexOf(' ');
+        return space < 0 ? isValue(token) : isValue(token.substring(0, space)) && isUnit(token, space + 1, close);
     }
 
     /** Only masks and punctuation: {@code <NUM>,}, {@code <HEX>##}, {@code <NUM>:<NUM>}. */
@@ -233,8 +251,8 @@ public final class TokenMasker {
     /** URL, absolute path or UUID, masked whole; null for anything else. */
     private static String wholeChunk(String s, int a, int b) {
         int len = b - a;
-        int scheme = s.indexOf("://", a);
-        if (scheme > a && scheme < b && isScheme(s, a, scheme)) {
+        int scheme = schemeEnd(s, a, b);
+        if (scheme > a && s.startsWith("://", scheme)) {
             return URL;
         }
         if (len == 36 && isUuid(s, a)) {
@@ -243,7 +261,7 @@ public final class TokenMasker {
         if (isColonHex(s, a, b)) {
             return HEX; // IPv6 and MAC addresses
         }
-        if (s.charAt(a) == '/' && len > 1 && s.indexOf('/', a + 1) > 0 && s.indexOf('/', a + 1) < b) {
+        if (s.charAt(a) == '/' && len > 1 && indexOf(s, '/', a + 1, b) > 0) {
             return PATH;
         }
         return null;
@@ -332,7 +350,7 @@ public final class TokenMasker {
         if (Character.isHighSurrogate(token.charAt(head - 1))) {
             head--;
         }
-        return token.substring(0, head) + "<#" + hex32(hash(0x84222325L, token)) + ">";
+        return token.substring(0, head) + CAPPED + hex32(hash(0x84222325L, token)) + ">";
     }
 
     static long hash(long h, String s) {
@@ -352,7 +370,8 @@ public final class TokenMasker {
         if (c == ':') {
             // 12:00:01 and host:80 stay one token
             boolean betweenDigits = k > 0 && k + 1 < to && isDigit(s.charAt(k - 1)) && isDigit(s.charAt(k + 1));
-            return !betweenDigits && !isPort(s, k + 1, to);
+            boolean port = k > 0 && isAlnum(s.charAt(k - 1)) && isPort(s, k + 1, to);
+            return !betweenDigits && !port;
         }
         return isDelimiterChar(c);
     }
@@ -376,9 +395,16 @@ public final class TokenMasker {
             "second", "seconds", "min", "mins", "minute", "minutes", "h", "hr", "hrs", "hour", "hours", "day", "days",
             "b", "byte", "bytes", "kb", "mb", "gb", "tb", "kib", "mib", "gib", "tib", "bps", "kbps", "mbps", "gbps");
 
+    private static final int MAX_UNIT_CHARS = 7;
+
     /** A unit of time, size or rate, in any case. */
     private static boolean isUnit(String s, int from, int to) {
-        return to - from <= 7 && UNITS.contains(s.substring(from, to).toLowerCase(java.util.Locale.ROOT));
+        for (int i = from; i < to; i++) {
+            if (!Character.isLetter(s.charAt(i))) {
+                return false;
+            }
+        }
+        return UNITS.contains(s.substring(from, to).toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Before a number: a sign, or a bound such as {@code <1}, {@code ~5}. */
@@ -406,18 +432,25 @@ public final class TokenMasker {
         return true;
     }
 
-    /** URI scheme characters: a letter, then letters, digits, {@code + - .}. */
-    private static boolean isScheme(String s, int from, int to) {
-        if (!Character.isLetter(s.charAt(from))) {
-            return false;
+    /** The end of a URI scheme at {@code from} (a letter, then letters, digits, {@code + - .}), or -1. */
+    private static int schemeEnd(String s, int from, int to) {
+        if (!isAlnum(s.charAt(from)) || isDigit(s.charAt(from))) {
+            return -1;
         }
+        int i = from;
+        while (i < to && (isAlnum(s.charAt(i)) || s.charAt(i) == '+' || s.charAt(i) == '-' || s.charAt(i) == '.')) {
+            i++;
+        }
+        return i + 3 <= to ? i : -1;
+    }
+
+    private static int indexOf(String s, char c, int from, int to) {
         for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (!isAlnum(c) && c != '+' && c != '-' && c != '.') {
-                return false;
+            if (s.charAt(i) == c) {
+                return i;
             }
         }
-        return true;
+        return -1;
     }
 
     /** Hex groups joined by two or more colons, holding a digit: {@code fe80::1}, {@code 00:a2:ee:1a:71:8c}. */

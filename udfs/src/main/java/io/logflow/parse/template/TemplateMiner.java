@@ -129,6 +129,11 @@ public final class TemplateMiner {
         return leaves.size();
     }
 
+    /** How many raw messages the cache holds (for tests of its bounds). */
+    int cacheSize() {
+        return cache.size();
+    }
+
     private Cluster covering(List<Cluster> leaf) {
         int n = tokens.size;
         String[] t = tokens.token;

@@ -134,6 +134,21 @@ class TemplateMinerTest {
         assertThat(again.id).isEqualTo(first);
     }
 
+    /** Templates of a leaf never overlap, so a template that generalises cannot take another's lines. */
+    @Test
+    void aLineSeenBeforeIsNotTakenByATemplateThatGeneralisedLater() {
+        TemplateMiner miner = new TemplateMiner(1);
+        String c1 = miner.add("s h.a h.b h.c h.d", 0).id;
+        String c3 = miner.add("s h.w h.x h.y h.d", 0).id; // 2 of 5 agree: a template of its own
+        assertThat(c3).isNotEqualTo(c1);
+        assertThat(miner.add("s h.p h.q h.c h.d", 0).id).isEqualTo(c1); // c1 becomes s <*> <*> h.c h.d
+        // joining c1 would make it s <*> <*> <*> h.d, which covers c3's line: c3 takes it instead
+        TemplateMatch next = miner.add("s h.p h.q h.y h.d", 0);
+        assertThat(next.id).isEqualTo(c3);
+        assertThat(miner.add("s h.w h.x h.y h.d", 0).id).isEqualTo(c3);
+        assertThat(miner.add("s h.a h.b h.c h.d", 0).id).isEqualTo(c1);
+    }
+
     @Test
     void nullAndEmptyMessagesGetAnId() {
         TemplateMiner miner = new TemplateMiner(1);

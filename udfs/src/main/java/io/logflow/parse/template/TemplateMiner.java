@@ -129,6 +129,11 @@ public final class TemplateMiner {
         return leaves.size();
     }
 
+    /** How many raw messages the cache holds (for tests of its bounds). */
+    int cacheSize() {
+        return cache.size();
+    }
+
     private Cluster covering(List<Cluster> leaf) {
         int n = tokens.size;
         String[] t = tokens.token;
@@ -199,13 +204,104 @@ public final class TemplateMiner {
      */
     private static double similar(Cluster c, String[] t, int n) {
         int equal = 0;
+        int constants = 0;
+        int words = 0;
         for (int i = 0; i < n; i++) {
             if (c.wild[i] || c.tokens[i].equals(t[i])) {
                 equal++;
+                if (!c.wild[i] && isWord(t[i])) {
+                    constants++;
+                }
+            } else if (differentWords(c.tokens[i], t[i]) && !(i > 0 && t[i - 1].endsWith("="))
+                    && !(Calendar.isName(c.tokens[i]) && Calendar.isName(t[i]))) {
+                words++;
             }
+        }
+        if (words > 0 && (words > 1 || constants < WORDS_AGREEING)) {
+            return -1;
         }
         double sim = n == 0 ? 1 : (double) equal / n;
         return sim >= 0.5 ? sim : -1;
+    }
+
+    static final int WORDS_AGREEING = 5;
+
+    /**
+     * True when the token's letters form one run (letters and inner underscores), whatever masks and punctuation
+     * surround it: {@code failed}, {@code 'Active'}, {@code ssh<NUM>}, {@code onExtend:<NUM>}, but not
+     * {@code proxy.example.com:<NUM>}. Such a token most likely is a constant.
+     */
+    static boolean isWord(String token) {
+        return stemStart(token) >= 0;
+    }
+
+    /**
+     * Two word tokens with different letters, or long tokens (cut by the masker) with different heads: a different
+     * constant.
+     */
+    static boolean differentWords(String a, String b) {
+        int ca = a.indexOf(TokenMasker.CAPPED);
+        int cb = b.indexOf(TokenMasker.CAPPED);
+        if (ca >= 0 || cb >= 0) {
+            // a long token: its head names it, its hash may be a value
+            return ca != cb || !a.regionMatches(0, b, 0, ca);
+        }
+        int sa = stemStart(a);
+        int sb = stemStart(b);
+        if (sa < 0 || sb < 0) {
+            return false;
+        }
+        int ea = stemEnd(a, sa);
+        int eb = stemEnd(b, sb);
+        return ea - sa != eb - sb || !a.regionMatches(sa, b, sb, ea - sa);
+    }
+
+    /** Where the token's only run of letters starts, or -1 when it has none or several. */
+    private static int stemStart(String token) {
+        int start = -1;
+        int n = token.length();
+        int i = 0;
+        while (i < n) {
+            char c = token.charAt(i);
+            if (c == '<') {
+                int close = token.indexOf('>', i);
+                if (close > i && isMask(token, i, close)) {
+                    i = close + 1;
+                    continue;
+                }
+            }
+            if (Character.isLetter(c)) {
+                if (start >= 0) {
+                    return -1;
+                }
+                start = i;
+                i = stemEnd(token, i);
+            } else if (Character.isDigit(c)) {
+                return -1;
+            } else {
+                i++;
+            }
+        }
+        return start;
+    }
+
+    private static int stemEnd(String token, int start) {
+        int i = start;
+        while (i < token.length() && (Character.isLetter(token.charAt(i))
+                || (token.charAt(i) == '_' && i + 1 < token.length() && Character.isLetter(token.charAt(i + 1))))) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean isMask(String token, int open, int close) {
+        for (int i = open + 1; i < close; i++) {
+            char c = token.charAt(i);
+            if (c < 'A' || c > 'Z') {
+                return false;
+            }
+        }
+        return close - open > 2;
     }
 
     private static boolean overlapsAnother(List<Cluster> leaf, Cluster self, boolean[] wild) {
@@ -303,7 +399,7 @@ public final class TemplateMiner {
 
     private static String leafKey(TokenMasker.Tokens tokens) {
         String first = tokens.size == 0 ? "" : tokens.token[0];
-        return tokens.size + (first.indexOf('<') >= 0 ? " <*>" : " " + first);
+        return tokens.size + (isWord(first) ? " " + first : " <*>");
     }
 
     private String uniqueId(String[] t) {

@@ -5,10 +5,10 @@ package io.logflow.parse.template;
  * set's vocabulary, only shapes:
  *
  * <ul>
- *   <li>Whitespace separates chunks. A chunk that is a URL ({@code <URL>}), an absolute path ({@code <PATH>}) or a
- *       UUID ({@code <UUID>}) is masked whole, keeping surrounding brackets and trailing punctuation.</li>
- *   <li>Other chunks are cut after the delimiters {@code = , ; | # & " ' ( ) [ ] { }} and after a {@code :} that a
- *       non-digit follows, so {@code key=value} pairs, lists, {@code a##b} and compact JSON become several tokens;
+ *   <li>Whitespace separates chunks. A chunk that is a URL ({@code scheme://...}, {@code <URL>}), an absolute path
+ *       ({@code <PATH>}), a UUID ({@code <UUID>}) or colon-separated hex (IPv6, MAC; {@code <HEX>}) is masked whole, keeping surrounding brackets and trailing punctuation.</li>
+ *   <li>Other chunks are cut after the delimiters {@code = , ; | # & " ' ( ) [ ] { }} and after a {@code :} not between
+ *       two digits, so {@code key=value} pairs, lists, {@code a##b} and compact JSON become several tokens;
  *       each token keeps its trailing delimiters ({@code "took=", "<NUM>,"}).</li>
  *   <li>In a token, a hex run of 6+ characters holding a digit and a letter, or one after {@code 0x}, becomes
  *       {@code <HEX>}; every other run of digits (with {@code .} or {@code ,} between digits, and a leading sign
@@ -32,6 +32,8 @@ public final class TokenMasker {
     public static final int MAX_TOKENS = 96;
     public static final int MAX_TOKEN_CHARS = 64;
     private static final int HEAD_CHARS = 48;
+    /** Starts the hash that ends a token cut to {@link #MAX_TOKEN_CHARS}. */
+    static final String CAPPED = "<#";
 
     /** The tokens of one message: {@code token[i]}, and whether whitespace preceded it in the message. */
     public static final class Tokens {
@@ -124,9 +126,16 @@ public final class TokenMasker {
         while (b > a && (isTrailingPunct(s.charAt(b - 1)) || isClose(s.charAt(b - 1)))) {
             b--;
         }
+        if (a == from && a < b && b - a <= MAX_UNIT_CHARS && out.size > 0 && isUnit(s, a, b)
+                && isValue(out.token[out.size - 1])) {
+            // 18.4 KB, 35 ms: the unit joins its number (and stays: a unit is a word)
+            String number = out.token[--out.size];
+            emit(number + " " + s.substring(a, to), out.spaceBefore[out.size], out);
+            return;
+        }
         String whole = a < b ? wholeChunk(s, a, b) : null;
         if (whole != null) {
-            out.add(capped(s.substring(from, a) + whole + s.substring(b, to)), space);
+            emit(capped(s.substring(from, a) + whole + s.substring(b, to)), space, out);
             return;
         }
         // cut after delimiter runs
@@ -140,7 +149,7 @@ public final class TokenMasker {
                     end++;
                 }
                 if (hasCore(s, pieceStart, k)) {
-                    out.add(capped(mask(s, pieceStart, end)), pieceStart == from && space);
+                    piece(mask(s, pieceStart, end), pieceStart == from, space, out);
                     pieceStart = end;
                 }
                 k = end;
@@ -149,8 +158,85 @@ public final class TokenMasker {
             }
         }
         if (pieceStart < to) {
-            out.add(capped(mask(s, pieceStart, to)), pieceStart == from && space);
+            piece(mask(s, pieceStart, to), pieceStart == from, space, out);
         }
+    }
+
+    /**
+     * Adds a piece of a chunk; a list of values ({@code 1,2,3}, {@code 7##8##9}) is one token, the last value's, so
+     * a list of one and a list of many give the same tokens.
+     */
+    private void piece(String masked, boolean first, boolean space, Tokens out) {
+        boolean before = first && space;
+        if (!first && isValue(masked) && isValue(out.token[out.size - 1])) {
+            out.size--;
+            before = out.spaceBefore[out.size];
+        }
+        emit(capped(masked), before, out);
+    }
+
+    /**
+     * A run of equal tokens holding a mask ({@code cn<NUM> cn<NUM> cn<NUM>}) is a list of values: one token. An aside
+     * in parentheses that starts with a value joins the token before it, so it does not shift the tokens after.
+     */
+    private static void emit(String token, boolean spaceBefore, Tokens out) {
+        if (out.size > 0 && token.indexOf('<') >= 0 && token.equals(out.token[out.size - 1])) {
+            return;
+        }
+        if (out.size > 0 && spaceBefore && isAside(token)) {
+            // an aside that starts with a value, (18.4 KB), is often optional: it joins the token before
+            out.token[out.size - 1] = out.token[out.size - 1] + " " + token;
+            return;
+        }
+        out.add(token, spaceBefore);
+    }
+
+    /** {@code (<NUM>)}, {@code (<NUM> KB)}: a value, maybe with its unit, in parentheses. */
+    private static boolean isAside(String token) {
+        if (!token.startsWith("(<")) {
+            return false;
+        }
+        int close = token.lastIndexOf(')');
+        if (close < 0) {
+            return false;
+        }
+        int space = token.lastIndexOf(' ');
+        return space < 0 ? isValue(token) : isValue(token.substring(0, space)) && isUnit(token, space + 1, close);
+    }
+
+    /** Only masks and punctuation: {@code <NUM>,}, {@code <HEX>##}, {@code <NUM>:<NUM>}. */
+    private static boolean isValue(String token) {
+        int i = 0;
+        int n = token.length();
+        boolean mask = false;
+        while (i < n) {
+            char c = token.charAt(i);
+            if (c == '<') {
+                int close = token.indexOf('>', i);
+                if (close < 0 || !isMaskName(token, i + 1, close)) {
+                    return false;
+                }
+                mask = true;
+                i = close + 1;
+            } else if (isAlnum(c)) {
+                return false;
+            } else {
+                i++;
+            }
+        }
+        return mask;
+    }
+
+    private static boolean isMaskName(String s, int from, int to) {
+        if (to - from < 3) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) < 'A' || s.charAt(i) > 'Z') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean hasCore(String s, int from, int to) {
@@ -165,14 +251,17 @@ public final class TokenMasker {
     /** URL, absolute path or UUID, masked whole; null for anything else. */
     private static String wholeChunk(String s, int a, int b) {
         int len = b - a;
-        if (s.startsWith("http://", a) || s.startsWith("https://", a)) {
+        int scheme = schemeEnd(s, a, b);
+        if (scheme > a && s.startsWith("://", scheme)) {
             return URL;
         }
         if (len == 36 && isUuid(s, a)) {
             return UUID;
         }
-        if (s.charAt(a) == '/' && len > 1 && s.indexOf('/', a + 1) > 0 && s.indexOf('/', a + 1) < b
-                && noneOf(s, a, b, "=,;|\"'")) {
+        if (isColonHex(s, a, b)) {
+            return HEX; // IPv6 and MAC addresses
+        }
+        if (s.charAt(a) == '/' && len > 1 && indexOf(s, '/', a + 1, b) > 0) {
             return PATH;
         }
         return null;
@@ -187,6 +276,12 @@ public final class TokenMasker {
             char c = s.charAt(i);
             if (!isAlnum(c)) {
                 i++;
+                continue;
+            }
+            if (i + 36 <= to && isUuid(s, i) && (i + 36 == to || !isAlnum(s.charAt(i + 36)))) {
+                sb.append(s, copied, i).append(UUID);
+                i += 36;
+                copied = i;
                 continue;
             }
             int run = i;
@@ -219,7 +314,7 @@ public final class TokenMasker {
                     continue;
                 }
                 int numStart = k;
-                if (numStart > copied && (s.charAt(numStart - 1) == '-' || s.charAt(numStart - 1) == '+')
+                if (numStart > copied && isSign(s.charAt(numStart - 1))
                         && (numStart - 1 == from || !isAlnum(s.charAt(numStart - 2)))) {
                     numStart--;
                 }
@@ -255,7 +350,7 @@ public final class TokenMasker {
         if (Character.isHighSurrogate(token.charAt(head - 1))) {
             head--;
         }
-        return token.substring(0, head) + "<#" + hex32(hash(0x84222325L, token)) + ">";
+        return token.substring(0, head) + CAPPED + hex32(hash(0x84222325L, token)) + ">";
     }
 
     static long hash(long h, String s) {
@@ -273,15 +368,55 @@ public final class TokenMasker {
     private static boolean isDelimiter(String s, int k, int to) {
         char c = s.charAt(k);
         if (c == ':') {
-            return k + 1 >= to || !isDigit(s.charAt(k + 1));
+            // 12:00:01 and host:80 stay one token
+            boolean betweenDigits = k > 0 && k + 1 < to && isDigit(s.charAt(k - 1)) && isDigit(s.charAt(k + 1));
+            boolean port = k > 0 && isAlnum(s.charAt(k - 1)) && isPort(s, k + 1, to);
+            return !betweenDigits && !port;
         }
         return isDelimiterChar(c);
+    }
+
+    /** Digits up to the chunk's end, but for closing punctuation. */
+    private static boolean isPort(String s, int from, int to) {
+        int i = from;
+        while (i < to && isDigit(s.charAt(i))) {
+            i++;
+        }
+        if (i == from) {
+            return false;
+        }
+        while (i < to && (isTrailingPunct(s.charAt(i)) || isClose(s.charAt(i)))) {
+            i++;
+        }
+        return i == to;
+    }
+
+    private static final java.util.Set<String> UNITS = java.util.Set.of("ns", "us", "ms", "s", "sec", "secs",
+            "second", "seconds", "min", "mins", "minute", "minutes", "h", "hr", "hrs", "hour", "hours", "day", "days",
+            "b", "byte", "bytes", "kb", "mb", "gb", "tb", "kib", "mib", "gib", "tib", "bps", "kbps", "mbps", "gbps");
+
+    private static final int MAX_UNIT_CHARS = 7;
+
+    /** A unit of time, size or rate, in any case. */
+    private static boolean isUnit(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!Character.isLetter(s.charAt(i))) {
+                return false;
+            }
+        }
+        return UNITS.contains(s.substring(from, to).toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** Before a number: a sign, or a bound such as {@code <1}, {@code ~5}. */
+    private static boolean isSign(char c) {
+        return c == '-' || c == '+' || c == '<' || c == '>' || c == '~';
     }
 
     private static boolean isDelimiterChar(char c) {
         switch (c) {
             case '=': case ',': case ';': case '|': case '#': case '&': case '"': case '\'':
-            case '(': case ')': case '[': case ']': case '{': case '}': case ':':
+            case '[': case ']':
+            case '{': case '}': case ':':
                 return true;
             default:
                 return false;
@@ -295,6 +430,43 @@ public final class TokenMasker {
             }
         }
         return true;
+    }
+
+    /** The end of a URI scheme at {@code from} (a letter, then letters, digits, {@code + - .}), or -1. */
+    private static int schemeEnd(String s, int from, int to) {
+        if (!isAlnum(s.charAt(from)) || isDigit(s.charAt(from))) {
+            return -1;
+        }
+        int i = from;
+        while (i < to && (isAlnum(s.charAt(i)) || s.charAt(i) == '+' || s.charAt(i) == '-' || s.charAt(i) == '.')) {
+            i++;
+        }
+        return i + 3 <= to ? i : -1;
+    }
+
+    private static int indexOf(String s, char c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Hex groups joined by two or more colons, holding a digit: {@code fe80::1}, {@code 00:a2:ee:1a:71:8c}. */
+    private static boolean isColonHex(String s, int from, int to) {
+        int colons = 0;
+        boolean digit = false;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c == ':') {
+                colons++;
+            } else if (!isHexChar(c)) {
+                return false;
+            }
+            digit |= isDigit(c);
+        }
+        return colons >= 2 && digit;
     }
 
     private static boolean isUuid(String s, int from) {

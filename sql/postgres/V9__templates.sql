@@ -43,3 +43,28 @@ SELECT workspace_id, template_id, template, first_seen AT TIME ZONE 'UTC' AS fir
        last_seen AT TIME ZONE 'UTC' AS last_seen, events, example, routing_key
 FROM log_templates;
 ALTER VIEW analyst_log_templates SET (security_invoker = true);
+
+-- Retention (postgres.retention, `logflow retention`) also forgets templates no line has matched since the cutoff.
+CREATE OR REPLACE FUNCTION logflow_drop_partitions(cutoff timestamptz) RETURNS SETOF text
+LANGUAGE plpgsql AS $$
+DECLARE
+    part   record;
+BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('logflow_partitions'));
+    FOR part IN
+        SELECT c.relname AS name, p.relname AS parent
+        FROM pg_inherits i
+        JOIN pg_class c ON c.oid = i.inhrelid
+        JOIN pg_class p ON p.oid = i.inhparent
+        WHERE p.relname IN ('log_events', 'ingest_failures')
+          AND c.relname ~ '_p[0-9]{8}$'
+          AND (to_date(right(c.relname, 8), 'YYYYMMDD') + 1)::timestamp AT TIME ZONE 'UTC' <= cutoff
+        ORDER BY c.relname
+    LOOP
+        EXECUTE format('DROP TABLE %I', part.name);
+        RETURN NEXT part.name;
+    END LOOP;
+    DELETE FROM log_events_default WHERE event_time < cutoff;
+    DELETE FROM ingest_failures_default WHERE failed_at < cutoff;
+    DELETE FROM log_templates WHERE last_seen < cutoff;
+END $$;

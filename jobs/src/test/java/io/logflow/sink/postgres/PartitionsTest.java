@@ -165,6 +165,11 @@ class PartitionsTest {
         new PostgresRejectedDocuments(db).record(List.of(failure("old", noon(first)),
                 failure("kept", noon(first.plusDays(4)))));
 
+        try (java.sql.Connection c = PostgresLogin.connect(db); java.sql.Statement st = c.createStatement()) {
+            st.execute("INSERT INTO log_templates (workspace_id, template_id, template, first_seen, last_seen, events) "
+                    + "VALUES ('acme', 'old', 'a', '2026-01-01', '2026-01-03T11:59:59Z', 1), "
+                    + "('acme', 'kept', 'b', '2026-01-01', '2026-01-03T12:00:00Z', 1)");
+        }
         // 30 days before 2026-02-02T12:00Z: the first two days have ended, the third has not.
         Instant now = Instant.parse("2026-02-02T12:00:00Z");
         Instant cutoff = Partitions.cutoff(now, Duration.ofDays(30));
@@ -177,6 +182,8 @@ class PartitionsTest {
                 .containsOnlyKeys("default-new", "kept-or-not-2", "kept-or-not-3", "kept-or-not-4");
         assertThat(PostgresExtension.counts(db, "SELECT source_ref, count(*) FROM ingest_failures GROUP BY 1"))
                 .containsOnlyKeys("kept");
+        assertThat(PostgresExtension.counts(db, "SELECT template_id, count(*) FROM log_templates GROUP BY 1"))
+                .as("templates last seen before the cutoff").containsOnlyKeys("kept");
         assertThat(PostgresExtension.count(db, "SELECT count(*) FROM pg_class WHERE relname IN "
                 + "('log_events_p20260103', 'log_events_p20260104', 'log_events_p20260105', "
                 + "'log_events_default', 'ingest_failures_default')")).isEqualTo(5);

@@ -54,6 +54,9 @@ public final class TemplateOperator extends AbstractStreamOperator<LogEvent>
     private transient ValueState<TemplateMiner> stored;
     /** Routing key to its miner, least recently used first. */
     private transient LinkedHashMap<String, Cached> cache;
+    /** The routing key of the previous event and its miner. */
+    private transient String lastKey;
+    private transient Cached lastCached;
     /** Templates matched since their last report, by id, as their newest line left them. */
     private transient Map<String, TemplateReport> unreported;
     private transient Counter reported;
@@ -120,12 +123,21 @@ public final class TemplateOperator extends AbstractStreamOperator<LogEvent>
     }
 
     private Cached cached(String key) throws Exception {
-        Cached cached = cache.get(key);
-        if (cached != null) {
-            return cached;
+        if (key.equals(lastKey)) { // events come in runs of one routing key (a payload, a file)
+            return lastCached;
         }
+        Cached cached = cache.get(key);
+        if (cached == null) {
+            cached = load(key);
+        }
+        lastKey = key;
+        lastCached = cached;
+        return cached;
+    }
+
+    private Cached load(String key) throws Exception {
         TemplateMiner miner = stored.value();
-        cached = new Cached(miner != null ? miner : new TemplateMiner(seed(key), maxTemplates));
+        Cached cached = new Cached(miner != null ? miner : new TemplateMiner(seed(key), maxTemplates));
         if (cache.size() >= cachedSources) {
             evictEldest(key);
         }
@@ -138,6 +150,10 @@ public final class TemplateOperator extends AbstractStreamOperator<LogEvent>
         Iterator<Map.Entry<String, Cached>> it = cache.entrySet().iterator();
         Map.Entry<String, Cached> eldest = it.next();
         it.remove();
+        if (eldest.getKey().equals(lastKey)) {
+            lastKey = null;
+            lastCached = null;
+        }
         if (eldest.getValue().dirty) {
             setCurrentKey(eldest.getKey());
             stored.update(eldest.getValue().miner); // it leaves the heap, so the state may keep this instance

@@ -66,28 +66,51 @@ public final class TemplateAccuracy {
             }
         }
         System.out.printf("%-12s %6.3f%n", "average", sum / sets.size());
-        System.out.printf("ns per line (CPU, median of %d rounds): %.0f%n", rounds, nanosPerLine(sets, rounds));
+        double[] cost = nanosPerLine(sets, rounds);
+        System.out.printf("ns per line (CPU, median of %d rounds): miner %.0f, baseline String.split(\" \") %.0f,"
+                + " ratio %.2f; load average %.1f on %d cores%n", rounds, cost[0], cost[1], cost[0] / cost[1],
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors());
     }
 
-    /** CPU time of this thread per line, feeding every set into a fresh miner; the median over rounds. */
-    static double nanosPerLine(List<LabelledSet> sets, int rounds) {
+    /**
+     * CPU time of this thread per line, feeding every set into a fresh miner, and of a baseline that only splits each
+     * line at spaces, alternating in each round (a loaded machine slows both); the medians over rounds.
+     */
+    static double[] nanosPerLine(List<LabelledSet> sets, int rounds) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long lines = sets.stream().mapToLong(s -> s.messages().size()).sum();
-        double[] perLine = new double[rounds];
+        double[] miner = new double[rounds];
+        double[] baseline = new double[rounds];
         long sink = 0;
-        for (int warm = 0; warm < 3; warm++) {
-            sink += feedAll(sets);
+        for (int warm = 0; warm < 5; warm++) {
+            sink += feedAll(sets) + splitAll(sets);
         }
         for (int r = 0; r < rounds; r++) {
             long start = threads.getCurrentThreadCpuTime();
             sink += feedAll(sets);
-            perLine[r] = (double) (threads.getCurrentThreadCpuTime() - start) / lines;
+            long mid = threads.getCurrentThreadCpuTime();
+            sink += splitAll(sets);
+            long end = threads.getCurrentThreadCpuTime();
+            miner[r] = (double) (mid - start) / lines;
+            baseline[r] = (double) (end - mid) / lines;
         }
         if (sink == 42) {
             System.out.print(""); // keeps the work observable
         }
-        Arrays.sort(perLine);
-        return perLine[rounds / 2];
+        Arrays.sort(miner);
+        Arrays.sort(baseline);
+        return new double[] {miner[rounds / 2], baseline[rounds / 2]};
+    }
+
+    private static long splitAll(List<LabelledSet> sets) {
+        long sink = 0;
+        for (LabelledSet set : sets) {
+            for (String m : set.messages()) {
+                sink += m.split(" ").length;
+            }
+        }
+        return sink;
     }
 
     private static long feedAll(List<LabelledSet> sets) {

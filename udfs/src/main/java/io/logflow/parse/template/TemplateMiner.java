@@ -54,7 +54,8 @@ public final class TemplateMiner {
     Cluster eldest;
     Cluster newest;
     int size;
-    final Map<String, List<Cluster>> leaves = new HashMap<>();
+    /** Clusters by {@link #leafKey}, each list in founding order. */
+    final Map<Long, List<Cluster>> leaves = new HashMap<>();
     final Map<String, Cluster> byId = new HashMap<>();
 
     private final TokenMasker masker = new TokenMasker();
@@ -95,20 +96,20 @@ public final class TemplateMiner {
         }
         String line = Storable.text(raw);
         masker.tokens(line, tokens);
-        String leafKey = leafKey(tokens);
-        List<Cluster> leaf = leaves.get(leafKey);
+        String route = route(tokens);
+        List<Cluster> leaf = leaves.get(leafKey(tokens.size, route));
         Cluster match = null;
         boolean changed = false;
         if (leaf != null) {
-            match = covering(leaf);
+            match = covering(leaf, route);
             if (match == null) {
-                match = absorbing(leaf);
+                match = absorbing(leaf, route);
                 changed = match != null;
             }
         }
         boolean founded = match == null;
         if (founded) {
-            match = found(line, leafKey);
+            match = found(line, route);
         }
         if (raw.length() <= CACHE_KEY_CHARS) {
             if (cache.size() >= CACHE_ENTRIES) {
@@ -134,11 +135,14 @@ public final class TemplateMiner {
         return cache.size();
     }
 
-    private Cluster covering(List<Cluster> leaf) {
+    private Cluster covering(List<Cluster> leaf, String route) {
         int n = tokens.size;
         String[] t = tokens.token;
         for (int k = 0, m = leaf.size(); k < m; k++) {
             Cluster c = leaf.get(k);
+            if (!c.route.equals(route)) {
+                continue; // another route whose key hashes alike
+            }
             int i = 0;
             while (i < n && (c.wild[i] || c.tokens[i].equals(t[i]))) {
                 i++;
@@ -151,7 +155,7 @@ public final class TemplateMiner {
     }
 
     /** The most similar template that may absorb the line without overlapping another; it is generalised. */
-    private Cluster absorbing(List<Cluster> leaf) {
+    private Cluster absorbing(List<Cluster> leaf, String route) {
         int n = tokens.size;
         String[] t = tokens.token;
         Cluster[] order = null;
@@ -159,6 +163,9 @@ public final class TemplateMiner {
         int candidates = 0;
         for (int k = 0, m = leaf.size(); k < m; k++) {
             Cluster c = leaf.get(k);
+            if (!c.route.equals(route)) {
+                continue;
+            }
             double score = similar(c, t, n);
             if (score < 0) {
                 continue;
@@ -307,21 +314,21 @@ public final class TemplateMiner {
     private static boolean overlapsAnother(List<Cluster> leaf, Cluster self, boolean[] wild) {
         for (int k = 0, m = leaf.size(); k < m; k++) {
             Cluster other = leaf.get(k);
-            if (other != self && other.overlaps(self.tokens, wild)) {
+            if (other != self && other.route.equals(self.route) && other.overlaps(self.tokens, wild)) {
                 return true;
             }
         }
         return false;
     }
 
-    private Cluster found(String line, String leafKey) {
+    private Cluster found(String line, String route) {
         int n = tokens.size;
         String[] t = java.util.Arrays.copyOf(tokens.token, n);
         boolean[] space = java.util.Arrays.copyOf(tokens.spaceBefore, n);
         if (size >= maxTemplates) {
             evict(eldest);
         }
-        Cluster c = new Cluster(nextSeq++, uniqueId(t), leafKey, t, new boolean[n], space,
+        Cluster c = new Cluster(nextSeq++, uniqueId(t), route, t, new boolean[n], space,
                 Storable.truncate(line, Cluster.MAX_EXAMPLE_CHARS));
         hold(c);
         return c;
@@ -329,7 +336,7 @@ public final class TemplateMiner {
 
     /** Adds {@code c} as the newest template (founding, or restoring in recency order). */
     void hold(Cluster c) {
-        leaves.computeIfAbsent(c.leafKey, k -> new ArrayList<>(2)).add(c);
+        leaves.computeIfAbsent(c.leafKey(), k -> new ArrayList<>(2)).add(c);
         byId.put(c.id, c);
         c.older = newest;
         if (newest != null) {
@@ -346,10 +353,11 @@ public final class TemplateMiner {
         size--;
         c.held = false;
         byId.remove(c.id);
-        List<Cluster> leaf = leaves.get(c.leafKey);
+        long key = c.leafKey();
+        List<Cluster> leaf = leaves.get(key);
         leaf.remove(c);
         if (leaf.isEmpty()) {
-            leaves.remove(c.leafKey);
+            leaves.remove(key);
         }
     }
 
@@ -397,9 +405,14 @@ public final class TemplateMiner {
         return new TemplateMatch(c.id, c.text, c.count, c.firstSeen, c.lastSeen, c.example, report);
     }
 
-    private static String leafKey(TokenMasker.Tokens tokens) {
+    private static String route(TokenMasker.Tokens tokens) {
         String first = tokens.size == 0 ? "" : tokens.token[0];
-        return tokens.size + (isWord(first) ? " " + first : " <*>");
+        return isWord(first) ? first : Cluster.WILDCARD;
+    }
+
+    /** Token count and the route's hash (specified by {@link String#hashCode}, so the same in every JVM). */
+    static long leafKey(int tokenCount, String route) {
+        return ((long) tokenCount << 32) | (route.hashCode() & 0xffffffffL);
     }
 
     private String uniqueId(String[] t) {

@@ -69,7 +69,7 @@ public final class TemplateMinerSerializer extends TypeSerializerSingleton<Templ
         for (Cluster c = m.eldest; c != null; c = c.newer) {
             out.writeLong(c.seq);
             out.writeUTF(c.id);
-            out.writeUTF(c.leafKey);
+            out.writeUTF(c.route);
             out.writeShort(c.tokens.length);
             for (int i = 0; i < c.tokens.length; i++) {
                 out.writeByte((c.wild[i] ? 1 : 0) | (c.spaceBefore[i] ? 2 : 0));
@@ -96,7 +96,7 @@ public final class TemplateMinerSerializer extends TypeSerializerSingleton<Templ
         for (int k = 0; k < size; k++) {
             long seq = in.readLong();
             String id = in.readUTF();
-            String leafKey = in.readUTF();
+            String route = in.readUTF();
             int n = in.readUnsignedShort();
             String[] tokens = new String[n];
             boolean[] wild = new boolean[n];
@@ -111,7 +111,7 @@ public final class TemplateMinerSerializer extends TypeSerializerSingleton<Templ
             long firstSeen = in.readLong();
             long lastSeen = in.readLong();
             long reportedSeen = in.readLong();
-            Cluster c = new Cluster(seq, id, leafKey, tokens, wild, space, in.readUTF());
+            Cluster c = new Cluster(seq, id, route, tokens, wild, space, in.readUTF());
             c.count = count;
             c.firstSeen = firstSeen;
             c.lastSeen = lastSeen;

@@ -89,10 +89,24 @@ public final class TokenMasker {
                 continue;
             }
             int start = i;
-            while (i < n && !isSpace(message.charAt(i))) {
+            boolean letters = true; // letters and . - _ ! ?: the common word, kept as it is
+            boolean simple = true; // no delimiter, no / : < > ( ) [ ]: masking digits is all there is to do
+            while (i < n && !isSpace(c = message.charAt(i))) {
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '_'
+                        || c == '!' || c == '?')) {
+                    letters = false;
+                    simple &= (c >= '0' && c <= '9') || (c >= 0x80 && !isDelimiterChar(c));
+                }
                 i++;
             }
-            chunk(message, start, i, space, out);
+            boolean afterValue = out.size > 0 && out.token[out.size - 1].indexOf('<') >= 0;
+            if (letters && !afterValue) {
+                emit(capped(message.substring(start, i)), space, out);
+            } else if (simple && !letters && i - start != 36) {
+                emit(capped(mask(message, start, i)), space, out);
+            } else {
+                chunk(message, start, i, space, out);
+            }
             space = false;
             if (out.size >= maxTokens) {
                 foldTail(message, i, out);
@@ -133,7 +147,7 @@ public final class TokenMasker {
             emit(number + " " + s.substring(a, to), out.spaceBefore[out.size], out);
             return;
         }
-        String whole = a < b ? wholeChunk(s, a, b) : null;
+        String whole = a < b && mayBeWhole(s, a, b) ? wholeChunk(s, a, b) : null;
         if (whole != null) {
             emit(capped(s.substring(from, a) + whole + s.substring(b, to)), space, out);
             return;
@@ -242,6 +256,20 @@ public final class TokenMasker {
     private static boolean hasCore(String s, int from, int to) {
         for (int i = from; i < to; i++) {
             if (!isDelimiterChar(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@link #wholeChunk} could match: it needs a {@code /} or {@code :}, or 36 characters. */
+    private static boolean mayBeWhole(String s, int a, int b) {
+        if (b - a == 36) {
+            return true;
+        }
+        for (int i = a; i < b; i++) {
+            char c = s.charAt(i);
+            if (c == '/' || c == ':') {
                 return true;
             }
         }

@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * <h2>Matching</h2>
  * A line is masked and split into tokens ({@link TokenMasker}) and goes to a leaf by its token count and first token
- * (a first token holding a mask goes to the count's wildcard leaf). In the leaf:
+ * (a first token that is not a word, see {@link #isWord}, goes to the count's wildcard leaf). In the leaf:
  * <ol>
  *   <li>a template that <em>covers</em> the line (equal or wildcard at every position) takes it unchanged;</li>
  *   <li>else the most similar template that may absorb it ({@link #similar}) takes it, its differing positions
@@ -21,7 +21,13 @@ import java.util.Map;
  *       covers (then the next most similar is tried);</li>
  *   <li>else the line founds a template of its own.</li>
  * </ol>
- * Templates in a leaf therefore never overlap, so a line is covered by at most one template, and a line seen before
+ * A template may absorb a line when at least half of the positions agree (a wildcard agrees with anything) and no
+ * two <em>words</em> differ: tokens whose letters form one run are taken for constants ({@code VM Paused} and
+ * {@code VM Resumed} stay apart). Three kinds of differing words are let through as values: the value of a
+ * {@code key=value}, month and weekday names, and a single differing word in a line where at least
+ * {@value #WORDS_AGREEING} other words agree ({@code Failed password for root from} / {@code ... for admin from}).
+ *
+ * <p>Templates in a leaf therefore never overlap, so a line is covered by at most one template, and a line seen before
  * goes to the same template again as long as that is held (templates only ever generalise). That is what makes the
  * raw-message cache a pure shortcut: it never changes an answer.
  *
@@ -207,7 +213,7 @@ public final class TemplateMiner {
 
     /**
      * How alike the line is to the template, or -1 when it may not join it: the share of positions that agree (a
-     * wildcard agrees), at least one half.
+     * wildcard agrees), at least one half, and no two differing words but the exceptions of the class doc.
      */
     private static double similar(Cluster c, String[] t, int n) {
         int equal = 0;
@@ -231,6 +237,7 @@ public final class TemplateMiner {
         return sim >= 0.5 ? sim : -1;
     }
 
+    /** Agreeing words that let one differing word through as a value. */
     static final int WORDS_AGREEING = 5;
 
     /**

@@ -68,14 +68,16 @@ public final class TemplateAccuracy {
         System.out.printf("%-12s %6.3f%n", "average", sum / sets.size());
         double[] cost = nanosPerLine(sets, rounds);
         System.out.printf("ns per line (CPU, median of %d rounds): miner %.0f, baseline String.split(\" \") %.0f,"
-                + " ratio %.2f; load average %.1f on %d cores%n", rounds, cost[0], cost[1], cost[0] / cost[1],
+                + " ratio %.2f; best round: miner %.0f, baseline %.0f; load average %.1f on %d cores%n", rounds,
+                cost[0], cost[1], cost[0] / cost[1], cost[2], cost[3],
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 Runtime.getRuntime().availableProcessors());
     }
 
     /**
      * CPU time of this thread per line, feeding every set into a fresh miner, and of a baseline that only splits each
-     * line at spaces, alternating in each round (a loaded machine slows both); the medians over rounds.
+     * line at spaces, alternating in each round (a loaded machine slows both): the medians over rounds, then the
+     * best rounds (the least disturbed by neighbours).
      */
     static double[] nanosPerLine(List<LabelledSet> sets, int rounds) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -100,7 +102,7 @@ public final class TemplateAccuracy {
         }
         Arrays.sort(miner);
         Arrays.sort(baseline);
-        return new double[] {miner[rounds / 2], baseline[rounds / 2]};
+        return new double[] {miner[rounds / 2], baseline[rounds / 2], miner[0], baseline[0]};
     }
 
     private static long splitAll(List<LabelledSet> sets) {

@@ -140,11 +140,11 @@ public final class TokenMasker {
         while (b > a && (isTrailingPunct(s.charAt(b - 1)) || isClose(s.charAt(b - 1)))) {
             b--;
         }
-        if (a == from && a < b && b - a <= MAX_UNIT_CHARS && out.size > 0 && isUnit(s, a, b)
-                && isValue(out.token[out.size - 1])) {
+        if (a == from && a < b && b - a <= MAX_UNIT_CHARS && out.size > 0
+                && out.token[out.size - 1].indexOf('<') >= 0 && isUnit(s, a, b) && isValue(out.token[out.size - 1])) {
             // 18.4 KB, 35 ms: the unit joins its number (and stays: a unit is a word)
             String number = out.token[--out.size];
-            emit(number + " " + s.substring(a, to), out.spaceBefore[out.size], out);
+            emit(capped(number + " " + s.substring(a, to)), out.spaceBefore[out.size], out);
             return;
         }
         String whole = a < b && mayBeWhole(s, a, b) ? wholeChunk(s, a, b) : null;
@@ -193,13 +193,13 @@ public final class TokenMasker {
      * A run of equal tokens holding a mask ({@code cn<NUM> cn<NUM> cn<NUM>}) is a list of values: one token. An aside
      * in parentheses that starts with a value joins the token before it, so it does not shift the tokens after.
      */
-    private static void emit(String token, boolean spaceBefore, Tokens out) {
+    private void emit(String token, boolean spaceBefore, Tokens out) {
         if (out.size > 0 && token.indexOf('<') >= 0 && token.equals(out.token[out.size - 1])) {
             return;
         }
         if (out.size > 0 && spaceBefore && isAside(token)) {
             // an aside that starts with a value, (18.4 KB), is often optional: it joins the token before
-            out.token[out.size - 1] = out.token[out.size - 1] + " " + token;
+            out.token[out.size - 1] = capped(out.token[out.size - 1] + " " + token);
             return;
         }
         out.add(token, spaceBefore);
@@ -370,7 +370,7 @@ public final class TokenMasker {
         return sb.toString();
     }
 
-    private String capped(String token) {
+    private static String capped(String token) {
         if (token.length() <= MAX_TOKEN_CHARS) {
             return token;
         }
@@ -419,20 +419,20 @@ public final class TokenMasker {
         return i == to;
     }
 
-    private static final java.util.Set<String> UNITS = java.util.Set.of("ns", "us", "ms", "s", "sec", "secs",
-            "second", "seconds", "min", "mins", "minute", "minutes", "h", "hr", "hrs", "hour", "hours", "day", "days",
-            "b", "byte", "bytes", "kb", "mb", "gb", "tb", "kib", "mib", "gib", "tib", "bps", "kbps", "mbps", "gbps");
-
+    private static final String[] UNITS = {"ns", "us", "ms", "s", "sec", "secs", "second", "seconds", "min", "mins",
+        "minute", "minutes", "h", "hr", "hrs", "hour", "hours", "day", "days", "b", "byte", "bytes", "kb", "mb", "gb",
+        "tb", "kib", "mib", "gib", "tib", "bps", "kbps", "mbps", "gbps"};
     private static final int MAX_UNIT_CHARS = 7;
 
     /** A unit of time, size or rate, in any case. */
     private static boolean isUnit(String s, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (!Character.isLetter(s.charAt(i))) {
-                return false;
+        int len = to - from;
+        for (String unit : UNITS) {
+            if (unit.length() == len && s.regionMatches(true, from, unit, 0, len)) {
+                return true;
             }
         }
-        return UNITS.contains(s.substring(from, to).toLowerCase(java.util.Locale.ROOT));
+        return false;
     }
 
     /** Before a number: a sign, or a bound such as {@code <1}, {@code ~5}. */

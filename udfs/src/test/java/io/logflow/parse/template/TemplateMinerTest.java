@@ -150,6 +150,24 @@ class TemplateMinerTest {
     }
 
     @Test
+    void hostileLinesGiveStorableBoundedTemplatesThatSurviveASnapshot() {
+        TemplateMiner miner = new TemplateMiner(1);
+        String[] hostile = {"nul \u0000 here", "lone \uD800 surrogate", "literal \\u0000 text",
+            "x".repeat(200_000), "sent" + " (1)".repeat(20_000), "é ".repeat(60_000)};
+        for (String line : hostile) {
+            TemplateMatch m = miner.add(line, 0);
+            assertThat(io.logflow.model.Storable.isStorable(m.text)).isTrue();
+            assertThat(io.logflow.model.Storable.isStorable(m.example)).isTrue();
+            assertThat(m.text).hasSizeLessThanOrEqualTo(2_000);
+            assertThat(m.example).hasSizeLessThanOrEqualTo(1_000);
+        }
+        TemplateMiner restored = TemplateMinerSerializer.INSTANCE.copy(miner);
+        for (String line : hostile) {
+            assertThat(restored.add(line, 0).id).isEqualTo(miner.add(line, 0).id);
+        }
+    }
+
+    @Test
     void nullAndEmptyMessagesGetAnId() {
         TemplateMiner miner = new TemplateMiner(1);
         TemplateMatch none = miner.add(null, 0);

@@ -56,6 +56,15 @@ class TokenMaskerTest {
     }
 
     @Test
+    void tokensGrownByAsidesAndUnitsStayWithinTheCap() {
+        TokenMasker.Tokens tokens = new TokenMasker.Tokens();
+        masker.tokens("sent" + " (1)".repeat(5_000) + " 7 KB" + " (2 MB)".repeat(5_000), tokens);
+        for (int i = 0; i < tokens.size; i++) {
+            assertThat(tokens.token[i]).hasSizeLessThanOrEqualTo(TokenMasker.MAX_TOKEN_CHARS);
+        }
+    }
+
+    @Test
     void tokensPastTheCapFoldIntoOneHashToken() {
         TokenMasker.Tokens tokens = new TokenMasker.Tokens();
         masker.tokens("w ".repeat(200) + "alpha", tokens);

@@ -50,7 +50,7 @@ public final class TemplateAccuracy {
             throw new IllegalArgumentException("no <Set>/<Set>_2k.log_structured.csv under " + dir);
         }
         double sum = 0;
-        System.out.printf("%-12s %6s %9s %9s%n", "set", "GA", "templates", "events");
+        System.out.printf("%-12s %6s %9s %9s %9s%n", "set", "GA", "templates", "events", "state KB");
         for (LabelledSet set : sets) {
             TemplateMiner miner = new TemplateMiner(0);
             List<String> ids = new ArrayList<>(set.messages().size());
@@ -59,8 +59,8 @@ public final class TemplateAccuracy {
             }
             double ga = GroupingAccuracy.of(ids, set.events());
             sum += ga;
-            System.out.printf("%-12s %6.3f %9d %9d%n", set.name(), ga, ids.stream().distinct().count(),
-                    set.events().stream().distinct().count());
+            System.out.printf("%-12s %6.3f %9d %9d %9.1f%n", set.name(), ga, ids.stream().distinct().count(),
+                    set.events().stream().distinct().count(), snapshotBytes(miner) / 1024.0);
             if (set.name().equals(misses)) {
                 Misses.print(set, ids);
             }
@@ -72,6 +72,13 @@ public final class TemplateAccuracy {
                 cost[0], cost[1], cost[0] / cost[1], cost[2], cost[3],
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
                 Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The miner's size in a checkpoint. */
+    static int snapshotBytes(TemplateMiner miner) throws java.io.IOException {
+        org.apache.flink.core.memory.DataOutputSerializer out = new org.apache.flink.core.memory.DataOutputSerializer(4096);
+        io.logflow.parse.template.TemplateMinerSerializer.INSTANCE.serialize(miner, out);
+        return out.length();
     }
 
     /**

@@ -12,8 +12,8 @@ package io.logflow.parse.template;
  *       each token keeps its trailing delimiters ({@code "took=", "<NUM>,"}).</li>
  *   <li>In a token, a hex run of 6+ characters holding a digit and a letter, or one after {@code 0x}, becomes
  *       {@code <HEX>}; every other run of digits (with {@code .} or {@code ,} between digits, and a leading sign
- *       where no letter precedes it) becomes {@code <NUM>}: {@code blk_-1608} gives {@code blk_<NUM>}, {@code 35ms}
- *       gives {@code <NUM>ms}, {@code 10.0.0.1:80} gives {@code <NUM>:<NUM>}.</li>
+ *       where no letter precedes it) becomes {@code <NUM>}, or {@code <IP>} when it is a dotted quad: {@code blk_-1608} gives {@code blk_<NUM>}, {@code 35ms}
+ *       gives {@code <NUM>ms}, {@code 10.0.0.1:80} gives {@code <IP>:<NUM>}.</li>
  * </ul>
  *
  * <p>Letters are never masked, so two messages that differ in a word of letters never give the same tokens.
@@ -25,6 +25,7 @@ package io.logflow.parse.template;
  */
 public final class TokenMasker {
     public static final String NUM = "<NUM>";
+    public static final String IP = "<IP>";
     public static final String HEX = "<HEX>";
     public static final String URL = "<URL>";
     public static final String PATH = "<PATH>";
@@ -242,7 +243,7 @@ public final class TokenMasker {
     }
 
     private static boolean isMaskName(String s, int from, int to) {
-        if (to - from < 3) {
+        if (to - from < 2) {
             return false;
         }
         for (int i = from; i < to; i++) {
@@ -356,7 +357,7 @@ public final class TokenMasker {
                         k++;
                     }
                 }
-                sb.append(s, copied, numStart).append(NUM);
+                sb.append(s, copied, numStart).append(isIpv4(s, numStart, k) ? IP : NUM);
                 copied = k;
                 if (k > i) {
                     i = k;
@@ -479,6 +480,26 @@ public final class TokenMasker {
             }
         }
         return -1;
+    }
+
+    /** Four groups of one to three digits joined by dots. */
+    private static boolean isIpv4(String s, int from, int to) {
+        int dots = 0;
+        int digits = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (isDigit(c)) {
+                if (++digits > 3) {
+                    return false;
+                }
+            } else if (c == '.' && digits > 0) {
+                dots++;
+                digits = 0;
+            } else {
+                return false;
+            }
+        }
+        return dots == 3 && digits > 0;
     }
 
     /** Hex groups joined by two or more colons, holding a digit: {@code fe80::1}, {@code 00:a2:ee:1a:71:8c}. */

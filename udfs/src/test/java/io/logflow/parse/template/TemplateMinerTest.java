@@ -15,7 +15,7 @@ class TemplateMinerTest {
         TemplateMiner miner = new TemplateMiner(1);
         TemplateMatch a = miner.add("Connection from 10.0.0.1:5432 closed after 35ms", 0);
         TemplateMatch b = miner.add("Connection from 192.168.1.7:80 closed after 120ms", 0);
-        assertThat(a.text).isEqualTo("Connection from <NUM>:<NUM> closed after <NUM>ms");
+        assertThat(a.text).isEqualTo("Connection from <IP>:<NUM> closed after <NUM>ms");
         assertThat(b.id).isEqualTo(a.id);
         assertThat(miner.size()).isEqualTo(1);
     }

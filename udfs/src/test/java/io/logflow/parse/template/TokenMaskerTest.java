@@ -30,9 +30,9 @@ class TokenMaskerTest {
 
     @Test
     void keyValuePairsListsAndJsonAreCutAtDelimiters() {
-        assertThat(masked("user=git rhost=10.0.0.1 tty=ssh")).isEqualTo("user= | git | rhost= | <NUM> | tty= | ssh");
+        assertThat(masked("user=git rhost=10.0.0.1 tty=ssh")).isEqualTo("user= | git | rhost= | <IP> | tty= | ssh");
         assertThat(masked("nodes 10.0.0.1,10.0.0.2,10.0.0.3 steps=7##8##9"))
-                .isEqualTo("nodes | <NUM> | steps= | <NUM>");
+                .isEqualTo("nodes | <IP> | steps= | <NUM>");
         assertThat(masked("{\"a\":\"x\",\"b\":2}")).isEqualTo("{\"a\":\" | x\",\" | b\": | <NUM>}");
     }
 

@@ -168,6 +168,35 @@ class TemplateMinerTest {
     }
 
     @Test
+    void aSnapshotOfTheFirstFormatIsRead() throws Exception {
+        org.apache.flink.core.memory.DataOutputSerializer v1 = new org.apache.flink.core.memory.DataOutputSerializer(64);
+        v1.writeByte(1);
+        v1.writeLong(3); // seed
+        v1.writeInt(10); // maxTemplates
+        v1.writeLong(1); // next founding number
+        v1.writeInt(1); // templates
+        v1.writeLong(0);
+        v1.writeUTF("00000000000000aa");
+        v1.writeUTF("3 alpha"); // version 1's leaf key: token count and route
+        v1.writeShort(3);
+        for (String token : new String[] {"alpha", "task", "finished"}) {
+            v1.writeByte(2);
+            v1.writeUTF(token);
+        }
+        v1.writeLong(5);
+        v1.writeLong(100);
+        v1.writeLong(200);
+        v1.writeLong(200);
+        v1.writeUTF("alpha task finished");
+        TemplateMiner restored = TemplateMinerSerializer.INSTANCE.deserialize(
+                new org.apache.flink.core.memory.DataInputDeserializer(v1.getCopyOfBuffer()));
+        TemplateMatch match = restored.add("alpha task finished", 300);
+        assertThat(match.id).isEqualTo("00000000000000aa");
+        assertThat(match.count).isEqualTo(6);
+        assertThat(match.firstSeen).isEqualTo(100);
+    }
+
+    @Test
     void nullAndEmptyMessagesGetAnId() {
         TemplateMiner miner = new TemplateMiner(1);
         TemplateMatch none = miner.add(null, 0);

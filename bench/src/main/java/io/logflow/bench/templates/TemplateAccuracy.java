@@ -50,7 +50,7 @@ public final class TemplateAccuracy {
             throw new IllegalArgumentException("no <Set>/<Set>_2k.log_structured.csv under " + dir);
         }
         double sum = 0;
-        System.out.printf("%-12s %6s %9s %9s%n", "set", "GA", "templates", "events");
+        System.out.printf("%-12s %6s %9s %9s %9s%n", "set", "GA", "templates", "events", "state KB");
         for (LabelledSet set : sets) {
             TemplateMiner miner = new TemplateMiner(0);
             List<String> ids = new ArrayList<>(set.messages().size());
@@ -59,35 +59,67 @@ public final class TemplateAccuracy {
             }
             double ga = GroupingAccuracy.of(ids, set.events());
             sum += ga;
-            System.out.printf("%-12s %6.3f %9d %9d%n", set.name(), ga, ids.stream().distinct().count(),
-                    set.events().stream().distinct().count());
+            System.out.printf("%-12s %6.3f %9d %9d %9.1f%n", set.name(), ga, ids.stream().distinct().count(),
+                    set.events().stream().distinct().count(), snapshotBytes(miner) / 1024.0);
             if (set.name().equals(misses)) {
                 Misses.print(set, ids);
             }
         }
         System.out.printf("%-12s %6.3f%n", "average", sum / sets.size());
-        System.out.printf("ns per line (CPU, median of %d rounds): %.0f%n", rounds, nanosPerLine(sets, rounds));
+        double[] cost = nanosPerLine(sets, rounds);
+        System.out.printf("ns per line (CPU, median of %d rounds): miner %.0f, baseline String.split(\" \") %.0f,"
+                + " ratio %.2f; best round: miner %.0f, baseline %.0f; load average %.1f on %d cores%n", rounds,
+                cost[0], cost[1], cost[0] / cost[1], cost[2], cost[3],
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors());
     }
 
-    /** CPU time of this thread per line, feeding every set into a fresh miner; the median over rounds. */
-    static double nanosPerLine(List<LabelledSet> sets, int rounds) {
+    /** The miner's size in a checkpoint. */
+    static int snapshotBytes(TemplateMiner miner) throws java.io.IOException {
+        org.apache.flink.core.memory.DataOutputSerializer out = new org.apache.flink.core.memory.DataOutputSerializer(4096);
+        io.logflow.parse.template.TemplateMinerSerializer.INSTANCE.serialize(miner, out);
+        return out.length();
+    }
+
+    /**
+     * CPU time of this thread per line, feeding every set into a fresh miner, and of a baseline that only splits each
+     * line at spaces, alternating in each round (a loaded machine slows both): the medians over rounds, then the
+     * best rounds (the least disturbed by neighbours).
+     */
+    static double[] nanosPerLine(List<LabelledSet> sets, int rounds) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long lines = sets.stream().mapToLong(s -> s.messages().size()).sum();
-        double[] perLine = new double[rounds];
+        double[] miner = new double[rounds];
+        double[] baseline = new double[rounds];
         long sink = 0;
-        for (int warm = 0; warm < 3; warm++) {
-            sink += feedAll(sets);
+        for (int warm = 0; warm < 5; warm++) {
+            sink += feedAll(sets) + splitAll(sets);
         }
         for (int r = 0; r < rounds; r++) {
             long start = threads.getCurrentThreadCpuTime();
             sink += feedAll(sets);
-            perLine[r] = (double) (threads.getCurrentThreadCpuTime() - start) / lines;
+            long mid = threads.getCurrentThreadCpuTime();
+            sink += splitAll(sets);
+            long end = threads.getCurrentThreadCpuTime();
+            miner[r] = (double) (mid - start) / lines;
+            baseline[r] = (double) (end - mid) / lines;
         }
         if (sink == 42) {
             System.out.print(""); // keeps the work observable
         }
-        Arrays.sort(perLine);
-        return perLine[rounds / 2];
+        Arrays.sort(miner);
+        Arrays.sort(baseline);
+        return new double[] {miner[rounds / 2], baseline[rounds / 2], miner[0], baseline[0]};
+    }
+
+    private static long splitAll(List<LabelledSet> sets) {
+        long sink = 0;
+        for (LabelledSet set : sets) {
+            for (String m : set.messages()) {
+                sink += m.split(" ").length;
+            }
+        }
+        return sink;
     }
 
     private static long feedAll(List<LabelledSet> sets) {

@@ -12,7 +12,8 @@ final class Cluster {
     /** Founding order: a leaf holds its clusters in this order, which decides ties. */
     final long seq;
     final String id;
-    final String leafKey;
+    /** The first token when it is a word, else {@link #WILDCARD}: with the token count, it picks the leaf. */
+    final String route;
     final String[] tokens;
     final boolean[] wild;
     final boolean[] spaceBefore;
@@ -28,11 +29,11 @@ final class Cluster {
     Cluster older;
     Cluster newer;
 
-    Cluster(long seq, String id, String leafKey, String[] tokens, boolean[] wild, boolean[] spaceBefore,
+    Cluster(long seq, String id, String route, String[] tokens, boolean[] wild, boolean[] spaceBefore,
             String example) {
         this.seq = seq;
         this.id = id;
-        this.leafKey = leafKey;
+        this.route = route;
         this.tokens = tokens;
         this.wild = wild;
         this.spaceBefore = spaceBefore;
@@ -43,6 +44,10 @@ final class Cluster {
         }
         this.wildcards = w;
         this.text = text();
+    }
+
+    long leafKey() {
+        return TemplateMiner.leafKey(tokens.length, route);
     }
 
     String text() {

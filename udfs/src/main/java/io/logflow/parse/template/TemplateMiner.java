@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * <h2>Matching</h2>
  * A line is masked and split into tokens ({@link TokenMasker}) and goes to a leaf by its token count and first token
- * (a first token holding a mask goes to the count's wildcard leaf). In the leaf:
+ * (a first token that is not a word, see {@link #isWord}, goes to the count's wildcard leaf). In the leaf:
  * <ol>
  *   <li>a template that <em>covers</em> the line (equal or wildcard at every position) takes it unchanged;</li>
  *   <li>else the most similar template that may absorb it ({@link #similar}) takes it, its differing positions
@@ -21,7 +21,13 @@ import java.util.Map;
  *       covers (then the next most similar is tried);</li>
  *   <li>else the line founds a template of its own.</li>
  * </ol>
- * Templates in a leaf therefore never overlap, so a line is covered by at most one template, and a line seen before
+ * A template may absorb a line when at least half of the positions agree (a wildcard agrees with anything) and no
+ * two <em>words</em> differ: tokens whose letters form one run are taken for constants ({@code VM Paused} and
+ * {@code VM Resumed} stay apart). Three kinds of differing words are let through as values: the value of a
+ * {@code key=value}, month and weekday names, and a single differing word in a line where at least
+ * {@value #WORDS_AGREEING} other words agree ({@code Failed password for root from} / {@code ... for admin from}).
+ *
+ * <p>Templates in a leaf therefore never overlap, so a line is covered by at most one template, and a line seen before
  * goes to the same template again as long as that is held (templates only ever generalise). That is what makes the
  * raw-message cache a pure shortcut: it never changes an answer.
  *
@@ -35,7 +41,8 @@ import java.util.Map;
  * At most {@code maxTemplates} templates; founding one more evicts the least recently matched, and its leaf goes when
  * empty. A line has at most {@value TokenMasker#MAX_TOKENS} tokens of at most {@value TokenMasker#MAX_TOKEN_CHARS}
  * characters (longer ones end in a hash), a template's text at most 2,000 characters, its example 1,000. The
- * raw-message cache holds at most {@value #CACHE_ENTRIES} entries of at most {@value #CACHE_KEY_CHARS} characters.
+ * raw-message cache holds at most {@value #CACHE_ENTRIES} entries of at most {@value #CACHE_KEY_CHARS} characters
+ * (references to the callers' messages; it is not snapshotted). A template takes some 0.2–0.3 KB in a snapshot.
  *
  * <p>A snapshot ({@link TemplateMinerSerializer}) holds everything that decides answers, so a restored miner continues
  * exactly as the original would. Not thread-safe.
@@ -44,8 +51,8 @@ public final class TemplateMiner {
     public static final int DEFAULT_MAX_TEMPLATES = 1000;
     /** Event time after which a template's {@code lastSeen} is reported again. */
     public static final long REPORT_INTERVAL_MILLIS = 60_000;
-    static final int CACHE_ENTRIES = 4096;
-    static final int CACHE_KEY_CHARS = 512;
+    static final int CACHE_ENTRIES = 512;
+    static final int CACHE_KEY_CHARS = 256;
 
     final long seed;
     final int maxTemplates;
@@ -54,7 +61,8 @@ public final class TemplateMiner {
     Cluster eldest;
     Cluster newest;
     int size;
-    final Map<String, List<Cluster>> leaves = new HashMap<>();
+    /** Clusters by {@link #leafKey}, each list in founding order. */
+    final Map<Long, List<Cluster>> leaves = new HashMap<>();
     final Map<String, Cluster> byId = new HashMap<>();
 
     private final TokenMasker masker = new TokenMasker();
@@ -95,20 +103,20 @@ public final class TemplateMiner {
         }
         String line = Storable.text(raw);
         masker.tokens(line, tokens);
-        String leafKey = leafKey(tokens);
-        List<Cluster> leaf = leaves.get(leafKey);
+        String route = route(tokens);
+        List<Cluster> leaf = leaves.get(leafKey(tokens.size, route));
         Cluster match = null;
         boolean changed = false;
         if (leaf != null) {
-            match = covering(leaf);
+            match = covering(leaf, route);
             if (match == null) {
-                match = absorbing(leaf);
+                match = absorbing(leaf, route);
                 changed = match != null;
             }
         }
         boolean founded = match == null;
         if (founded) {
-            match = found(line, leafKey);
+            match = found(line, route);
         }
         if (raw.length() <= CACHE_KEY_CHARS) {
             if (cache.size() >= CACHE_ENTRIES) {
@@ -134,11 +142,14 @@ public final class TemplateMiner {
         return cache.size();
     }
 
-    private Cluster covering(List<Cluster> leaf) {
+    private Cluster covering(List<Cluster> leaf, String route) {
         int n = tokens.size;
         String[] t = tokens.token;
         for (int k = 0, m = leaf.size(); k < m; k++) {
             Cluster c = leaf.get(k);
+            if (!c.route.equals(route)) {
+                continue; // another route whose key hashes alike
+            }
             int i = 0;
             while (i < n && (c.wild[i] || c.tokens[i].equals(t[i]))) {
                 i++;
@@ -151,7 +162,7 @@ public final class TemplateMiner {
     }
 
     /** The most similar template that may absorb the line without overlapping another; it is generalised. */
-    private Cluster absorbing(List<Cluster> leaf) {
+    private Cluster absorbing(List<Cluster> leaf, String route) {
         int n = tokens.size;
         String[] t = tokens.token;
         Cluster[] order = null;
@@ -159,6 +170,9 @@ public final class TemplateMiner {
         int candidates = 0;
         for (int k = 0, m = leaf.size(); k < m; k++) {
             Cluster c = leaf.get(k);
+            if (!c.route.equals(route)) {
+                continue;
+            }
             double score = similar(c, t, n);
             if (score < 0) {
                 continue;
@@ -200,7 +214,7 @@ public final class TemplateMiner {
 
     /**
      * How alike the line is to the template, or -1 when it may not join it: the share of positions that agree (a
-     * wildcard agrees), at least one half.
+     * wildcard agrees), at least one half, and no two differing words but the exceptions of the class doc.
      */
     private static double similar(Cluster c, String[] t, int n) {
         int equal = 0;
@@ -224,6 +238,7 @@ public final class TemplateMiner {
         return sim >= 0.5 ? sim : -1;
     }
 
+    /** Agreeing words that let one differing word through as a value. */
     static final int WORDS_AGREEING = 5;
 
     /**
@@ -307,21 +322,21 @@ public final class TemplateMiner {
     private static boolean overlapsAnother(List<Cluster> leaf, Cluster self, boolean[] wild) {
         for (int k = 0, m = leaf.size(); k < m; k++) {
             Cluster other = leaf.get(k);
-            if (other != self && other.overlaps(self.tokens, wild)) {
+            if (other != self && other.route.equals(self.route) && other.overlaps(self.tokens, wild)) {
                 return true;
             }
         }
         return false;
     }
 
-    private Cluster found(String line, String leafKey) {
+    private Cluster found(String line, String route) {
         int n = tokens.size;
         String[] t = java.util.Arrays.copyOf(tokens.token, n);
         boolean[] space = java.util.Arrays.copyOf(tokens.spaceBefore, n);
         if (size >= maxTemplates) {
             evict(eldest);
         }
-        Cluster c = new Cluster(nextSeq++, uniqueId(t), leafKey, t, new boolean[n], space,
+        Cluster c = new Cluster(nextSeq++, uniqueId(t), route, t, new boolean[n], space,
                 Storable.truncate(line, Cluster.MAX_EXAMPLE_CHARS));
         hold(c);
         return c;
@@ -329,7 +344,7 @@ public final class TemplateMiner {
 
     /** Adds {@code c} as the newest template (founding, or restoring in recency order). */
     void hold(Cluster c) {
-        leaves.computeIfAbsent(c.leafKey, k -> new ArrayList<>(2)).add(c);
+        leaves.computeIfAbsent(c.leafKey(), k -> new ArrayList<>(2)).add(c);
         byId.put(c.id, c);
         c.older = newest;
         if (newest != null) {
@@ -346,10 +361,11 @@ public final class TemplateMiner {
         size--;
         c.held = false;
         byId.remove(c.id);
-        List<Cluster> leaf = leaves.get(c.leafKey);
+        long key = c.leafKey();
+        List<Cluster> leaf = leaves.get(key);
         leaf.remove(c);
         if (leaf.isEmpty()) {
-            leaves.remove(c.leafKey);
+            leaves.remove(key);
         }
     }
 
@@ -397,9 +413,14 @@ public final class TemplateMiner {
         return new TemplateMatch(c.id, c.text, c.count, c.firstSeen, c.lastSeen, c.example, report);
     }
 
-    private static String leafKey(TokenMasker.Tokens tokens) {
+    private static String route(TokenMasker.Tokens tokens) {
         String first = tokens.size == 0 ? "" : tokens.token[0];
-        return tokens.size + (isWord(first) ? " " + first : " <*>");
+        return isWord(first) ? first : Cluster.WILDCARD;
+    }
+
+    /** Token count and the route's hash (specified by {@link String#hashCode}, so the same in every JVM). */
+    static long leafKey(int tokenCount, String route) {
+        return ((long) tokenCount << 32) | (route.hashCode() & 0xffffffffL);
     }
 
     private String uniqueId(String[] t) {

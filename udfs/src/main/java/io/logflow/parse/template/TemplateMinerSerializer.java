@@ -15,17 +15,19 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A {@link TemplateMiner} in state. Format version 1: a format byte, the seed, {@code maxTemplates}, the next
- * founding number and the template count; then each template from the least to the most recently matched: founding
- * number, id, leaf key, token count, per token a flag byte (bit 0 wildcard, bit 1 whitespace before) and the token,
- * then count, first seen, last seen, last reported, example. Leaves are rebuilt in founding order, the recency list
- * in the written order, so a restored miner answers exactly as the original would. The raw-message cache is not
- * written: it only ever repeats what matching would answer.
+ * A {@link TemplateMiner} in state. Format version 2 (version 1, of the first builds, is read too): a format byte, the
+ * seed, {@code maxTemplates}, the next founding number and the template count; then each template from the least to
+ * the most recently matched: founding number, id, route (the first token when a word, else {@code <*>}), token count,
+ * per token a flag byte (bit 0 wildcard, bit 1 whitespace before) and the token, then count, first seen, last seen,
+ * last reported, example. Leaves are rebuilt in founding order, the recency list in the written order, so a restored
+ * miner answers exactly as the original would. The raw-message cache is not written: it only ever repeats what
+ * matching would answer.
  */
 public final class TemplateMinerSerializer extends TypeSerializerSingleton<TemplateMiner> {
     private static final long serialVersionUID = 1L;
     public static final TemplateMinerSerializer INSTANCE = new TemplateMinerSerializer();
-    private static final int FORMAT = 1;
+    /** 2: the route in place of version 1's leaf key ({@code "<token count> <route>"}). */
+    private static final int FORMAT = 2;
 
     @Override
     public boolean isImmutableType() {
@@ -69,7 +71,7 @@ public final class TemplateMinerSerializer extends TypeSerializerSingleton<Templ
         for (Cluster c = m.eldest; c != null; c = c.newer) {
             out.writeLong(c.seq);
             out.writeUTF(c.id);
-            out.writeUTF(c.leafKey);
+            out.writeUTF(c.route);
             out.writeShort(c.tokens.length);
             for (int i = 0; i < c.tokens.length; i++) {
                 out.writeByte((c.wild[i] ? 1 : 0) | (c.spaceBefore[i] ? 2 : 0));
@@ -86,7 +88,7 @@ public final class TemplateMinerSerializer extends TypeSerializerSingleton<Templ
     @Override
     public TemplateMiner deserialize(DataInputView in) throws IOException {
         int format = in.readByte();
-        if (format != FORMAT) {
+        if (format != FORMAT && format != 1) {
             throw new IOException("unknown template miner format " + format);
         }
         TemplateMiner m = new TemplateMiner(in.readLong(), in.readInt());
@@ -96,7 +98,10 @@ public final class TemplateMinerSerializer extends TypeSerializerSingleton<Templ
         for (int k = 0; k < size; k++) {
             long seq = in.readLong();
             String id = in.readUTF();
-            String leafKey = in.readUTF();
+            String route = in.readUTF();
+            if (format == 1) {
+                route = route.substring(route.indexOf(' ') + 1); // lines that now route elsewhere found anew
+            }
             int n = in.readUnsignedShort();
             String[] tokens = new String[n];
             boolean[] wild = new boolean[n];
@@ -111,7 +116,7 @@ public final class TemplateMinerSerializer extends TypeSerializerSingleton<Templ
             long firstSeen = in.readLong();
             long lastSeen = in.readLong();
             long reportedSeen = in.readLong();
-            Cluster c = new Cluster(seq, id, leafKey, tokens, wild, space, in.readUTF());
+            Cluster c = new Cluster(seq, id, route, tokens, wild, space, in.readUTF());
             c.count = count;
             c.firstSeen = firstSeen;
             c.lastSeen = lastSeen;

@@ -12,8 +12,8 @@ package io.logflow.parse.template;
  *       each token keeps its trailing delimiters ({@code "took=", "<NUM>,"}).</li>
  *   <li>In a token, a hex run of 6+ characters holding a digit and a letter, or one after {@code 0x}, becomes
  *       {@code <HEX>}; every other run of digits (with {@code .} or {@code ,} between digits, and a leading sign
- *       where no letter precedes it) becomes {@code <NUM>}: {@code blk_-1608} gives {@code blk_<NUM>}, {@code 35ms}
- *       gives {@code <NUM>ms}, {@code 10.0.0.1:80} gives {@code <NUM>:<NUM>}.</li>
+ *       where no letter precedes it) becomes {@code <NUM>}, or {@code <IP>} when it is a dotted quad: {@code blk_-1608} gives {@code blk_<NUM>}, {@code 35ms}
+ *       gives {@code <NUM>ms}, {@code 10.0.0.1:80} gives {@code <IP>:<NUM>}.</li>
  * </ul>
  *
  * <p>Letters are never masked, so two messages that differ in a word of letters never give the same tokens.
@@ -25,6 +25,7 @@ package io.logflow.parse.template;
  */
 public final class TokenMasker {
     public static final String NUM = "<NUM>";
+    public static final String IP = "<IP>";
     public static final String HEX = "<HEX>";
     public static final String URL = "<URL>";
     public static final String PATH = "<PATH>";
@@ -89,10 +90,24 @@ public final class TokenMasker {
                 continue;
             }
             int start = i;
-            while (i < n && !isSpace(message.charAt(i))) {
+            boolean letters = true; // letters and . - _ ! ?: the common word, kept as it is
+            boolean simple = true; // no delimiter, no / : < > ( ) [ ]: masking digits is all there is to do
+            while (i < n && !isSpace(c = message.charAt(i))) {
+                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '_'
+                        || c == '!' || c == '?')) {
+                    letters = false;
+                    simple &= (c >= '0' && c <= '9') || (c >= 0x80 && !isDelimiterChar(c));
+                }
                 i++;
             }
-            chunk(message, start, i, space, out);
+            boolean afterValue = out.size > 0 && out.token[out.size - 1].indexOf('<') >= 0;
+            if (letters && !afterValue) {
+                emit(capped(message.substring(start, i)), space, out);
+            } else if (simple && !letters && i - start != 36) {
+                emit(capped(mask(message, start, i)), space, out);
+            } else {
+                chunk(message, start, i, space, out);
+            }
             space = false;
             if (out.size >= maxTokens) {
                 foldTail(message, i, out);
@@ -126,14 +141,14 @@ public final class TokenMasker {
         while (b > a && (isTrailingPunct(s.charAt(b - 1)) || isClose(s.charAt(b - 1)))) {
             b--;
         }
-        if (a == from && a < b && b - a <= MAX_UNIT_CHARS && out.size > 0 && isUnit(s, a, b)
-                && isValue(out.token[out.size - 1])) {
+        if (a == from && a < b && b - a <= MAX_UNIT_CHARS && out.size > 0
+                && out.token[out.size - 1].indexOf('<') >= 0 && isUnit(s, a, b) && isValue(out.token[out.size - 1])) {
             // 18.4 KB, 35 ms: the unit joins its number (and stays: a unit is a word)
             String number = out.token[--out.size];
-            emit(number + " " + s.substring(a, to), out.spaceBefore[out.size], out);
+            emit(capped(number + " " + s.substring(a, to)), out.spaceBefore[out.size], out);
             return;
         }
-        String whole = a < b ? wholeChunk(s, a, b) : null;
+        String whole = a < b && mayBeWhole(s, a, b) ? wholeChunk(s, a, b) : null;
         if (whole != null) {
             emit(capped(s.substring(from, a) + whole + s.substring(b, to)), space, out);
             return;
@@ -179,13 +194,13 @@ public final class TokenMasker {
      * A run of equal tokens holding a mask ({@code cn<NUM> cn<NUM> cn<NUM>}) is a list of values: one token. An aside
      * in parentheses that starts with a value joins the token before it, so it does not shift the tokens after.
      */
-    private static void emit(String token, boolean spaceBefore, Tokens out) {
+    private void emit(String token, boolean spaceBefore, Tokens out) {
         if (out.size > 0 && token.indexOf('<') >= 0 && token.equals(out.token[out.size - 1])) {
             return;
         }
         if (out.size > 0 && spaceBefore && isAside(token)) {
             // an aside that starts with a value, (18.4 KB), is often optional: it joins the token before
-            out.token[out.size - 1] = out.token[out.size - 1] + " " + token;
+            out.token[out.size - 1] = capped(out.token[out.size - 1] + " " + token);
             return;
         }
         out.add(token, spaceBefore);
@@ -228,7 +243,7 @@ public final class TokenMasker {
     }
 
     private static boolean isMaskName(String s, int from, int to) {
-        if (to - from < 3) {
+        if (to - from < 2) {
             return false;
         }
         for (int i = from; i < to; i++) {
@@ -242,6 +257,20 @@ public final class TokenMasker {
     private static boolean hasCore(String s, int from, int to) {
         for (int i = from; i < to; i++) {
             if (!isDelimiterChar(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@link #wholeChunk} could match: it needs a {@code /} or {@code :}, or 36 characters. */
+    private static boolean mayBeWhole(String s, int a, int b) {
+        if (b - a == 36) {
+            return true;
+        }
+        for (int i = a; i < b; i++) {
+            char c = s.charAt(i);
+            if (c == '/' || c == ':') {
                 return true;
             }
         }
@@ -328,7 +357,7 @@ public final class TokenMasker {
                         k++;
                     }
                 }
-                sb.append(s, copied, numStart).append(NUM);
+                sb.append(s, copied, numStart).append(isIpv4(s, numStart, k) ? IP : NUM);
                 copied = k;
                 if (k > i) {
                     i = k;
@@ -342,7 +371,7 @@ public final class TokenMasker {
         return sb.toString();
     }
 
-    private String capped(String token) {
+    private static String capped(String token) {
         if (token.length() <= MAX_TOKEN_CHARS) {
             return token;
         }
@@ -391,20 +420,20 @@ public final class TokenMasker {
         return i == to;
     }
 
-    private static final java.util.Set<String> UNITS = java.util.Set.of("ns", "us", "ms", "s", "sec", "secs",
-            "second", "seconds", "min", "mins", "minute", "minutes", "h", "hr", "hrs", "hour", "hours", "day", "days",
-            "b", "byte", "bytes", "kb", "mb", "gb", "tb", "kib", "mib", "gib", "tib", "bps", "kbps", "mbps", "gbps");
-
+    private static final String[] UNITS = {"ns", "us", "ms", "s", "sec", "secs", "second", "seconds", "min", "mins",
+        "minute", "minutes", "h", "hr", "hrs", "hour", "hours", "day", "days", "b", "byte", "bytes", "kb", "mb", "gb",
+        "tb", "kib", "mib", "gib", "tib", "bps", "kbps", "mbps", "gbps"};
     private static final int MAX_UNIT_CHARS = 7;
 
     /** A unit of time, size or rate, in any case. */
     private static boolean isUnit(String s, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (!Character.isLetter(s.charAt(i))) {
-                return false;
+        int len = to - from;
+        for (String unit : UNITS) {
+            if (unit.length() == len && s.regionMatches(true, from, unit, 0, len)) {
+                return true;
             }
         }
-        return UNITS.contains(s.substring(from, to).toLowerCase(java.util.Locale.ROOT));
+        return false;
     }
 
     /** Before a number: a sign, or a bound such as {@code <1}, {@code ~5}. */
@@ -451,6 +480,26 @@ public final class TokenMasker {
             }
         }
         return -1;
+    }
+
+    /** Four groups of one to three digits joined by dots. */
+    private static boolean isIpv4(String s, int from, int to) {
+        int dots = 0;
+        int digits = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (isDigit(c)) {
+                if (++digits > 3) {
+                    return false;
+                }
+            } else if (c == '.' && digits > 0) {
+                dots++;
+                digits = 0;
+            } else {
+                return false;
+            }
+        }
+        return dots == 3 && digits > 0;
     }
 
     /** Hex groups joined by two or more colons, holding a digit: {@code fe80::1}, {@code 00:a2:ee:1a:71:8c}. */

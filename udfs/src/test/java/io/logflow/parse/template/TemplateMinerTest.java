@@ -15,7 +15,7 @@ class TemplateMinerTest {
         TemplateMiner miner = new TemplateMiner(1);
         TemplateMatch a = miner.add("Connection from 10.0.0.1:5432 closed after 35ms", 0);
         TemplateMatch b = miner.add("Connection from 192.168.1.7:80 closed after 120ms", 0);
-        assertThat(a.text).isEqualTo("Connection from <NUM>:<NUM> closed after <NUM>ms");
+        assertThat(a.text).isEqualTo("Connection from <IP>:<NUM> closed after <NUM>ms");
         assertThat(b.id).isEqualTo(a.id);
         assertThat(miner.size()).isEqualTo(1);
     }
@@ -147,6 +147,53 @@ class TemplateMinerTest {
         assertThat(next.id).isEqualTo(c3);
         assertThat(miner.add("s h.w h.x h.y h.d", 0).id).isEqualTo(c3);
         assertThat(miner.add("s h.a h.b h.c h.d", 0).id).isEqualTo(c1);
+    }
+
+    @Test
+    void hostileLinesGiveStorableBoundedTemplatesThatSurviveASnapshot() {
+        TemplateMiner miner = new TemplateMiner(1);
+        String[] hostile = {"nul \u0000 here", "lone \uD800 surrogate", "literal \\u0000 text",
+            "x".repeat(200_000), "sent" + " (1)".repeat(20_000), "é ".repeat(60_000)};
+        for (String line : hostile) {
+            TemplateMatch m = miner.add(line, 0);
+            assertThat(io.logflow.model.Storable.isStorable(m.text)).isTrue();
+            assertThat(io.logflow.model.Storable.isStorable(m.example)).isTrue();
+            assertThat(m.text).hasSizeLessThanOrEqualTo(2_000);
+            assertThat(m.example).hasSizeLessThanOrEqualTo(1_000);
+        }
+        TemplateMiner restored = TemplateMinerSerializer.INSTANCE.copy(miner);
+        for (String line : hostile) {
+            assertThat(restored.add(line, 0).id).isEqualTo(miner.add(line, 0).id);
+        }
+    }
+
+    @Test
+    void aSnapshotOfTheFirstFormatIsRead() throws Exception {
+        org.apache.flink.core.memory.DataOutputSerializer v1 = new org.apache.flink.core.memory.DataOutputSerializer(64);
+        v1.writeByte(1);
+        v1.writeLong(3); // seed
+        v1.writeInt(10); // maxTemplates
+        v1.writeLong(1); // next founding number
+        v1.writeInt(1); // templates
+        v1.writeLong(0);
+        v1.writeUTF("00000000000000aa");
+        v1.writeUTF("3 alpha"); // version 1's leaf key: token count and route
+        v1.writeShort(3);
+        for (String token : new String[] {"alpha", "task", "finished"}) {
+            v1.writeByte(2);
+            v1.writeUTF(token);
+        }
+        v1.writeLong(5);
+        v1.writeLong(100);
+        v1.writeLong(200);
+        v1.writeLong(200);
+        v1.writeUTF("alpha task finished");
+        TemplateMiner restored = TemplateMinerSerializer.INSTANCE.deserialize(
+                new org.apache.flink.core.memory.DataInputDeserializer(v1.getCopyOfBuffer()));
+        TemplateMatch match = restored.add("alpha task finished", 300);
+        assertThat(match.id).isEqualTo("00000000000000aa");
+        assertThat(match.count).isEqualTo(6);
+        assertThat(match.firstSeen).isEqualTo(100);
     }
 
     @Test

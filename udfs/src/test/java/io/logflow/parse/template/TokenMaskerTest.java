@@ -30,9 +30,9 @@ class TokenMaskerTest {
 
     @Test
     void keyValuePairsListsAndJsonAreCutAtDelimiters() {
-        assertThat(masked("user=git rhost=10.0.0.1 tty=ssh")).isEqualTo("user= | git | rhost= | <NUM> | tty= | ssh");
+        assertThat(masked("user=git rhost=10.0.0.1 tty=ssh")).isEqualTo("user= | git | rhost= | <IP> | tty= | ssh");
         assertThat(masked("nodes 10.0.0.1,10.0.0.2,10.0.0.3 steps=7##8##9"))
-                .isEqualTo("nodes | <NUM> | steps= | <NUM>");
+                .isEqualTo("nodes | <IP> | steps= | <NUM>");
         assertThat(masked("{\"a\":\"x\",\"b\":2}")).isEqualTo("{\"a\":\" | x\",\" | b\": | <NUM>}");
     }
 
@@ -53,6 +53,15 @@ class TokenMaskerTest {
         String a = masked("x" + "y".repeat(100));
         String b = masked("x" + "y".repeat(99) + "z");
         assertThat(a).hasSizeLessThanOrEqualTo(TokenMasker.MAX_TOKEN_CHARS).isNotEqualTo(b);
+    }
+
+    @Test
+    void tokensGrownByAsidesAndUnitsStayWithinTheCap() {
+        TokenMasker.Tokens tokens = new TokenMasker.Tokens();
+        masker.tokens("sent" + " (1)".repeat(5_000) + " 7 KB" + " (2 MB)".repeat(5_000), tokens);
+        for (int i = 0; i < tokens.size; i++) {
+            assertThat(tokens.token[i]).hasSizeLessThanOrEqualTo(TokenMasker.MAX_TOKEN_CHARS);
+        }
     }
 
     @Test

@@ -207,6 +207,30 @@ public final class IndexNames implements Serializable {
         return out.toString();
     }
 
+    /**
+     * True if {@code index} is a name this pattern makes for {@code workspaceId} (null: for any workspace) on some
+     * date: the date must have the shape of the date placeholder, so {@code logflow-dedicated-bigco-2026.11.02} is
+     * bigco's and {@code logflow-dedicated-bigco-eu-2026.11.02} is not.
+     */
+    public boolean isIndexOf(String index, String workspaceId) {
+        StringBuilder regex = new StringBuilder();
+        for (String part : parts) {
+            if (part.equals("<workspace>")) {
+                regex.append(workspaceId == null ? ".+" : Pattern.quote(workspaceId.isBlank() ? unassigned
+                        : sanitise(workspaceId)));
+            } else if (part.equals("<date>")) {
+                Matcher letters = Pattern.compile("([yMdH])\\1*|[._-]").matcher(datePattern);
+                while (letters.find()) {
+                    regex.append(letters.group(1) == null ? Pattern.quote(letters.group())
+                            : "\\d{" + letters.group().length() + "}");
+                }
+            } else {
+                regex.append(Pattern.quote(part));
+            }
+        }
+        return index.matches(regex.toString());
+    }
+
     /** The workspace part of an index name: {@code id} itself if it is safe, else cleaned + {@code ~} + hash. */
     public static String sanitise(String id) {
         if (SAFE.matcher(id).matches()) {

@@ -2,6 +2,8 @@ package io.logflow.app;
 
 import io.logflow.config.ConfigException;
 import io.logflow.config.Settings;
+import io.logflow.sink.elasticsearch.ElasticsearchConfig;
+import io.logflow.sink.elasticsearch.OldIndicesMigration;
 import io.logflow.sink.postgres.Migrations;
 import io.logflow.sink.postgres.Partitions;
 import io.logflow.sink.postgres.PostgresOptions;
@@ -74,6 +76,9 @@ public final class Main {
                     return 0;
                 case "workspace":
                     return WorkspaceCommands.run(rest);
+                case "elasticsearch-migrate":
+                    elasticsearchMigrate(rest);
+                    return 0;
                 case "help":
                 case "--help":
                     usage();
@@ -204,6 +209,37 @@ public final class Main {
                 : " (" + String.join(", ", round.dropped) + ")") + "; " + round.created + " partitions made ahead");
     }
 
+    /**
+     * {@code elasticsearch-migrate [--old-pattern P] [--delete-old] --elasticsearch.hosts ...}: moves the documents of
+     * the old per-workspace daily indices ({@code logflow-<workspace>-<yyyy.MM.dd>} unless {@code --old-pattern} says
+     * otherwise) into the configured layout, and with {@code --delete-old} deletes each old index once all of its
+     * documents are there (README, "Index layout, retention and migration").
+     */
+    static void elasticsearchMigrate(String[] args) throws Exception {
+        String oldPattern = "logflow-<workspace>-<yyyy.MM.dd>";
+        boolean deleteOld = false;
+        java.util.List<String> rest = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--old-pattern") && i + 1 < args.length) {
+                oldPattern = args[++i];
+            } else if (args[i].equals("--delete-old")) {
+                deleteOld = true;
+            } else {
+                rest.add(args[i]);
+            }
+        }
+        Settings settings = Settings.load(rest.toArray(new String[0]), System.getenv(), LogflowOptions.all());
+        OldIndicesMigration migration = new OldIndicesMigration(ElasticsearchConfig.from(settings), oldPattern);
+        int moved = 0;
+        for (OldIndicesMigration.Moved m : migration.run(deleteOld)) {
+            System.out.println("logflow: " + m.from() + " -> " + m.to() + ": " + m.documents() + " documents, "
+                    + m.created() + " copied, " + m.alreadyThere() + " already there"
+                    + (m.deleted() ? "; deleted" : ""));
+            moved++;
+        }
+        System.out.println("logflow: " + moved + " old indices migrated");
+    }
+
     private static void usage() {
         System.out.println(String.join("\n",
                 "usage: logflow [run] --key value ...      run the job (keys: README, 'Configuration')",
@@ -211,6 +247,8 @@ public final class Main {
                 "       logflow retention --postgres.retention \"30 d\" --postgres.url URL  drop expired partitions",
                 "       logflow backfill --from DAY --to DAY --uploads.path URI ...  re-read uploads of those days",
                 "       logflow replay [--replay.reason R --replay.from T --replay.to T --replay.workspace W] ...",
+                "       logflow elasticsearch-migrate [--old-pattern P] [--delete-old] --elasticsearch.hosts URL"
+                        + "  move per-workspace indices into the shared layout",
                 "       logflow workspace put FILE|-|JSON | delete ID | list | status ID | grant ID --role NAME"
                         + "  [--key value ...]"));
     }

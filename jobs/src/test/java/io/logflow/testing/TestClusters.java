@@ -41,8 +41,12 @@ public final class TestClusters {
      * {@link MiniClusterExtension}: start it in {@code @BeforeContainer}, hand it to {@link #stopContext} after.
      */
     public static MiniCluster startAsContext(int slots) throws Exception {
+        Configuration conf = configuration();
+        // MiniClusterExtension picks a free REST port itself; a bare MiniCluster would take 8081, which another test
+        // JVM on this machine (or any Flink) may hold, and then fail to start.
+        conf.set(RestOptions.BIND_PORT, "0");
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setConfiguration(configuration())
+                .setConfiguration(conf)
                 .setNumTaskManagers(1)
                 .setNumSlotsPerTaskManager(slots)
                 .build());

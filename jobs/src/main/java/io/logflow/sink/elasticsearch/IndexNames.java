@@ -207,6 +207,66 @@ public final class IndexNames implements Serializable {
         return out.toString();
     }
 
+    /**
+     * True if {@code index} is a name this pattern makes for {@code workspaceId} (null: for any workspace) on some
+     * date: the date must have the shape of the date placeholder, so {@code logflow-dedicated-bigco-2026.11.02} is
+     * bigco's and {@code logflow-dedicated-bigco-eu-2026.11.02} is not.
+     */
+    public boolean isIndexOf(String index, String workspaceId) {
+        return name(workspaceId == null ? null : workspaceId.isBlank() ? unassigned : sanitise(workspaceId))
+                .matcher(index).matches();
+    }
+
+    /**
+     * The workspace part (as in the name: sanitised, or the unassigned name; null if the pattern has none) and the
+     * start of the period of an index this pattern names, or null if it names no such index.
+     */
+    public Parsed parse(String index) {
+        Matcher m = name(null).matcher(index);
+        if (!m.matches()) {
+            return null;
+        }
+        String workspacePart = parts.contains("<workspace>") ? m.group("workspace") : null;
+        long start = 0;
+        if (datePattern != null) {
+            try {
+                start = ZonedDateTime.from(new DateTimeFormatterBuilder().appendPattern(datePattern)
+                        .parseDefaulting(ChronoField.MONTH_OF_YEAR, 1)
+                        .parseDefaulting(ChronoField.DAY_OF_MONTH, 1)
+                        .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
+                        .toFormatter(Locale.ROOT).withZone(ZoneOffset.UTC).parse(m.group("date")))
+                        .toInstant().toEpochMilli();
+            } catch (RuntimeException e) {
+                return null; // the shape of a date, not a date (month 13)
+            }
+        }
+        return new Parsed(workspacePart, start);
+    }
+
+    /** What an index name holds: see {@link #parse(String)}. */
+    public record Parsed(String workspacePart, long periodStart) {}
+
+    /** The names this pattern makes, for one workspace part or (null) any; the date of the placeholder's shape. */
+    private Pattern name(String workspacePart) {
+        StringBuilder regex = new StringBuilder();
+        for (String part : parts) {
+            if (part.equals("<workspace>")) {
+                regex.append(workspacePart == null ? "(?<workspace>.+)" : Pattern.quote(workspacePart));
+            } else if (part.equals("<date>")) {
+                regex.append("(?<date>");
+                Matcher letters = Pattern.compile("([yMdH])\\1*|[._-]").matcher(datePattern);
+                while (letters.find()) {
+                    regex.append(letters.group(1) == null ? Pattern.quote(letters.group())
+                            : "\\d{" + letters.group().length() + "}");
+                }
+                regex.append(')');
+            } else {
+                regex.append(Pattern.quote(part));
+            }
+        }
+        return Pattern.compile(regex.toString());
+    }
+
     /** The workspace part of an index name: {@code id} itself if it is safe, else cleaned + {@code ~} + hash. */
     public static String sanitise(String id) {
         if (SAFE.matcher(id).matches()) {

@@ -25,6 +25,9 @@ import java.io.IOException;
  */
 public final class IndexTemplate {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int PRIORITY = 100;
+    /** Above {@link #PRIORITY}, so a dedicated workspace's template wins where the shared pattern matches too. */
+    private static final int DEDICATED_PRIORITY = 200;
     /** Lucene's term limit is 32766 bytes; 8191 characters stay below it in any UTF-8. */
     static final int KEYWORD_IGNORE_ABOVE = 8191;
     private static final String[] KEYWORDS = {"eventId", "workspaceId", "level", "service", "logGroup", "logStream",
@@ -37,16 +40,28 @@ public final class IndexTemplate {
 
     private IndexTemplate() {}
 
+    /** The template of the indices of {@code elasticsearch.index-pattern}, with the shared workspaces' aliases. */
     public static String body(ElasticsearchConfig config) {
+        return body(config, config.indexNames.templatePattern(), aliasesComponent(config), PRIORITY);
+    }
+
+    /**
+     * The template of one dedicated workspace's indices: the same settings and mappings, composed with that
+     * workspace's aliases only, so its alias is on its own indices and no shared workspace's alias is. Its pattern
+     * can overlap another dedicated workspace's ({@code bigco-*} and {@code bigco-eu-*}): the longer id has the
+     * higher priority, so each index gets the template of the workspace whose name it holds.
+     */
+    static String dedicatedBody(ElasticsearchConfig config, String workspaceId) {
+        return body(config, config.dedicatedIndexNames.indicesOf(workspaceId), aliasesComponent(config, workspaceId),
+                DEDICATED_PRIORITY + IndexNames.sanitise(workspaceId).length());
+    }
+
+    private static String body(ElasticsearchConfig config, String pattern, String aliasesComponent, int priority) {
         ObjectNode root = JSON.createObjectNode();
-        ArrayNode patterns = root.putArray("index_patterns").add(config.indexNames.templatePattern());
-        if (!config.dedicated.isEmpty()
-                && !config.dedicatedIndexNames.templatePattern().equals(config.indexNames.templatePattern())) {
-            patterns.add(config.dedicatedIndexNames.templatePattern());
-        }
-        root.put("priority", 100);
-        // The workspace aliases, kept by WorkspaceAliases, so that every new index gets them at creation.
-        root.putArray("composed_of").add(aliasesComponent(config));
+        root.putArray("index_patterns").add(pattern);
+        root.put("priority", priority);
+        // The workspace aliases, kept by WorkspaceIndices, so that every new index gets them at creation.
+        root.putArray("composed_of").add(aliasesComponent);
         root.putObject("_meta").put("managed_by", "logflow");
         ObjectNode template = root.putObject("template");
         ObjectNode index = template.putObject("settings").putObject("index");
@@ -79,33 +94,54 @@ public final class IndexTemplate {
         return root.toString();
     }
 
-    /** The component template that holds the workspace aliases. */
+    /** The component template that holds the aliases of the workspaces that are not dedicated. */
     public static String aliasesComponent(ElasticsearchConfig config) {
         return config.templateName + "-aliases";
     }
 
+    /** The component template that holds {@code workspaceId}'s alias: its own if it is dedicated, else the shared one. */
+    static String aliasesComponent(ElasticsearchConfig config, String workspaceId) {
+        return config.dedicated.containsKey(workspaceId)
+                ? dedicatedTemplate(config, workspaceId) + "-aliases" : aliasesComponent(config);
+    }
+
+    /** The index template of a dedicated workspace's indices. */
+    static String dedicatedTemplate(ElasticsearchConfig config, String workspaceId) {
+        return config.templateName + "-dedicated-" + IndexNames.sanitise(workspaceId);
+    }
+
     /**
-     * {@code PUT _index_template/<name>}: idempotent, so every writer may do it. The aliases component is created
-     * empty first if it does not exist yet (never replaced: it holds the aliases of the registered workspaces).
+     * {@code PUT _index_template/<name>}, and one per dedicated workspace: idempotent, so every writer may do it. Each
+     * aliases component is created empty first if it does not exist yet (never replaced: it holds the aliases of the
+     * registered workspaces).
      */
     public static void install(ElasticsearchConfig config) throws IOException {
         try (RestClient client = restClient(config)) {
-            Request component = new Request("PUT", "/_component_template/" + aliasesComponent(config));
-            component.addParameter("create", "true");
-            component.setJsonEntity("{\"template\":{\"aliases\":{}},\"_meta\":{\"managed_by\":\"logflow\"}}");
-            try {
-                client.performRequest(component);
-            } catch (ResponseException e) {
-                if (e.getResponse().getStatusLine().getStatusCode() != 400
-                        || !EntityUtils.toString(e.getResponse().getEntity()).contains("already exists")) {
-                    throw e;
-                }
+            install(client, config.templateName, aliasesComponent(config), body(config));
+            for (String workspaceId : config.dedicated.keySet()) {
+                install(client, dedicatedTemplate(config, workspaceId), aliasesComponent(config, workspaceId),
+                        dedicatedBody(config, workspaceId));
             }
-            Request put = new Request("PUT", "/_index_template/" + config.templateName);
-            put.setJsonEntity(body(config));
-            client.performRequest(put);
             addFieldsToExistingIndices(client, config);
         }
+    }
+
+    private static void install(RestClient client, String template, String aliasesComponent, String body)
+            throws IOException {
+        Request component = new Request("PUT", "/_component_template/" + aliasesComponent);
+        component.addParameter("create", "true");
+        component.setJsonEntity("{\"template\":{\"aliases\":{}},\"_meta\":{\"managed_by\":\"logflow\"}}");
+        try {
+            client.performRequest(component);
+        } catch (ResponseException e) {
+            if (e.getResponse().getStatusLine().getStatusCode() != 400
+                    || !EntityUtils.toString(e.getResponse().getEntity()).contains("already exists")) {
+                throw e;
+            }
+        }
+        Request put = new Request("PUT", "/_index_template/" + template);
+        put.setJsonEntity(body);
+        client.performRequest(put);
     }
 
     /** {@code PUT <patterns>/_mapping} with the {@link #ADDED_KEYWORDS}: idempotent, and nothing when no index exists. */

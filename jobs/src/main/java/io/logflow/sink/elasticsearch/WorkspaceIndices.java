@@ -18,8 +18,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -28,8 +30,9 @@ import java.util.Set;
  *
  * <p>The alias of a workspace ({@code elasticsearch.workspace-alias}) filters on its {@code workspaceId} and, over
  * shared indices, carries its routing, so a search through it reads the one shard that holds the workspace. It is
- * put on every existing index and into the aliases component template of the index template, so that the indices
- * of later days get it when they are created. A deleted workspace loses its alias everywhere.
+ * put on the existing indices that can hold the workspace's documents and into the aliases component template of
+ * the index template of those indices (the shared one, or the dedicated workspace's own), so that the indices of
+ * later days get it when they are created, and no other index does. A deleted workspace loses its alias everywhere.
  *
  * <p>Retention: an index is deleted once the period its name holds (the day of {@code <yyyy.MM.dd>}) ended longer
  * ago than the retention of its workspace ({@code elasticsearch.retention}, or a dedicated workspace's own). The date
@@ -50,65 +53,83 @@ public final class WorkspaceIndices implements Closeable {
 
     /** The alias definition of a workspace: a term filter, and the routing over shared indices. */
     ObjectNode aliasBody(String workspaceId) {
+        return aliasBody(workspaceId, routing(workspaceId));
+    }
+
+    private static ObjectNode aliasBody(String workspaceId, String routing) {
         ObjectNode alias = JSON.createObjectNode();
         alias.putObject("filter").putObject("term").put("workspaceId", workspaceId);
-        if (config.indexNamesOf(workspaceId).shared()) {
-            alias.put("routing", IndexNames.sanitise(workspaceId));
+        if (routing != null) {
+            alias.put("routing", routing);
         }
         return alias;
     }
 
     /**
      * Applies registrations and deletions (the last change of each workspace counts): first the aliases component
-     * template, then the existing indices, so that an index created in between gets the alias either way.
+     * templates, then the existing indices, so that an index created in between gets the alias either way.
+     *
+     * <p>A workspace's alias covers the indices that can hold its documents, and no others: a shared workspace's
+     * the shared indices (one routed shard each); a dedicated workspace's its own indices, plus those existing shared
+     * indices that still hold its documents from before it became dedicated (routed too).
      */
     public void apply(Collection<WorkspaceChange> changes) throws IOException {
-        List<WorkspaceChange> valid = new ArrayList<>();
+        Map<String, WorkspaceChange> last = new LinkedHashMap<>();
         for (WorkspaceChange c : changes) {
             if (c.id != null && !c.id.isBlank() && (c.isPut() || c.isDelete())) {
-                valid.add(c);
+                last.remove(c.id);
+                last.put(c.id, c);
             }
         }
-        if (valid.isEmpty()) {
+        if (last.isEmpty()) {
             return;
         }
-        IndexTemplate.install(config); // the component template must exist
-        String component = IndexTemplate.aliasesComponent(config);
-        JsonNode current = request("GET", "/_component_template/" + component, null);
-        ObjectNode body = (ObjectNode) current.path("component_templates").path(0).path("component_template");
-        ObjectNode template = body.with("template");
-        ObjectNode aliases = template.with("aliases");
-        for (WorkspaceChange c : valid) {
-            if (c.isPut()) {
-                aliases.set(config.aliasOf(c.id), aliasBody(c.id));
-            } else {
-                aliases.remove(config.aliasOf(c.id));
+        IndexTemplate.install(config); // the component templates must exist
+        Map<String, List<WorkspaceChange>> byComponent = new LinkedHashMap<>();
+        String shared = IndexTemplate.aliasesComponent(config);
+        for (WorkspaceChange c : last.values()) {
+            byComponent.computeIfAbsent(IndexTemplate.aliasesComponent(config, c.id), k -> new ArrayList<>()).add(c);
+            if (config.dedicated.containsKey(c.id)) {
+                // it may have been a shared workspace before: new shared indices must not get its alias any more
+                byComponent.computeIfAbsent(shared, k -> new ArrayList<>()).add(WorkspaceChange.delete(c.id));
             }
         }
-        request("PUT", "/_component_template/" + component, body.toString());
+        for (Map.Entry<String, List<WorkspaceChange>> component : byComponent.entrySet()) {
+            updateComponent(component.getKey(), component.getValue());
+        }
 
-        List<String> patterns = patternsWithIndices();
-        if (patterns.isEmpty()) {
-            return;
-        }
+        List<String> indices = indices();
         ObjectNode actions = JSON.createObjectNode();
         ArrayNode list = actions.putArray("actions");
         List<String> deleted = new ArrayList<>();
-        for (WorkspaceChange c : valid) {
-            if (c.isPut()) {
-                ObjectNode add = aliasBody(c.id);
-                ArrayNode indices = add.putArray("indices");
-                patterns.forEach(indices::add);
-                add.put("alias", config.aliasOf(c.id));
-                list.addObject().set("add", add);
-            } else {
+        for (WorkspaceChange c : last.values()) {
+            if (c.isDelete()) {
                 deleted.add(config.aliasOf(c.id));
+            } else {
+                IndexNames own = config.indexNamesOf(c.id);
+                addAlias(list, c.id, indices.stream().filter(i -> own.isIndexOf(i, own.shared() ? null : c.id))
+                        .toList(), routing(c.id));
+                if (config.dedicated.containsKey(c.id)) {
+                    List<String> holding = sharedIndicesHolding(c.id, indices);
+                    addAlias(list, c.id, holding, IndexNames.sanitise(c.id));
+                    // and off the shared indices it got while it was shared, where it has no documents
+                    for (String index : currentIndices(config.aliasOf(c.id))) {
+                        if (config.indexNames.isIndexOf(index, null) && !holding.contains(index)) {
+                            list.addObject().putObject("remove").put("index", index)
+                                    .put("alias", config.aliasOf(c.id));
+                        }
+                    }
+                }
             }
         }
         if (list.size() > 0) {
             request("POST", "/_aliases", actions.toString());
         }
+        List<String> patterns = patternsWithIndices(indices);
         for (String alias : deleted) {
+            if (patterns.isEmpty()) {
+                break;
+            }
             try {
                 request("DELETE", "/" + String.join(",", patterns) + "/_alias/" + alias, null);
             } catch (ResponseException e) {
@@ -119,9 +140,72 @@ public final class WorkspaceIndices implements Closeable {
         }
     }
 
-    /** The sink's index patterns that match at least one index now (an alias action on none fails). */
-    private List<String> patternsWithIndices() throws IOException {
-        List<String> indices = indices();
+    /** Puts the aliases of {@code changes} into (or takes them out of) one aliases component template. */
+    private void updateComponent(String component, List<WorkspaceChange> changes) throws IOException {
+        JsonNode current = request("GET", "/_component_template/" + component, null);
+        ObjectNode body = (ObjectNode) current.path("component_templates").path(0).path("component_template");
+        ObjectNode aliases = body.with("template").with("aliases");
+        for (WorkspaceChange c : changes) {
+            if (c.isPut()) {
+                aliases.set(config.aliasOf(c.id), aliasBody(c.id));
+            } else {
+                aliases.remove(config.aliasOf(c.id));
+            }
+        }
+        request("PUT", "/_component_template/" + component, body.toString());
+    }
+
+    private void addAlias(ArrayNode actions, String workspaceId, List<String> indices, String routing) {
+        if (indices.isEmpty()) {
+            return;
+        }
+        ObjectNode add = aliasBody(workspaceId, routing);
+        actions.addObject().set("add", add);
+        ArrayNode names = add.putArray("indices");
+        indices.forEach(names::add);
+        add.put("alias", config.aliasOf(workspaceId));
+    }
+
+    /** The routing of a workspace's documents, or null where its indices are not routed. */
+    private String routing(String workspaceId) {
+        return config.indexNamesOf(workspaceId).shared() ? IndexNames.sanitise(workspaceId) : null;
+    }
+
+    /** The existing shared indices that hold documents of {@code workspaceId} (its routing: one shard each). */
+    private List<String> sharedIndicesHolding(String workspaceId, List<String> indices) throws IOException {
+        if (!config.indexNames.shared() || indices.stream().noneMatch(i -> config.indexNames.isIndexOf(i, null))) {
+            return List.of();
+        }
+        Request search = new Request("POST", "/" + config.indexNames.templatePattern() + "/_search");
+        search.addParameter("routing", IndexNames.sanitise(workspaceId));
+        ObjectNode body = JSON.createObjectNode();
+        body.put("size", 0);
+        body.putObject("query").putObject("term").put("workspaceId", workspaceId);
+        body.putObject("aggs").putObject("indices").putObject("terms").put("field", "_index").put("size", 10_000);
+        search.setJsonEntity(body.toString());
+        List<String> out = new ArrayList<>();
+        for (JsonNode bucket : read(client.performRequest(search)).path("aggregations").path("indices")
+                .path("buckets")) {
+            out.add(bucket.path("key").asText());
+        }
+        return out;
+    }
+
+    /** The indices {@code alias} is on now. */
+    private List<String> currentIndices(String alias) throws IOException {
+        List<String> out = new ArrayList<>();
+        try {
+            request("GET", "/_alias/" + alias, null).fieldNames().forEachRemaining(out::add);
+        } catch (ResponseException e) {
+            if (e.getResponse().getStatusLine().getStatusCode() != 404) {
+                throw e;
+            }
+        }
+        return out;
+    }
+
+    /** The sink's index patterns that match at least one of {@code indices} (an alias action on none fails). */
+    private List<String> patternsWithIndices(List<String> indices) {
         List<String> out = new ArrayList<>();
         for (String pattern : templatePatterns()) {
             String prefix = pattern.substring(0, pattern.length() - 1);

@@ -92,8 +92,12 @@ class ElasticsearchConfigTest {
         assertThat(c.retentionOf("acme")).isEqualTo(Duration.ofDays(7));
         assertThat(c.indexNamesOf("bigco").index("bigco", 0L)).isEqualTo("logflow-dedicated-bigco-1970.01.01");
         assertThat(c.indexNamesOf("acme").index("acme", 0L)).isEqualTo("logflow-shared-1970.01.01");
-        assertThat(IndexTemplate.body(c)).contains("\"index_patterns\":[\"logflow-shared-*\",\"logflow-dedicated-*\"]",
+        // each dedicated workspace's indices have a template of their own, with its aliases only
+        assertThat(IndexTemplate.body(c)).contains("\"index_patterns\":[\"logflow-shared-*\"]",
                 "\"composed_of\":[\"logflow-events-aliases\"]");
+        assertThat(IndexTemplate.dedicatedBody(c, "bigco")).contains(
+                "\"index_patterns\":[\"logflow-dedicated-bigco-*\"]",
+                "\"composed_of\":[\"logflow-events-dedicated-bigco-aliases\"]", "\"priority\":205");
     }
 
     @Test

@@ -56,17 +56,19 @@ class ElasticsearchTenantScaleTest {
         int eventsPerWorkspaceDay = 2;
         int shards = 2;
         String prefix = ElasticsearchExtension.uniquePrefix();
-        String big = "ws-big"; // a named large tenant with indices of its own
+        String big = "ws-big"; // named large tenants with indices of their own, one id the start of the other
+        String bigEu = "ws-big-eu";
         ElasticsearchConfig es = config(prefix, Map.of(
                 ElasticsearchOptions.SHARDS.key(), Integer.toString(shards),
-                ElasticsearchOptions.DEDICATED_WORKSPACES.key(), big + "=90 d",
+                ElasticsearchOptions.DEDICATED_WORKSPACES.key(), big + "=90 d," + bigEu,
                 ElasticsearchOptions.RETENTION.key(), "3650 d")); // the test days are in the past; keep them
 
         List<String> ids = new ArrayList<>();
-        for (int w = 0; w < workspaces - 1; w++) {
+        for (int w = 0; w < workspaces - 2; w++) {
             ids.add(String.format("ws-%04d", w));
         }
         ids.add(big);
+        ids.add(bigEu);
         List<LogEvent> events = new ArrayList<>();
         int n = 0;
         for (int d = 0; d < days; d++) {
@@ -100,8 +102,8 @@ class ElasticsearchTenantScaleTest {
                 workspaces * days, firstRunMillis);
         assertThat(shardRows.size()).isEqualTo(bound).isLessThan(50);
 
-        // One workspace's alias returns its documents only, and searches one shard of each index (its routing), not
-        // all of them: the shared days and the dedicated tenant's days.
+        // One workspace's alias returns its documents only, and searches one shard of each shared index (its routing),
+        // not all of them, and none of the dedicated tenants' indices.
         String acme = "ws-0042";
         String alias = es.aliasOf(acme);
         assertThat(alias).isEqualTo(prefix + "logflow-ws-ws-0042");
@@ -111,17 +113,32 @@ class ElasticsearchTenantScaleTest {
         assertThat(all.path("hits").path("total").path("value").asLong()).isEqualTo(acmeEvents);
         all.path("hits").path("hits").forEach(h ->
                 assertThat(h.path("_source").path("workspaceId").asText()).isEqualTo(acme));
-        assertThat(all.path("_shards").path("total").asInt()).as("one shard per index")
-                .isEqualTo(days * (1 + es.dedicated.size())).isLessThan(shardRows.size());
+        assertThat(all.path("_shards").path("total").asInt()).as("one shard per shared index")
+                .isEqualTo(days).isLessThan(shardRows.size());
+        List<String> sharedIndices = indexNames(es.indexNames.templatePattern());
+        assertThat(sharedIndices).hasSize(days);
+        assertThat(aliasIndices(alias)).containsExactlyInAnyOrderElementsOf(sharedIndices);
         assertThat(ElasticsearchExtension.count(alias, "{\"query\": {\"bool\": {\"must_not\": "
                 + "{\"term\": {\"workspaceId\": \"" + acme + "\"}}}}}")).isZero();
 
-        // The dedicated tenant's documents are in its own indices, and its alias finds them.
-        long bigEvents = events.stream().filter(e -> big.equals(e.workspaceId)).count();
-        assertThat(ElasticsearchExtension.count(es.dedicatedIndexNames.indicesOf(big), null)).isEqualTo(bigEvents);
-        assertThat(ElasticsearchExtension.count(es.aliasOf(big), null)).isEqualTo(bigEvents);
-        assertThat(ElasticsearchExtension.count(es.indexNames.templatePattern(), "{\"query\": {\"term\": "
-                + "{\"workspaceId\": \"" + big + "\"}}}")).isZero();
+        // A dedicated tenant's documents are in its own indices, and its alias finds them there and only there (not
+        // in the shared indices, nor in those of the tenant whose id starts with its own).
+        for (String tenant : List.of(big, bigEu)) {
+            long tenantEvents = events.stream().filter(e -> tenant.equals(e.workspaceId)).count();
+            List<String> own = new ArrayList<>();
+            for (int d = 0; d < days; d++) {
+                own.add(es.dedicatedIndexNames.index(tenant, DAY1 + d * DAY));
+            }
+            assertThat(ElasticsearchExtension.count(String.join(",", own), null)).isEqualTo(tenantEvents);
+            assertThat(aliasIndices(es.aliasOf(tenant))).as(tenant).containsExactlyInAnyOrderElementsOf(own);
+            JsonNode hits = ElasticsearchExtension.request("POST", "/" + es.aliasOf(tenant) + "/_search",
+                    "{\"track_total_hits\": true, \"size\": 0}");
+            assertThat(hits.path("hits").path("total").path("value").asLong()).isEqualTo(tenantEvents);
+            assertThat(hits.path("_shards").path("total").asInt()).as("its own days' shards")
+                    .isEqualTo(days * shards);
+            assertThat(ElasticsearchExtension.count(es.indexNames.templatePattern(), "{\"query\": {\"term\": "
+                    + "{\"workspaceId\": \"" + tenant + "\"}}}")).isZero();
+        }
 
         // A deleted workspace has no alias.
         assertThatThrownBy(() -> ElasticsearchExtension.request("GET", "/_alias/" + es.aliasOf("ws-gone"), null))
@@ -136,6 +153,60 @@ class ElasticsearchTenantScaleTest {
                 first.timestamp) + "/_doc/" + first.eventId + "?routing=" + first.workspaceId, null);
         assertThat(doc.path("_version").asLong()).isEqualTo(2);
         assertThat(ElasticsearchExtension.count(alias, null)).isEqualTo(acmeEvents);
+    }
+
+    @Test
+    void aWorkspaceThatBecomesDedicatedIsSearchedInItsOwnIndicesAndOnlyTheSharedOnesHoldingItsOlderEvents()
+            throws Exception {
+        String prefix = ElasticsearchExtension.uniquePrefix();
+        String grower = "grower";
+        ElasticsearchConfig before = config(prefix, Map.of());
+        List<LogEvent> sharedEra = List.of(
+                event(1, grower, DAY1, Level.INFO, "api", "while shared", null),
+                event(2, "acme", DAY1 + DAY, Level.INFO, "api", "another tenant's day", null));
+        EsTestEvents.runWithRegistrations(sharedEra, List.of(registration(grower), registration("acme")), before,
+                new EsTestEvents.Collected("grower1-" + prefix));
+        String alias = before.aliasOf(grower);
+        assertThat(aliasIndices(alias)).as("shared: every shared index").containsExactlyInAnyOrder(
+                before.indexNames.index(grower, DAY1), before.indexNames.index("acme", DAY1 + DAY));
+
+        ElasticsearchConfig after = config(prefix, Map.of(ElasticsearchOptions.DEDICATED_WORKSPACES.key(), grower));
+        List<LogEvent> dedicatedEra = List.of(
+                event(3, grower, DAY1 + 2 * DAY, Level.INFO, "api", "now dedicated", null),
+                event(4, "acme", DAY1 + 2 * DAY, Level.INFO, "api", "a shared day without grower", null));
+        EsTestEvents.runWithRegistrations(dedicatedEra, List.of(registration(grower), registration("acme")), after,
+                new EsTestEvents.Collected("grower2-" + prefix));
+
+        String oldShared = after.indexNames.index(grower, DAY1);
+        String own = after.dedicatedIndexNames.index(grower, DAY1 + 2 * DAY);
+        assertThat(aliasIndices(alias)).containsExactlyInAnyOrder(oldShared, own);
+        assertThat(ElasticsearchExtension.count(alias, null)).isEqualTo(2);
+        JsonNode onOldShared = ElasticsearchExtension.request("GET", "/" + oldShared + "/_alias/" + alias, null);
+        assertThat(onOldShared.path(oldShared).path("aliases").path(alias).path("index_routing").asText())
+                .as("routed on the shared index").isEqualTo(grower);
+        // A shared index created from now on does not get the alias, the next day of the dedicated tenant does.
+        EsTestEvents.runWithRegistrations(List.of(
+                        event(5, "acme", DAY1 + 3 * DAY, Level.INFO, "api", "a new shared day", null),
+                        event(6, grower, DAY1 + 3 * DAY, Level.INFO, "api", "a new day of its own", null)),
+                List.of(registration("acme")), after, new EsTestEvents.Collected("grower3-" + prefix));
+        assertThat(aliasIndices(alias)).containsExactlyInAnyOrder(oldShared, own,
+                after.dedicatedIndexNames.index(grower, DAY1 + 3 * DAY));
+        assertThat(aliasIndices(after.aliasOf("acme"))).doesNotContain(own)
+                .contains(after.indexNames.index("acme", DAY1 + 3 * DAY));
+    }
+
+    /** The indices {@code alias} is on. */
+    private static List<String> aliasIndices(String alias) throws Exception {
+        List<String> out = new ArrayList<>();
+        ElasticsearchExtension.request("GET", "/_alias/" + alias, null).fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    private static List<String> indexNames(String pattern) throws Exception {
+        List<String> names = new ArrayList<>();
+        ElasticsearchExtension.request("GET", "/_cat/indices/" + pattern + "?format=json&h=index", null)
+                .forEach(row -> names.add(row.path("index").asText()));
+        return names;
     }
 
     private static long duplicateEventIds(ElasticsearchConfig es) throws Exception {

@@ -123,4 +123,23 @@ class IndexNamesTest {
         IndexNames monthly = IndexNames.parse("logs-<yyyy.MM>-<workspace>", "_none");
         assertThat(monthly.periodEnd("logs-2026.11-acme", "acme")).as("date not last: never expires").isEqualTo(-1);
     }
+
+    @Test
+    void anIndexBelongsToTheWorkspaceWhoseNameItHoldsWithADateOfThePatternsShape() {
+        IndexNames dedicated = IndexNames.parse("logflow-dedicated-<workspace>-<yyyy.MM.dd>", "_unassigned");
+        assertThat(dedicated.isIndexOf("logflow-dedicated-bigco-2026.11.02", "bigco")).isTrue();
+        assertThat(dedicated.isIndexOf("logflow-dedicated-bigco-eu-2026.11.02", "bigco")).isFalse();
+        assertThat(dedicated.isIndexOf("logflow-dedicated-bigco-2-2026.11.02", "bigco")).isFalse();
+        assertThat(dedicated.isIndexOf("logflow-dedicated-bigco-2-2026.11.02", "bigco-2")).isTrue();
+        assertThat(dedicated.isIndexOf("logflow-dedicated-bigco-2026.11.02", null)).isTrue();
+        assertThat(dedicated.isIndexOf(dedicated.index("Big Co", NOV_2_2026_0900_UTC), "Big Co")).isTrue();
+        assertThat(dedicated.isIndexOf("logflow-dedicated-bigco-2026.11.02x", "bigco")).isFalse();
+        IndexNames shared = IndexNames.parse("logflow-<yyyy.MM.dd>", "_unassigned");
+        assertThat(shared.isIndexOf("logflow-2026.11.02", null)).isTrue();
+        assertThat(shared.isIndexOf("logflow-dedicated-bigco-2026.11.02", null)).as("same prefix, not its name")
+                .isFalse();
+        IndexNames monthly = IndexNames.parse("logs-<yyyy.MM>-<workspace>", "_none");
+        assertThat(monthly.isIndexOf("logs-2026.11-acme", "acme")).isTrue();
+        assertThat(monthly.isIndexOf("logs-2026.11-acme", "acm")).isFalse();
+    }
 }

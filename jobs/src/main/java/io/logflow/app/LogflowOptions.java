@@ -61,6 +61,7 @@ public final class LogflowOptions {
         all.addAll(DlqOptions.all());
         all.addAll(MetricsOptions.all());
         all.addAll(ReplayOptions.all());
+        all.addAll(CatalogOptions.all());
         return List.copyOf(all);
     }
 }

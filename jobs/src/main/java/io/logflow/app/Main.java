@@ -25,6 +25,7 @@ import java.util.Arrays;
  *   flink run logflow-jobs.jar [run] --key value ...   run the job (what a Flink cluster calls)
  *   java -jar logflow-jobs.jar migrate --postgres.url ...   apply the Postgres schema migrations
  *   ... workspace put|delete|list|status ...            register tenants (see the README)
+ *   ... catalog --catalog.postgres.user ROLE ...         print the analysts' Flink SQL init script
  * </pre>
  */
 public final class Main {
@@ -74,6 +75,9 @@ public final class Main {
                     return 0;
                 case "workspace":
                     return WorkspaceCommands.run(rest);
+                case "catalog":
+                    System.out.print(CatalogScript.render(Settings.load(rest, System.getenv(), LogflowOptions.all())));
+                    return 0;
                 case "help":
                 case "--help":
                     usage();
@@ -211,7 +215,9 @@ public final class Main {
                 "       logflow retention --postgres.retention \"30 d\" --postgres.url URL  drop expired partitions",
                 "       logflow backfill --from DAY --to DAY --uploads.path URI ...  re-read uploads of those days",
                 "       logflow replay [--replay.reason R --replay.from T --replay.to T --replay.workspace W] ...",
-                "       logflow workspace put FILE|-|JSON | delete ID | list | status ID | grant ID --role NAME"
+                "       logflow catalog --catalog.postgres.user ROLE ...  the analysts' Flink SQL init script "
+                        + "(password: LOGFLOW_CATALOG_POSTGRES_PASSWORD)",
+                "       logflow workspace put FILE|-|JSON | delete ID | list | status ID | grant ID|--all --role NAME"
                         + "  [--key value ...]"));
     }
 }

@@ -29,15 +29,17 @@ final class AnalystCatalog {
 
     private AnalystCatalog() {}
 
-    /** The init script for {@code data}, generated from the job's keys, read as {@code user}. */
-    static String script(AnalystDataset data, String user, String password) {
-        String[] args = {
+    /** The init script for {@code data}, generated from the job's keys, read as {@code user}; more keys after. */
+    static String script(AnalystDataset data, String user, String password, String... more) {
+        String[] keys = {
                 "--postgres.url", data.db.url,
                 "--catalog.postgres.user", user,
                 "--catalog.postgres.password", password,
                 "--kafka.bootstrap-servers", KafkaExtension.bootstrapServers(),
                 "--dlq.kafka.enabled", "true",
                 "--dlq.kafka.topic", data.dlqTopic};
+        String[] args = Arrays.copyOf(keys, keys.length + more.length);
+        System.arraycopy(more, 0, args, keys.length, more.length);
         return CatalogScript.render(Settings.load(args, Map.of(), LogflowOptions.all()));
     }
 

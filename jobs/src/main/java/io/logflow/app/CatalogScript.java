@@ -15,8 +15,10 @@ import java.util.Optional;
 /**
  * The analysts' init script: {@code sql/flink/catalog.sql} (packed into the jar) with each {@code ${sink:<table>}}
  * filled from the job's configuration, as the metrics tables are: the JDBC tables on {@code postgres.url} as the
- * read-only {@code catalog.postgres.user}, {@code ${sink:dlq}} on the job's dead-letter topic. The script holds that
- * role's password, so it is printed for a SQL session to read, never written anywhere by logflow.
+ * read-only {@code catalog.postgres.user}, {@code ${sink:dlq}} on the job's dead-letter topic; first an
+ * {@code ADD JAR} of the job jar ({@code catalog.jar}), which brings the functions and connectors into the session
+ * and ships them with its queries. The script holds that role's password, so it is printed for a SQL session to
+ * read, never written anywhere by logflow.
  */
 public final class CatalogScript {
     public static final String SQL_RESOURCE = "sql/flink/catalog.sql";
@@ -41,6 +43,10 @@ public final class CatalogScript {
         StringBuilder script = new StringBuilder("-- logflow's tables and functions (logflow catalog), read as role ")
                 .append(user).append(dlq.isPresent() ? "" : "; dlq_failures is left out (dlq.kafka.enabled is false)")
                 .append('\n');
+        String jar = settings.getOptional(CatalogOptions.JAR).orElseGet(CatalogScript::ownJar).strip();
+        if (!jar.isEmpty()) {
+            script.append("ADD JAR '").append(jar.replace("'", "''")).append("';\n");
+        }
         for (String statement : Metrics.statements(template, name -> name.equals(DLQ)
                 ? dlq.map(DlqConfig::sqlTableOptions).orElse(OMITTED)
                 : PostgresSinks.sqlConnectionOptions(reader, name))) {
@@ -49,6 +55,17 @@ public final class CatalogScript {
             }
         }
         return script.toString();
+    }
+
+    /** The jar this class was loaded from, or empty when it runs from a folder of classes (a build, a test). */
+    private static String ownJar() {
+        try {
+            java.security.CodeSource source = CatalogScript.class.getProtectionDomain().getCodeSource();
+            java.nio.file.Path path = source == null ? null : java.nio.file.Path.of(source.getLocation().toURI());
+            return path != null && path.toString().endsWith(".jar") ? path.toString() : "";
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return "";
+        }
     }
 
     static String template() {

@@ -73,6 +73,15 @@ class CatalogScriptTest {
         assertThat(script).contains("dlq_failures is left out (dlq.kafka.enabled is false)").doesNotContain("kafka'");
     }
 
+    /** Run from the jar, the script adds the jar itself; from a build's classes, it adds none unless told. */
+    @Test
+    void theJobJarIsAddedFirstWhereTheSessionFindsIt() {
+        assertThat(render(JOB, Map.of())).doesNotContain("ADD JAR");
+        String script = render(append(JOB, "--catalog.jar", "/opt/flink/usrlib/logflow-jobs.jar"), Map.of());
+        List<String> statements = script.lines().filter(l -> !l.startsWith("--")).toList();
+        assertThat(statements.get(0)).isEqualTo("ADD JAR '/opt/flink/usrlib/logflow-jobs.jar';");
+    }
+
     @Test
     void theReadOnlyRoleIsRequiredAndNamedInTheError() {
         assertThatThrownBy(() -> render(new String[] {"--postgres.url", "jdbc:postgresql://db/logflow"}, Map.of()))

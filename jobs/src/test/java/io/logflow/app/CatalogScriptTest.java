@@ -85,7 +85,8 @@ class CatalogScriptTest {
     @Test
     void theReadOnlyRoleIsRequiredAndNamedInTheError() {
         assertThatThrownBy(() -> render(new String[] {"--postgres.url", "jdbc:postgresql://db/logflow"}, Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageStartingWith("catalog.postgres.user: required");
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("catalog.postgres.user: required")
+                .hasMessageContaining("the read-only role the analysts' tables read the database as");
         assertThat(Main.execute(new String[] {"catalog", "--postgres.url", "jdbc:postgresql://db/logflow"}))
                 .isEqualTo(2);
     }

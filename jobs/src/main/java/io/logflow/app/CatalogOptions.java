@@ -13,7 +13,7 @@ public final class CatalogOptions {
             .stringType()
             .noDefaultValue()
             .withDescription("`catalog`: the read-only role the analysts' tables read the database as: one made by "
-                    + "`workspace grant` sees its workspace only; a role with BYPASSRLS sees every workspace.");
+                    + "`workspace grant ID` sees that workspace only, one made by `workspace grant --all` every workspace.");
 
     public static final ConfigOption<String> POSTGRES_PASSWORD = ConfigOptions.key("catalog.postgres.password")
             .stringType()

@@ -13,7 +13,8 @@ public final class CatalogOptions {
             .stringType()
             .noDefaultValue()
             .withDescription("`catalog`: the read-only role the analysts' tables read the database as: one made by "
-                    + "`workspace grant ID` sees that workspace only, one made by `workspace grant --all` every workspace.");
+                    + "`workspace grant ID` sees that workspace only, one made by `workspace grant --all` every "
+                    + "workspace.");
 
     public static final ConfigOption<String> POSTGRES_PASSWORD = ConfigOptions.key("catalog.postgres.password")
             .stringType()

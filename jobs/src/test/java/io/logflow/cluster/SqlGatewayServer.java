@@ -105,6 +105,30 @@ public final class SqlGatewayServer implements BeforeAllCallback {
         System.out.printf("SQL Gateway on %s, ready in %d ms%n", url, (System.nanoTime() - started) / 1_000_000);
     }
 
+    /**
+     * The command line of {@code sql-client.sh gateway --endpoint <this gateway> <args>}: the SQL client in gateway
+     * mode, started as the script starts it (lib/, {@code opt/flink-sql-client} and {@code opt/flink-sql-gateway},
+     * whose session classes the client uses, on the class path).
+     */
+    public static List<String> sqlClient(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+        cmd.addAll(List.of(JAVA_17_OPENS));
+        cmd.add("-Dlog.file=" + WORK.resolve("log/sql-client.log"));
+        cmd.add("-Dlog4j.configurationFile=" + WORK.resolve("conf/log4j.properties").toUri());
+        cmd.add("-classpath");
+        cmd.add(FlinkSessionCluster.flinkHome().resolve("lib") + File.separator + "*" + File.pathSeparator
+                + opt("flink-sql-client-") + File.pathSeparator + opt("flink-sql-gateway-"));
+        cmd.addAll(List.of("org.apache.flink.table.client.SqlClient", "gateway", "--endpoint", endpoint()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** The gateway's own configuration folder (FLINK_CONF_DIR), empty but for logging: a client can share it. */
+    public static Path confDir() {
+        return WORK.resolve("conf");
+    }
+
     private static Path opt(String prefix) throws IOException {
         Path opt = FlinkSessionCluster.flinkHome().resolve("opt");
         try (var files = Files.list(opt)) {

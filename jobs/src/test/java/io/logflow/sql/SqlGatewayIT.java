@@ -108,6 +108,36 @@ class SqlGatewayIT {
                 .hasMessageContaining("Object 'log_event' not found");
     }
 
+    /**
+     * What an analyst types: {@code sql-client.sh gateway --endpoint URL -i <(logflow catalog ...)}, here with a
+     * cookbook file as {@code -f}: the client reads the init script from a pipe and prints the query's rows (it
+     * exits with 0 after a failed statement too, so the rows are what counts).
+     */
+    @Test
+    void theSqlClientInGatewayModeTakesTheCatalogFromAPipeAndRunsACookbookFile() throws Exception {
+        Path query = AnalystQueriesTest.queryFiles().filter(f -> f.endsWith("workspace_activity.sql")).findFirst()
+                .orElseThrow().toAbsolutePath();
+        // A script (-f) prints its rows only as a table in the text (tableau) mode; interactively any mode does.
+        List<String> client = SqlGatewayServer.sqlClient("-i", "<(printf '%s' \"$LOGFLOW_TEST_CATALOG\")", "-f",
+                "<(echo \"SET 'sql-client.execution.result-mode' = 'tableau';\"; cat '" + query + "')");
+        ProcessBuilder bash = new ProcessBuilder("bash", "-c", "exec " + String.join(" ", client.stream()
+                .map(a -> a.startsWith("<(") ? a : "'" + a + "'").toList())).redirectErrorStream(true);
+        bash.environment().put("FLINK_CONF_DIR", SqlGatewayServer.confDir().toString());
+        bash.environment().put("LOGFLOW_TEST_CATALOG", AnalystCatalog.script(data, ANALYSTS, PASSWORD,
+                "--catalog.jar", SqlGatewayServer.jobJar()));
+        Process process = bash.start();
+        process.getOutputStream().close();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).as(out).isTrue();
+        assertThat(process.exitValue()).as(out).isZero();
+        for (String row : AnalystQueriesTest.expectations(data).get("workspace_activity.sql")) {
+            String[] cells = row.split(" \\| ");
+            // The client prints a table: | acme | ACME | [acme/] | 12 | 2 | 2026-11-02 10:00:00.000 |
+            assertThat(out.lines()).as(out).anyMatch(line -> line.matches("\\|\\s+" + cells[0] + "\\s+\\|\\s+"
+                    + cells[1] + "\\s+\\|.*\\|\\s+" + cells[3] + "\\s+\\|\\s+" + cells[4] + "\\s+\\|.*"));
+        }
+    }
+
     /** A session that ran the init script of {@code role}, statement by statement, as the SQL client's -i does. */
     private static GatewaySession session(String name, String role, String password) throws Exception {
         GatewaySession session = GatewaySession.open(SqlGatewayServer.endpoint(), name);

@@ -9,7 +9,10 @@ import io.logflow.sink.postgres.PostgresSinks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.Optional;
 
 /**
@@ -60,10 +63,10 @@ public final class CatalogScript {
     /** The jar this class was loaded from, or empty when it runs from a folder of classes (a build, a test). */
     private static String ownJar() {
         try {
-            java.security.CodeSource source = CatalogScript.class.getProtectionDomain().getCodeSource();
-            java.nio.file.Path path = source == null ? null : java.nio.file.Path.of(source.getLocation().toURI());
+            CodeSource source = CatalogScript.class.getProtectionDomain().getCodeSource();
+            Path path = source == null ? null : Path.of(source.getLocation().toURI());
             return path != null && path.toString().endsWith(".jar") ? path.toString() : "";
-        } catch (java.net.URISyntaxException | RuntimeException e) {
+        } catch (URISyntaxException | RuntimeException e) {
             return "";
         }
     }

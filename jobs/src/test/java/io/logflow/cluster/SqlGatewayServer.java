@@ -66,6 +66,11 @@ public final class SqlGatewayServer implements BeforeAllCallback {
         Path gatewayJar = opt("flink-sql-gateway-");
         Files.createDirectories(WORK.resolve("conf"));
         Files.createDirectories(WORK.resolve("log"));
+        try (var old = Files.list(WORK.resolve("log"))) { // logs of this run only
+            for (Path f : old.toList()) {
+                Files.delete(f);
+            }
+        }
         Files.writeString(WORK.resolve("conf/config.yaml"), "", StandardCharsets.UTF_8);
         Files.writeString(WORK.resolve("conf/log4j.properties"), LOG4J, StandardCharsets.UTF_8);
 
@@ -212,5 +217,19 @@ public final class SqlGatewayServer implements BeforeAllCallback {
             "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %-60c %x - %m%n",
             "logger.kafka.name = org.apache.kafka",
             "logger.kafka.level = WARN",
+            // As deploy/flink/Dockerfile sets it: the client logs the statements of -i and -f scripts at INFO.
+            "logger.sqlclient.name = org.apache.flink.table.client.cli.CliClient",
+            "logger.sqlclient.level = WARN",
             "");
+
+    /** The text of the gateway's and the SQL client's logs, to check what they keep. */
+    public static String logs() throws IOException {
+        StringBuilder out = new StringBuilder();
+        try (var files = Files.list(WORK.resolve("log"))) {
+            for (Path f : files.sorted().toList()) {
+                out.append(Files.readString(f, StandardCharsets.UTF_8));
+            }
+        }
+        return out.toString();
+    }
 }

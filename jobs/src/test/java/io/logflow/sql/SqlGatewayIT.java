@@ -130,6 +130,8 @@ class SqlGatewayIT {
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).as(out).isTrue();
         assertThat(process.exitValue()).as(out).isZero();
+        assertThat(SqlGatewayServer.logs()).as("the gateway's and the client's logs keep no password")
+                .isNotEmpty().doesNotContain(PASSWORD);
         for (String row : AnalystQueriesTest.expectations(data).get("workspace_activity.sql")) {
             String[] cells = row.split(" \\| ");
             // The client prints a table: | acme | ACME | [acme/] | 12 | 2 | 2026-11-02 10:00:00.000 |

@@ -1,16 +1,16 @@
--- logflow's tables and functions for the Flink SQL client.
+-- logflow's tables and functions for Flink SQL: the init script of an analyst's session (SQL client, SQL Gateway).
+-- Do not load this file as it is: `logflow catalog` prints it with the connection options filled in from the job's
+-- own configuration (the same keys, files and LOGFLOW_* variables as the job; the password from the environment):
 --
---   sql-client.sh -j jobs/target/logflow-jobs-0.1.0-SNAPSHOT.jar -i sql/flink/catalog.sql
+--   sql-client.sh gateway --endpoint http://gateway:8083 \
+--     -i <(java -cp "logflow-jobs.jar:$FLINK_HOME/lib/*" io.logflow.app.Main catalog --config logflow.properties)
 --
--- The job jar holds the functions, the JDBC and Kafka connectors and the Postgres driver. The Kafka table's json
--- format comes from flink-json in the distribution's lib/.
---
--- The SQL client does not substitute variables in this file. Before running it, edit these values where they occur:
---   jdbc:postgresql://localhost:5432/logflow   the logflow database (postgres.url of the job)
---   'username' = 'logflow'                     a user who may read it (a read-only role is enough)
---   'password' = 'change-me'                   that user's password
---   localhost:9092                             Kafka brokers (kafka.bootstrap-servers of the job)
---   'topic' = 'logflow.dlq'                    the dead-letter topic (dlq.kafka.topic)
+-- ${sink:<table>} stands for the connector options of that table, as in sql/flink/metrics.sql: the JDBC connector on
+-- the job's database (postgres.url) as the analysts' read-only role (catalog.postgres.user, its password from
+-- LOGFLOW_CATALOG_POSTGRES_PASSWORD), table-name <table>; ${sink:dlq} is the Kafka dead-letter topic
+-- (kafka.bootstrap-servers, dlq.kafka.topic), and its table is left out when dlq.kafka.enabled is false. The job
+-- jar holds the functions, the JDBC and Kafka connectors and the Postgres driver; the Kafka table's json format
+-- comes from flink-json in the distribution's lib/.
 --
 -- Times are UTC TIMESTAMP(3). log_events, ingest_failures, uploads and workspaces are read through their
 -- analyst_<table> views (migration V6), which give their timestamptz columns as UTC and ids and JSON as STRING; the
@@ -53,11 +53,7 @@ CREATE TABLE IF NOT EXISTS log_events (
     template_id  STRING,
     PRIMARY KEY (event_id) NOT ENFORCED
 ) WITH (
-    'connector' = 'jdbc',
-    'url' = 'jdbc:postgresql://localhost:5432/logflow',
-    'username' = 'logflow',
-    'password' = 'change-me',
-    'table-name' = 'analyst_log_events'
+    ${sink:analyst_log_events}
 );
 
 -- The templates the job mined from each routing key's messages: an id stays put while its template generalises;
@@ -74,11 +70,7 @@ CREATE TABLE IF NOT EXISTS log_templates (
     routing_key  STRING,
     PRIMARY KEY (workspace_id, template_id) NOT ENFORCED
 ) WITH (
-    'connector' = 'jdbc',
-    'url' = 'jdbc:postgresql://localhost:5432/logflow',
-    'username' = 'logflow',
-    'password' = 'change-me',
-    'table-name' = 'analyst_log_templates'
+    ${sink:analyst_log_templates}
 );
 
 -- One row per record that did not become an event; record is the failing stage's input as JSON text.
@@ -97,11 +89,7 @@ CREATE TABLE IF NOT EXISTS ingest_failures (
     replayed_at  TIMESTAMP(3),
     PRIMARY KEY (failure_id) NOT ENFORCED
 ) WITH (
-    'connector' = 'jdbc',
-    'url' = 'jdbc:postgresql://localhost:5432/logflow',
-    'username' = 'logflow',
-    'password' = 'change-me',
-    'table-name' = 'analyst_ingest_failures'
+    ${sink:analyst_ingest_failures}
 );
 
 -- One row per uploaded file (per version): PENDING, PROCESSING, DONE or FAILED (error says why).
@@ -121,11 +109,7 @@ CREATE TABLE IF NOT EXISTS uploads (
     updated_at  TIMESTAMP(3),
     PRIMARY KEY (path, version) NOT ENFORCED
 ) WITH (
-    'connector' = 'jdbc',
-    'url' = 'jdbc:postgresql://localhost:5432/logflow',
-    'username' = 'logflow',
-    'password' = 'change-me',
-    'table-name' = 'analyst_uploads'
+    ${sink:analyst_uploads}
 );
 
 -- The registered workspaces (tenants).
@@ -144,11 +128,7 @@ CREATE TABLE IF NOT EXISTS workspaces (
     updated_at         TIMESTAMP(3),
     PRIMARY KEY (id) NOT ENFORCED
 ) WITH (
-    'connector' = 'jdbc',
-    'url' = 'jdbc:postgresql://localhost:5432/logflow',
-    'username' = 'logflow',
-    'password' = 'change-me',
-    'table-name' = 'analyst_workspaces'
+    ${sink:analyst_workspaces}
 );
 
 -- The job's windowed aggregates (sql/flink/metrics.sql), UTC windows, end exclusive. service is the event's
@@ -165,11 +145,7 @@ CREATE TABLE IF NOT EXISTS metrics_minute (
     warnings     BIGINT,
     PRIMARY KEY (window_start, workspace_id, service, level) NOT ENFORCED
 ) WITH (
-    'connector' = 'jdbc',
-    'url' = 'jdbc:postgresql://localhost:5432/logflow',
-    'username' = 'logflow',
-    'password' = 'change-me',
-    'table-name' = 'metrics_minute'
+    ${sink:metrics_minute}
 );
 
 CREATE TABLE IF NOT EXISTS metrics_day (
@@ -184,11 +160,7 @@ CREATE TABLE IF NOT EXISTS metrics_day (
     warnings     BIGINT,
     PRIMARY KEY (window_start, workspace_id, service, level) NOT ENFORCED
 ) WITH (
-    'connector' = 'jdbc',
-    'url' = 'jdbc:postgresql://localhost:5432/logflow',
-    'username' = 'logflow',
-    'password' = 'change-me',
-    'table-name' = 'metrics_day'
+    ${sink:metrics_day}
 );
 
 -- ISO weeks: window_start is a Monday 00:00 UTC.
@@ -204,11 +176,7 @@ CREATE TABLE IF NOT EXISTS metrics_week (
     warnings     BIGINT,
     PRIMARY KEY (window_start, workspace_id, service, level) NOT ENFORCED
 ) WITH (
-    'connector' = 'jdbc',
-    'url' = 'jdbc:postgresql://localhost:5432/logflow',
-    'username' = 'logflow',
-    'password' = 'change-me',
-    'table-name' = 'metrics_week'
+    ${sink:metrics_week}
 );
 
 -- Percentiles are per minute and service (DDSketch, 1% relative error); they cannot be added up across rows. For
@@ -226,11 +194,7 @@ CREATE TABLE IF NOT EXISTS metrics_latency_minute (
     duration_p99_ms DOUBLE,
     PRIMARY KEY (window_start, workspace_id, service) NOT ENFORCED
 ) WITH (
-    'connector' = 'jdbc',
-    'url' = 'jdbc:postgresql://localhost:5432/logflow',
-    'username' = 'logflow',
-    'password' = 'change-me',
-    'table-name' = 'metrics_latency_minute'
+    ${sink:metrics_latency_minute}
 );
 
 CREATE TABLE IF NOT EXISTS metrics_requests_minute (
@@ -243,11 +207,7 @@ CREATE TABLE IF NOT EXISTS metrics_requests_minute (
     timed_out       BIGINT,
     PRIMARY KEY (window_start, workspace_id, service) NOT ENFORCED
 ) WITH (
-    'connector' = 'jdbc',
-    'url' = 'jdbc:postgresql://localhost:5432/logflow',
-    'username' = 'logflow',
-    'password' = 'change-me',
-    'table-name' = 'metrics_requests_minute'
+    ${sink:metrics_requests_minute}
 );
 
 -- The 20 most frequent message templates per hour and workspace (rank 1 = most frequent), counted by template_id;
@@ -263,11 +223,7 @@ CREATE TABLE IF NOT EXISTS metrics_templates_hour (
     template_id    STRING,
     PRIMARY KEY (window_start, workspace_id, `rank`) NOT ENFORCED
 ) WITH (
-    'connector' = 'jdbc',
-    'url' = 'jdbc:postgresql://localhost:5432/logflow',
-    'username' = 'logflow',
-    'password' = 'change-me',
-    'table-name' = 'metrics_templates_hour'
+    ${sink:metrics_templates_hour}
 );
 
 -- Requests that logged an ERROR/FATAL (reason 'error') or never completed (reason 'timeout').
@@ -283,11 +239,7 @@ CREATE TABLE IF NOT EXISTS failed_requests (
     duration_ms   DOUBLE,
     PRIMARY KEY (workspace_id, request_id, started_at) NOT ENFORCED
 ) WITH (
-    'connector' = 'jdbc',
-    'url' = 'jdbc:postgresql://localhost:5432/logflow',
-    'username' = 'logflow',
-    'password' = 'change-me',
-    'table-name' = 'failed_requests'
+    ${sink:failed_requests}
 );
 
 -- The Kafka dead-letter topic (dlq.kafka.enabled): one JSON record per failure, keyed by its failure id. Columns
@@ -310,9 +262,7 @@ CREATE TABLE IF NOT EXISTS dlq_failures (
     kafka_partition INT METADATA FROM 'partition' VIRTUAL,
     kafka_offset    BIGINT METADATA FROM 'offset' VIRTUAL
 ) WITH (
-    'connector' = 'kafka',
-    'topic' = 'logflow.dlq',
-    'properties.bootstrap.servers' = 'localhost:9092',
+    ${sink:dlq},
     'properties.group.id' = 'logflow-analysts',
     'scan.startup.mode' = 'earliest-offset',
     'scan.bounded.mode' = 'latest-offset',

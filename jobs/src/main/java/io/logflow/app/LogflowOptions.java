@@ -63,6 +63,7 @@ public final class LogflowOptions {
         all.addAll(MetricsOptions.all());
         all.addAll(TemplateOptions.all());
         all.addAll(ReplayOptions.all());
+        all.addAll(CatalogOptions.all());
         return List.copyOf(all);
     }
 }

@@ -27,6 +27,7 @@ import java.util.Arrays;
  *   flink run logflow-jobs.jar [run] --key value ...   run the job (what a Flink cluster calls)
  *   java -jar logflow-jobs.jar migrate --postgres.url ...   apply the Postgres schema migrations
  *   ... workspace put|delete|list|status ...            register tenants (see the README)
+ *   ... catalog --catalog.postgres.user ROLE ...         print the analysts' Flink SQL init script
  * </pre>
  */
 public final class Main {
@@ -78,6 +79,9 @@ public final class Main {
                     return WorkspaceCommands.run(rest);
                 case "elasticsearch-migrate":
                     elasticsearchMigrate(rest);
+                    return 0;
+                case "catalog":
+                    System.out.print(CatalogScript.render(Settings.load(rest, System.getenv(), LogflowOptions.all())));
                     return 0;
                 case "help":
                 case "--help":
@@ -249,7 +253,9 @@ public final class Main {
                 "       logflow replay [--replay.reason R --replay.from T --replay.to T --replay.workspace W] ...",
                 "       logflow elasticsearch-migrate [--old-pattern P] [--delete-old] --elasticsearch.hosts URL"
                         + "  move per-workspace indices into the shared layout",
-                "       logflow workspace put FILE|-|JSON | delete ID | list | status ID | grant ID --role NAME"
+                "       logflow catalog --catalog.postgres.user ROLE ...  the analysts' Flink SQL init script "
+                        + "(password: LOGFLOW_CATALOG_POSTGRES_PASSWORD)",
+                "       logflow workspace put FILE|-|JSON | delete ID | list | status ID | grant ID|--all --role NAME"
                         + "  [--key value ...]"));
     }
 }

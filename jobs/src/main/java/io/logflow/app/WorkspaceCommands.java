@@ -40,12 +40,14 @@ import java.util.Map;
  *   workspace list             --postgres.url URL                                           every workspace
  *   workspace status ID        --postgres.url URL                                           verified? last event?
  *   workspace grant ID --role NAME --postgres.url URL                               a reader of that workspace only
+ *   workspace grant --all --role NAME --postgres.url URL                         a reader of every workspace
  * </pre>
  *
  * put and delete publish to the registrations topic (the job applies them and keeps Postgres in step); put refuses a
  * registration whose log group or upload prefix another workspace already claims, delete refuses an unknown id. list
  * and status read Postgres. grant makes (or reuses) a PostgreSQL role that row-level security restricts to the
- * workspace's rows; its password, if any, comes from {@code LOGFLOW_READER_PASSWORD}. Configuration comes as for the job (arguments, environment, {@code --config FILE}).
+ * workspace's rows (with {@code --all}, one that reads every workspace's rows and still writes nothing); its password,
+ * if any, comes from {@code LOGFLOW_READER_PASSWORD}. Configuration comes as for the job (arguments, environment, {@code --config FILE}).
  * Exit codes: 0 done, 1 refused (invalid, conflicting, unknown id, unreachable server), 2 usage or configuration error.
  */
 public final class WorkspaceCommands {
@@ -55,6 +57,7 @@ public final class WorkspaceCommands {
             "       logflow workspace list --postgres.url URL",
             "       logflow workspace status ID --postgres.url URL",
             "       logflow workspace grant ID --role NAME --postgres.url URL  (password: LOGFLOW_READER_PASSWORD)",
+            "       logflow workspace grant --all --role NAME --postgres.url URL  (a reader of every workspace)",
             "A registration is JSON: {\"id\": \"acme\", \"name\": \"ACME\", \"awsAccountId\": \"123456789012\",",
             "  \"logGroups\": [\"/aws/lambda/checkout\", \"/ecs/acme/*\"], \"uploadPrefixes\": [\"s3://bucket/acme/\"]}");
 
@@ -104,10 +107,13 @@ public final class WorkspaceCommands {
         }
         String[] options = Arrays.copyOfRange(args, i, args.length);
         String role = null;
+        boolean everyWorkspace = false;
         if (command.equals("grant")) {
             List<String> rest = new ArrayList<>();
             for (int j = 0; j < options.length; j++) {
-                if (options[j].equals("--role") && j + 1 < options.length) {
+                if (options[j].equals("--all")) {
+                    everyWorkspace = true;
+                } else if (options[j].equals("--role") && j + 1 < options.length) {
                     role = options[++j];
                 } else {
                     rest.add(options[j]);
@@ -131,6 +137,10 @@ public final class WorkspaceCommands {
                 case "grant":
                     if (role == null) {
                         throw new Usage("expected --role NAME, the PostgreSQL role that is to read the workspace");
+                    }
+                    if (everyWorkspace) {
+                        none(command, positional);
+                        return grantEveryWorkspace(role, settings);
                     }
                     return grant(one(command, positional, "the workspace id"), role, settings);
                 default:
@@ -221,6 +231,16 @@ public final class WorkspaceCommands {
                 + (g.newlyBound ? " bound to" : " still reads")
                 + " workspace " + id + ": it reads that workspace's rows only (log_events, ingest_failures, uploads, "
                 + "metrics_*, failed_requests, the analyst_* views)"
+                + (env.get("LOGFLOW_READER_PASSWORD") == null ? "; no password set (LOGFLOW_READER_PASSWORD)" : ""));
+        return 0;
+    }
+
+    private int grantEveryWorkspace(String role, Settings settings) {
+        TenantReaders.Granted g = TenantReaders.grantEveryWorkspace(PostgresConfig.from(settings), role,
+                env.get("LOGFLOW_READER_PASSWORD"));
+        out.println("role " + role + (g.roleCreated ? " created; it" : "") + " reads every workspace's rows and "
+                + "writes nothing (log_events, ingest_failures, uploads, workspaces, metrics_*, failed_requests, the "
+                + "analyst_* views)"
                 + (env.get("LOGFLOW_READER_PASSWORD") == null ? "; no password set (LOGFLOW_READER_PASSWORD)" : ""));
         return 0;
     }

@@ -3,6 +3,7 @@ package io.logflow.config;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.description.HtmlFormatter;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -130,7 +131,7 @@ public final class Settings {
         T value = get(option);
         if (value == null || (value instanceof String && ((String) value).isBlank())) {
             throw new ConfigException(option.key() + ": required, expected " + expectation(option)
-                    + " (" + option.description().toString().replaceAll("<[^>]+>", "") + ")");
+                    + " (" + new HtmlFormatter().format(option.description()).replaceAll("<[^>]+>", "") + ")");
         }
         return value;
     }

@@ -104,9 +104,10 @@ public final class Metrics {
 
     /**
      * The statements of a SQL file: comment lines dropped, split at semicolons that end a line, and each
-     * {@code ${sink:<table>}} replaced by {@code tableOptions} of that table.
+     * {@code ${sink:<table>}} replaced by {@code tableOptions} of that table. The analysts' catalog
+     * ({@code sql/flink/catalog.sql}) is filled the same way.
      */
-    static List<String> statements(String sql, Function<String, String> tableOptions) {
+    public static List<String> statements(String sql, Function<String, String> tableOptions) {
         StringBuilder text = new StringBuilder();
         for (String line : sql.split("\n")) {
             if (!line.strip().startsWith("--")) {

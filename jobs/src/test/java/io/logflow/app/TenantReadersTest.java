@@ -30,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * {@code workspace grant ID --role NAME}: the role reads its workspace's rows of every table and analyst view and
  * nothing of another workspace's, not even by naming an id or a partition; the job's role still sees and writes all.
+ * {@code workspace grant --all --role NAME}: a role that reads every workspace's rows and writes nothing.
  */
 class TenantReadersTest {
     @RegisterExtension static final PostgresExtension POSTGRES = new PostgresExtension();
@@ -153,6 +154,36 @@ class TenantReadersTest {
         assertThat(badName.exitCode).isEqualTo(1);
         Result noRole = run("grant", "acme", "--postgres.url", db.url);
         assertThat(noRole.exitCode).isEqualTo(2);
+    }
+
+    @Test
+    void aReaderOfEveryWorkspaceSeesAllRowsAndWritesNothing() throws Exception {
+        Result granted = run("grant", "--all", "--role", "every_reader", "--postgres.url", db.url,
+                "--postgres.user", db.user);
+        assertThat(granted.exitCode).as(granted.err).isZero();
+        assertThat(granted.out).contains("reads every workspace's rows");
+        Map<String, Long> all = new LinkedHashMap<>();
+        for (String table : TenantReaders.TABLES) {
+            all.put(table, PostgresExtension.count(db, "SELECT count(*) FROM " + table));
+        }
+        assertThat(all.get("log_events")).isEqualTo(ACME + GLOBEX + 1);
+        assertThat(counts("every_reader")).isEqualTo(all);
+        try (Connection c = connectAs("every_reader"); Statement st = c.createStatement()) {
+            assertThatThrownBy(() -> st.executeUpdate("DELETE FROM log_events"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+            assertThatThrownBy(() -> st.executeUpdate("INSERT INTO workspace_readers VALUES ('x', 'acme')"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
+        }
+        assertThat(run("grant", "--all", "--role", "every_reader", "--postgres.url", db.url).exitCode).isZero();
+        Result bound = run("grant", "--all", "--role", "acme_reader", "--postgres.url", db.url);
+        assertThat(bound.exitCode).isEqualTo(1);
+        assertThat(bound.err).contains("already reads workspace 'acme' only");
+        Result owner = run("grant", "--all", "--role", "postgres", "--postgres.url", db.url);
+        assertThat(owner.exitCode).isEqualTo(1);
+        assertThat(owner.err).contains("can write");
+        Result tenant = grant("acme", "every_reader");
+        assertThat(tenant.exitCode).isEqualTo(1);
+        assertThat(tenant.err).contains("not restricted by row-level security");
     }
 
     private static Map<String, Long> counts(String role) throws SQLException {

@@ -1,6 +1,9 @@
 package io.logflow.cluster;
 
+import io.logflow.app.CatalogScript;
 import io.logflow.app.JobConfig;
+import io.logflow.app.LogflowOptions;
+import io.logflow.config.Settings;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.junit.jupiter.api.Test;
@@ -225,6 +228,63 @@ class DockerComposeTest {
         });
         assertThat(operatorConf.keySet()).contains("state.backend.type", "restart-strategy.type",
                 "metrics.reporter.prom.factory.class", "execution.checkpointing.dir");
+    }
+
+    @Test
+    void theSqlGatewayServesTheSessionClusterAndTheSqlClientsCatalogIsAValidConfiguration() {
+        List<String> gateway = strings(services().get("sql-gateway").get("command"));
+        assertThat(gateway).startsWith("/opt/flink/bin/sql-gateway.sh", "start-foreground")
+                .contains("-Dexecution.target=remote", "-Drest.address=jobmanager", "-Drest.port=8081",
+                        "-Dsql-gateway.endpoint.rest.port=8083");
+        assertThat(strings(services().get("sql-gateway").get("ports"))).containsExactly("127.0.0.1:8083:8083");
+
+        Map<String, Object> client = services().get("sql-client");
+        String command = String.join(" ", strings(client.get("command")));
+        assertThat(command).contains("sql-client.sh gateway --endpoint http://sql-gateway:8083")
+                .contains("-i <(java -cp \"/opt/flink/usrlib/logflow-jobs.jar:/opt/flink/lib/*\" "
+                        + "io.logflow.app.Main catalog)");
+        Map<String, String> env = stringMap(client.get("environment"));
+        String script = CatalogScript.render(Settings.load(new String[0], env, LogflowOptions.all()));
+        assertThat(script).contains("'url' = 'jdbc:postgresql://postgres:5432/logflow'", "'topic' = 'logflow.dlq'",
+                "'properties.bootstrap.servers' = 'kafka:9092'");
+
+        // The catalog reads as the role analysts-role makes, with the password it sets.
+        Map<String, Object> role = services().get("analysts-role");
+        List<String> grant = strings(role.get("command"));
+        assertThat(grant).containsSubsequence("workspace", "grant", "--all", "--role");
+        assertThat(grant.get(grant.indexOf("--role") + 1)).isEqualTo(env.get("LOGFLOW_CATALOG_POSTGRES_USER"));
+        Map<String, String> roleEnv = stringMap(role.get("environment"));
+        assertThat(roleEnv.get("LOGFLOW_READER_PASSWORD")).isEqualTo(env.get("LOGFLOW_CATALOG_POSTGRES_PASSWORD"));
+        assertThat(roleEnv.get("LOGFLOW_POSTGRES_URL")).isEqualTo(env.get("LOGFLOW_POSTGRES_URL"));
+    }
+
+    @Test
+    void theKubernetesSqlGatewayServesItsSessionClusterAndItsPodHoldsAValidCatalogConfiguration() throws IOException {
+        List<Map<String, Object>> docs = new ArrayList<>();
+        for (Object doc : new Load(LoadSettings.builder().build()).loadAllFromString(
+                Files.readString(ROOT.resolve("deploy/flink/kubernetes/logflow-sql-gateway.yaml")))) {
+            docs.add(map(doc));
+        }
+        Map<String, Object> session = docs.stream().filter(d -> "FlinkDeployment".equals(d.get("kind"))).findFirst()
+                .orElseThrow();
+        assertThat(map(session.get("spec"))).as("a session cluster: no job").doesNotContainKey("job");
+        String sessionRest = map(session.get("metadata")).get("name") + "-rest";
+        Map<String, Object> container = map(list(map(map(map(docs.stream()
+                .filter(d -> "Deployment".equals(d.get("kind"))).findFirst().orElseThrow().get("spec"))
+                .get("template")).get("spec")).get("containers")).get(0));
+        assertThat(strings(container.get("command"))).startsWith("/opt/flink/bin/sql-gateway.sh")
+                .contains("-Drest.address=" + sessionRest, "-Drest.port=8081", "-Dexecution.target=remote");
+        Map<String, String> env = new LinkedHashMap<>();
+        for (Object e : list(container.get("env"))) {
+            Map<String, Object> var = map(e);
+            assertThat(var.containsKey("value") || var.get("name").toString().endsWith("PASSWORD"))
+                    .as("%s: a password comes from a secret", var.get("name")).isTrue();
+            env.put(var.get("name").toString(), var.containsKey("value") ? var.get("value").toString()
+                    : "from-the-secret");
+        }
+        assertThat(CatalogScript.render(Settings.load(new String[0], env, LogflowOptions.all())))
+                .contains("'username' = 'analysts', 'password' = 'from-the-secret'");
+        assertThat(docs).anyMatch(d -> "Service".equals(d.get("kind")));
     }
 
     // ---- YAML ----------------------------------------------------------------------------------------------------

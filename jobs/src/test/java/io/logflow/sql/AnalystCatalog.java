@@ -1,16 +1,17 @@
 package io.logflow.sql;
 
+import io.logflow.app.CatalogScript;
+import io.logflow.app.LogflowOptions;
+import io.logflow.config.Settings;
 import io.logflow.testing.KafkaExtension;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -18,30 +19,32 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * {@code sql/flink/catalog.sql} loaded the way an analyst loads it, statement by statement, with the values its header
- * says to edit replaced by the test's servers. Rows come back as text ({@link ExpectedRows}).
+ * The analysts' catalog as {@code logflow catalog} prints it for the test's servers ({@link #script}), loaded into a
+ * TableEnvironment statement by statement, the way an analyst's session loads it. Rows come back as text
+ * ({@link ExpectedRows}).
  */
 final class AnalystCatalog {
-    static final Path CATALOG = Path.of("..", "sql", "flink", "catalog.sql");
     static final Path QUERIES = Path.of("..", "sql", "queries");
     private static final Pattern SET = Pattern.compile("SET\\s+'([^']+)'\\s*=\\s*'([^']*)'");
 
     private AnalystCatalog() {}
 
+    /** The init script for {@code data}, generated from the job's keys, read as {@code user}; more keys after. */
+    static String script(AnalystDataset data, String user, String password, String... more) {
+        String[] keys = {
+                "--postgres.url", data.db.url,
+                "--catalog.postgres.user", user,
+                "--catalog.postgres.password", password,
+                "--kafka.bootstrap-servers", KafkaExtension.bootstrapServers(),
+                "--dlq.kafka.enabled", "true",
+                "--dlq.kafka.topic", data.dlqTopic};
+        String[] args = Arrays.copyOf(keys, keys.length + more.length);
+        System.arraycopy(more, 0, args, keys.length, more.length);
+        return CatalogScript.render(Settings.load(args, Map.of(), LogflowOptions.all()));
+    }
+
     static TableEnvironment open(AnalystDataset data) throws Exception {
-        Map<String, String> edits = new LinkedHashMap<>();
-        edits.put("jdbc:postgresql://localhost:5432/logflow", data.db.url);
-        edits.put("'username' = 'logflow'", "'username' = '" + data.db.user + "'");
-        edits.put("'password' = 'change-me'", "'password' = '" + data.db.password + "'");
-        edits.put("localhost:9092", KafkaExtension.bootstrapServers());
-        edits.put("'topic' = 'logflow.dlq'", "'topic' = '" + data.dlqTopic + "'");
-        String sql = Files.readString(CATALOG);
-        for (Map.Entry<String, String> e : edits.entrySet()) {
-            if (!sql.contains(e.getKey())) {
-                throw new AssertionError("catalog.sql no longer contains the value its header names: " + e.getKey());
-            }
-            sql = sql.replace(e.getKey(), e.getValue());
-        }
+        String sql = script(data, data.db.user, data.db.password);
         TableEnvironment tEnv = TableEnvironment.create(EnvironmentSettings.inBatchMode());
         tEnv.getConfig().set("parallelism.default", "1"); // tiny tables: one task per operator starts quicker
         for (String statement : statements(sql)) {

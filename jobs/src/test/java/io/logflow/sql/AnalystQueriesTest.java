@@ -55,7 +55,7 @@ class AnalystQueriesTest {
 
     @TestFactory
     Stream<DynamicTest> everyQueryReturnsTheRowsItsInputImplies() throws Exception {
-        Map<String, List<String>> expected = expectations();
+        Map<String, List<String>> expected = expectations(data);
         return queryFiles().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
             String name = file.getFileName().toString();
             List<String> statements = AnalystCatalog.statements(Files.readString(file));
@@ -68,7 +68,7 @@ class AnalystQueriesTest {
     @Test
     void everyQueryFileHasExpectationsAndStartsWithItsQuestion() throws Exception {
         List<String> names = queryFiles().map(f -> f.getFileName().toString()).toList();
-        assertThat(names).containsExactlyInAnyOrderElementsOf(expectations().keySet());
+        assertThat(names).containsExactlyInAnyOrderElementsOf(expectations(data).keySet());
         for (Path f : queryFiles().toList()) {
             assertThat(Files.readString(f)).as(f.toString()).startsWith("-- ").contains("?");
         }
@@ -98,14 +98,17 @@ class AnalystQueriesTest {
         }
     }
 
-    private static Stream<Path> queryFiles() throws Exception {
+    static Stream<Path> queryFiles() throws Exception {
         try (Stream<Path> files = Files.list(AnalystCatalog.QUERIES)) {
             return files.filter(f -> f.toString().endsWith(".sql")).sorted().toList().stream();
         }
     }
 
-    /** File name to its rows, each worked out from {@link AnalystData} (and {@link ImpliedMetrics} for metrics_*). */
-    private static Map<String, List<String>> expectations() {
+    /**
+     * File name to its rows, each worked out from {@link AnalystData} (and {@link ImpliedMetrics} for metrics_*), as
+     * the job stored them in {@code data}; {@code SqlGatewayIT} checks the same rows through the SQL Gateway.
+     */
+    static Map<String, List<String>> expectations(AnalystDataset data) {
         Map<String, List<String>> e = new TreeMap<>();
         e.put("errors_in_a_time_range.sql", rows(
                 lines(l -> l.workspace().equals("acme") && l.isError() && in(l.time(), NINE, NINE.plusSeconds(3600)))

@@ -28,6 +28,19 @@ public final class DlqConfig implements Serializable {
         return new DlqConfig(servers, topic);
     }
 
+    /**
+     * The Kafka connector's options for a Flink SQL table on the topic, as SQL string literals: connector, topic and
+     * brokers (the analysts' catalog declares its format and bounds itself).
+     */
+    public String sqlTableOptions() {
+        return "'connector' = 'kafka', 'topic' = " + literal(topic) + ", 'properties.bootstrap.servers' = "
+                + literal(bootstrapServers);
+    }
+
+    private static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
     @Override
     public String toString() {
         return "DlqConfig{" + bootstrapServers + "/" + topic + '}';

@@ -427,6 +427,15 @@ public final class PostgresSinks {
      * tables are declared with them.
      */
     public static String sqlTableOptions(PostgresConfig postgres, String table) {
+        StringBuilder options = new StringBuilder(sqlConnectionOptions(postgres, table));
+        option(options, "sink.buffer-flush.max-rows", String.valueOf(postgres.batchSize));
+        option(options, "sink.buffer-flush.interval", postgres.flushInterval.toMillis() + " ms");
+        option(options, "sink.max-retries", String.valueOf(postgres.maxRetries));
+        return options.toString();
+    }
+
+    /** The connector, URL, user and password and {@code table}: what a table that is only read needs. */
+    public static String sqlConnectionOptions(PostgresConfig postgres, String table) {
         StringBuilder options = new StringBuilder();
         option(options, "connector", "jdbc");
         option(options, "url", postgres.url);
@@ -435,9 +444,6 @@ public final class PostgresSinks {
         if (postgres.password != null) {
             option(options, "password", postgres.password);
         }
-        option(options, "sink.buffer-flush.max-rows", String.valueOf(postgres.batchSize));
-        option(options, "sink.buffer-flush.interval", postgres.flushInterval.toMillis() + " ms");
-        option(options, "sink.max-retries", String.valueOf(postgres.maxRetries));
         return options.toString();
     }
 

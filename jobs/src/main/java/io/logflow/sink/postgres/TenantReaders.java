@@ -74,6 +74,73 @@ public final class TenantReaders {
         }
     }
 
+    /**
+     * Makes {@code role} (LOGIN, created if missing) a reader of every workspace: row-level security does not apply
+     * to it (BYPASSRLS, which only a superuser may give), and it is granted SELECT on {@link #TABLES}, nothing else.
+     * For analysts and operators who look across tenants. Refuses a role bound to one workspace, a superuser and the
+     * tables' owner (they can write). Idempotent, in one transaction; errors of the database are
+     * {@link PostgresException}s.
+     */
+    public static Granted grantEveryWorkspace(PostgresConfig config, String role, String password) {
+        if (!isValidRole(role)) {
+            throw new Refused("role '" + role + "': expected a lower-case name of letters, digits and '_'");
+        }
+        try (Connection c = PostgresLogin.connect(config)) {
+            c.setAutoCommit(false);
+            try {
+                boolean created = !exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", role);
+                if (created) {
+                    execute(c, "SELECT format('CREATE ROLE %I LOGIN BYPASSRLS', ?::text)", role);
+                } else {
+                    if (exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ? AND rolsuper", role)
+                            || exists(c, "SELECT 1 FROM pg_tables WHERE tableowner = ? AND tablename = 'log_events'",
+                                    role)) {
+                        throw new Refused("role '" + role + "' can write (a superuser or the tables' owner); "
+                                + "choose a role of its own for readers");
+                    }
+                    String bound = boundWorkspace(c, role);
+                    if (bound != null) {
+                        throw new Refused("role '" + role + "' already reads workspace '" + bound
+                                + "' only; choose another role to read every workspace");
+                    }
+                    execute(c, "SELECT format('ALTER ROLE %I BYPASSRLS', ?::text)", role);
+                }
+                grantSelect(c, role, password);
+                c.commit();
+                return new Granted(created, false);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new PostgresException(e);
+        }
+    }
+
+    private static String boundWorkspace(Connection c, String role) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT workspace_id FROM workspace_readers WHERE role_name = ?")) {
+            ps.setString(1, role);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** The password, if any, then USAGE on the schema and SELECT on {@link #TABLES}. */
+    private static void grantSelect(Connection c, String role, String password) throws SQLException {
+        if (password != null && !password.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT format('ALTER ROLE %I PASSWORD %L', ?::text, ?::text)")) {
+                ps.setString(1, role);
+                ps.setString(2, password);
+                runGenerated(c, ps);
+            }
+        }
+        execute(c, "SELECT format('GRANT USAGE ON SCHEMA %I TO %I', current_schema(), ?::text)", role);
+        execute(c, "SELECT format('GRANT SELECT ON " + String.join(", ", TABLES) + " TO %I', ?::text)", role);
+    }
+
     private static Granted grant(Connection c, String workspaceId, String role, String password) throws SQLException {
         if (!exists(c, "SELECT 1 FROM workspaces WHERE id = ?", workspaceId)) {
             throw new Refused("unknown workspace id '" + workspaceId + "' (not in the workspaces table; the job writes"
@@ -90,16 +157,7 @@ public final class TenantReaders {
             execute(c, "SELECT format('CREATE ROLE %I LOGIN', ?::text)", role);
             created = true;
         }
-        String bound = null;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT workspace_id FROM workspace_readers WHERE role_name = ?")) {
-            ps.setString(1, role);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    bound = rs.getString(1);
-                }
-            }
-        }
+        String bound = boundWorkspace(c, role);
         if (bound != null && !bound.equals(workspaceId)) {
             throw new Refused("role '" + role + "' already reads workspace '" + bound
                     + "'; a role reads one workspace");
@@ -112,16 +170,7 @@ public final class TenantReaders {
                 ps.executeUpdate();
             }
         }
-        if (password != null && !password.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT format('ALTER ROLE %I PASSWORD %L', ?::text, ?::text)")) {
-                ps.setString(1, role);
-                ps.setString(2, password);
-                runGenerated(c, ps);
-            }
-        }
-        execute(c, "SELECT format('GRANT USAGE ON SCHEMA %I TO %I', current_schema(), ?::text)", role);
-        execute(c, "SELECT format('GRANT SELECT ON " + String.join(", ", TABLES) + " TO %I', ?::text)", role);
+        grantSelect(c, role, password);
         return new Granted(created, bound == null);
     }
 

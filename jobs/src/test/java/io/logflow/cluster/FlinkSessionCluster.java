@@ -324,7 +324,8 @@ public final class FlinkSessionCluster implements BeforeAllCallback {
         }
     }
 
-    private static final String LOG4J = String.join("\n",
+    /** The processes' log configuration: one file each, the chatty libraries at WARN. */
+    static final String LOG4J = String.join("\n",
             "rootLogger.level = INFO",
             "rootLogger.appenderRef.file.ref = file",
             "appender.file.name = file",

@@ -207,20 +207,10 @@ public final class SqlGatewayServer implements BeforeAllCallback {
             "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
             "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED", "--add-opens=java.base/java.text=ALL-UNNAMED"};
 
-    private static final String LOG4J = String.join("\n",
-            "rootLogger.level = INFO",
-            "rootLogger.appenderRef.file.ref = file",
-            "appender.file.name = file",
-            "appender.file.type = File",
-            "appender.file.fileName = ${sys:log.file}",
-            "appender.file.layout.type = PatternLayout",
-            "appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %-60c %x - %m%n",
-            "logger.kafka.name = org.apache.kafka",
-            "logger.kafka.level = WARN",
+    private static final String LOG4J = FlinkSessionCluster.LOG4J
             // As deploy/flink/Dockerfile sets it: the client logs the statements of -i and -f scripts at INFO.
-            "logger.sqlclient.name = org.apache.flink.table.client.cli.CliClient",
-            "logger.sqlclient.level = WARN",
-            "");
+            + "logger.sqlclient.name = org.apache.flink.table.client.cli.CliClient\n"
+            + "logger.sqlclient.level = WARN\n";
 
     /** The text of the gateway's and the SQL client's logs, to check what they keep. */
     public static String logs() throws IOException {

@@ -221,7 +221,7 @@ public final class IndexNames implements Serializable {
      * The workspace part (as in the name: sanitised, or the unassigned name; null if the pattern has none) and the
      * start of the period of an index this pattern names, or null if it names no such index.
      */
-    public Parsed parse(String index) {
+    public Parsed read(String index) {
         Matcher m = name(null).matcher(index);
         if (!m.matches()) {
             return null;
@@ -243,7 +243,7 @@ public final class IndexNames implements Serializable {
         return new Parsed(workspacePart, start);
     }
 
-    /** What an index name holds: see {@link #parse(String)}. */
+    /** What an index name holds: see {@link #read(String)}. */
     public record Parsed(String workspacePart, long periodStart) {}
 
     /** The names this pattern makes, for one workspace part or (null) any; the date of the placeholder's shape. */

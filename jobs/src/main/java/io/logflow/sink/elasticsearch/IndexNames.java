@@ -160,18 +160,22 @@ public final class IndexNames implements Serializable {
                 : datePattern.indexOf('M') >= 0 ? ChronoUnit.MONTHS
                 : ChronoUnit.YEARS;
         try {
-            TemporalAccessor parsed = new DateTimeFormatterBuilder()
-                    .appendPattern(datePattern)
-                    .parseDefaulting(ChronoField.MONTH_OF_YEAR, 1)
-                    .parseDefaulting(ChronoField.DAY_OF_MONTH, 1)
-                    .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
-                    .toFormatter(Locale.ROOT).withZone(ZoneOffset.UTC)
-                    .parse(index.substring(index.length() - length));
-            ZonedDateTime start = ZonedDateTime.from(parsed);
-            return start.plus(1, unit).toInstant().toEpochMilli();
+            return periodStart(index.substring(index.length() - length)).plus(1, unit).toInstant().toEpochMilli();
         } catch (RuntimeException e) {
             return -1;
         }
+    }
+
+    /** The start of the period a date of the placeholder's form names; throws if it names none. */
+    private ZonedDateTime periodStart(String date) {
+        TemporalAccessor parsed = new DateTimeFormatterBuilder()
+                .appendPattern(datePattern)
+                .parseDefaulting(ChronoField.MONTH_OF_YEAR, 1)
+                .parseDefaulting(ChronoField.DAY_OF_MONTH, 1)
+                .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
+                .toFormatter(Locale.ROOT).withZone(ZoneOffset.UTC)
+                .parse(date);
+        return ZonedDateTime.from(parsed);
     }
 
     /** The index of an event of {@code workspaceId} (null or blank: unassigned) at {@code epochMillis}. */
@@ -221,7 +225,7 @@ public final class IndexNames implements Serializable {
      * The workspace part (as in the name: sanitised, or the unassigned name; null if the pattern has none) and the
      * start of the period of an index this pattern names, or null if it names no such index.
      */
-    public Parsed parse(String index) {
+    public Parsed read(String index) {
         Matcher m = name(null).matcher(index);
         if (!m.matches()) {
             return null;
@@ -230,12 +234,7 @@ public final class IndexNames implements Serializable {
         long start = 0;
         if (datePattern != null) {
             try {
-                start = ZonedDateTime.from(new DateTimeFormatterBuilder().appendPattern(datePattern)
-                        .parseDefaulting(ChronoField.MONTH_OF_YEAR, 1)
-                        .parseDefaulting(ChronoField.DAY_OF_MONTH, 1)
-                        .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
-                        .toFormatter(Locale.ROOT).withZone(ZoneOffset.UTC).parse(m.group("date")))
-                        .toInstant().toEpochMilli();
+                start = periodStart(m.group("date")).toInstant().toEpochMilli();
             } catch (RuntimeException e) {
                 return null; // the shape of a date, not a date (month 13)
             }
@@ -243,7 +242,7 @@ public final class IndexNames implements Serializable {
         return new Parsed(workspacePart, start);
     }
 
-    /** What an index name holds: see {@link #parse(String)}. */
+    /** What an index name holds: see {@link #read(String)}. */
     public record Parsed(String workspacePart, long periodStart) {}
 
     /** The names this pattern makes, for one workspace part or (null) any; the date of the placeholder's shape. */

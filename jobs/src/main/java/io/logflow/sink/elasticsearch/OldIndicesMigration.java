@@ -43,7 +43,7 @@ public final class OldIndicesMigration {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("old index pattern: " + e.getMessage());
         }
-        if (parsed.shared() || parsed.parse(parsed.index("a", 0L)) == null) {
+        if (parsed.shared() || parsed.index("a", 0L).equals(parsed.index("a", 4_000_000_000_000L))) {
             throw new ConfigException("old index pattern: '" + oldPattern + "' must contain <workspace> and a date");
         }
         this.config = config;
@@ -61,7 +61,7 @@ public final class OldIndicesMigration {
         List<Moved> moved = new ArrayList<>();
         try (RestClient client = IndexTemplate.restClient(config)) {
             for (String index : indices(client)) {
-                IndexNames.Parsed name = old.parse(index);
+                IndexNames.Parsed name = old.read(index);
                 if (name == null || config.indexNames.isIndexOf(index, null)
                         || config.dedicatedIndexNames.isIndexOf(index, null)) {
                     continue;

@@ -106,9 +106,7 @@ public final class WorkspaceIndices implements Closeable {
             if (c.isDelete()) {
                 deleted.add(config.aliasOf(c.id));
             } else {
-                IndexNames own = config.indexNamesOf(c.id);
-                addAlias(list, c.id, indices.stream().filter(i -> own.isIndexOf(i, own.shared() ? null : c.id))
-                        .toList(), routing(c.id));
+                addAlias(list, c.id, indicesOf(c.id, indices), routing(c.id));
                 if (config.dedicated.containsKey(c.id)) {
                     List<String> holding = sharedIndicesHolding(c.id, indices);
                     addAlias(list, c.id, holding, IndexNames.sanitise(c.id));
@@ -164,6 +162,18 @@ public final class WorkspaceIndices implements Closeable {
         ArrayNode names = add.putArray("indices");
         indices.forEach(names::add);
         add.put("alias", config.aliasOf(workspaceId));
+    }
+
+    /**
+     * The existing indices of {@code workspaceId}'s layout: its own, or all the shared ones. Those are named by their
+     * pattern when nothing else matches it (the usual case: a short request for thousands of workspaces, and an index
+     * a retention sweep deletes meanwhile is no error).
+     */
+    private List<String> indicesOf(String workspaceId, List<String> indices) {
+        IndexNames own = config.indexNamesOf(workspaceId);
+        List<String> out = indices.stream().filter(i -> own.isIndexOf(i, own.shared() ? null : workspaceId)).toList();
+        boolean onlyThese = indices.stream().filter(i -> i.startsWith(own.prefix())).count() == out.size();
+        return own.shared() && onlyThese && !out.isEmpty() ? List.of(own.templatePattern()) : out;
     }
 
     /** The routing of a workspace's documents, or null where its indices are not routed. */

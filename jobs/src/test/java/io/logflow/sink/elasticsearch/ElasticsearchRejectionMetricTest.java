@@ -92,7 +92,7 @@ class ElasticsearchRejectionMetricTest {
                 scraped = lines.stream().mapToDouble(ElasticsearchRejectionMetricTest::value).sum();
             } while (scraped < tooLarge && System.nanoTime() < deadline);
         } finally {
-            HOLDS.get(prefix).countDown();
+            HOLDS.remove(prefix).countDown();
         }
         job.getJobExecutionResult().get(2, TimeUnit.MINUTES);
         ElasticsearchExtension.refresh();

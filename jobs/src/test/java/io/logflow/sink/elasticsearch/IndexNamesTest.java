@@ -142,4 +142,16 @@ class IndexNamesTest {
         assertThat(monthly.isIndexOf("logs-2026.11-acme", "acme")).isTrue();
         assertThat(monthly.isIndexOf("logs-2026.11-acme", "acm")).isFalse();
     }
+
+    @Test
+    void anIndexNameIsReadBackIntoItsWorkspacePartAndPeriod() {
+        long nov2 = java.time.Instant.parse("2026-11-02T00:00:00Z").toEpochMilli();
+        assertThat(DEFAULT.read("logflow-acme-x-2026.11.02")).isEqualTo(new IndexNames.Parsed("acme-x", nov2));
+        String unsafe = DEFAULT.index("Big Co/..", NOV_2_2026_0900_UTC);
+        assertThat(DEFAULT.read(unsafe).workspacePart()).isEqualTo(IndexNames.sanitise("Big Co/.."));
+        assertThat(DEFAULT.read("logflow-acme-2026.13.02")).as("no such month").isNull();
+        assertThat(DEFAULT.read("logflow-acme")).isNull();
+        IndexNames shared = IndexNames.parse("logflow-shared-<yyyy.MM.dd>", "_unassigned");
+        assertThat(shared.read("logflow-shared-2026.11.02")).isEqualTo(new IndexNames.Parsed(null, nov2));
+    }
 }

@@ -78,6 +78,9 @@ public final class KafkaExtension implements BeforeAllCallback {
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
                 // Compaction runs soon enough for a test to see it.
                 .setConfigProp("log.cleaner.backoff.ms", "500")
+                // Test records carry fixed event times, weeks old by now: with the default retention by time (7
+                // days), the broker deletes a topic's first records while a test still reads them.
+                .setConfigProp("log.retention.ms", "-1")
                 .build();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -114,7 +117,7 @@ public final class KafkaExtension implements BeforeAllCallback {
         return prefix + "-" + TOPICS.incrementAndGet();
     }
 
-    /** Creates a topic with delete retention (the broker's default) and waits until it exists. */
+    /** Creates a topic with the broker's delete retention (no limit by age here) and waits until it exists. */
     public static void createTopic(String topic, int partitions) throws Exception {
         createTopic(topic, partitions, Map.of());
     }

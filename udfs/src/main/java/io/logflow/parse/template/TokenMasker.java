@@ -109,6 +109,7 @@ public final class TokenMasker {
             int start = i;
             boolean letters = true; // letters and . - _ ! ?: the common word, kept as it is
             boolean simple = true; // no delimiter, no / : < > ( ) [ ]: masking digits is all there is to do
+            boolean slashOrColon = false; // what a URL, path, IPv6 or MAC address needs
             while (i < n) {
                 c = s[i];
                 if (c < 0x80) {
@@ -119,6 +120,7 @@ public final class TokenMasker {
                     if (kind != WORD) {
                         letters = false;
                         simple &= kind == DIGIT; // all else ASCII is a delimiter or a / : < > ( ) [ ]
+                        slashOrColon |= c == '/' || c == ':';
                     }
                 } else {
                     letters = false; // and still simple: no delimiter is beyond ASCII
@@ -131,7 +133,7 @@ public final class TokenMasker {
             } else if (simple && !letters && i - start != 36) {
                 emit(capped(mask(s, start, i)), space, out);
             } else {
-                chunk(s, start, i, space, out);
+                chunk(s, start, i, slashOrColon, space, out);
             }
             space = false;
             if (out.size >= maxTokens) {
@@ -172,7 +174,8 @@ public final class TokenMasker {
         out.add("<TAIL#" + hex32(h) + ">", true);
     }
 
-    private void chunk(char[] s, int from, int to, boolean space, Tokens out) {
+    /** Cuts and masks the chunk {@code s[from, to)}; {@code slashOrColon}: whether it holds a / or :. */
+    private void chunk(char[] s, int from, int to, boolean slashOrColon, boolean space, Tokens out) {
         int a = from;
         while (a < to && isOpen(s[a])) {
             a++;
@@ -188,7 +191,7 @@ public final class TokenMasker {
             emit(capped(number + " " + new String(s, a, to - a)), out.spaceBefore[out.size], out);
             return;
         }
-        String whole = a < b && mayBeWhole(s, a, b) ? wholeChunk(s, a, b) : null;
+        String whole = a < b && (b - a == 36 || slashOrColon && mayBeWhole(s, a, b)) ? wholeChunk(s, a, b) : null;
         if (whole != null) {
             emit(capped(new String(s, from, a - from) + whole + new String(s, b, to - b)), space, out);
             return;
@@ -429,15 +432,17 @@ public final class TokenMasker {
         if (len > MAX_TOKEN_CHARS) {
             return new String(s, from, len); // to be capped: a new string anyway
         }
-        int h = 0;
-        for (int i = from; i < to; i++) {
-            h = 31 * h + s[i];
+        if (len == 0) {
+            return "";
         }
+        // a few characters pick the slot (a collision only costs a new String): the length, both ends, the middle
+        int h = len * 0x9E3779B1 + s[from] * 31 * 31 + s[from + (len >> 1)] * 31 + s[to - 1];
         if (interned == null) {
             interned = new String[INTERNED];
             internedChars = new char[INTERNED][];
         }
-        int slot = (h ^ (h >>> 9) ^ (h >>> 18)) & (INTERNED - 1);
+        h *= 0x9E3779B1;
+        int slot = (h ^ (h >>> 16)) & (INTERNED - 1);
         char[] known = internedChars[slot];
         if (known != null && java.util.Arrays.equals(known, 0, known.length, s, from, to)) {
             return interned[slot];

@@ -110,6 +110,7 @@ public final class TokenMasker {
             boolean letters = true; // letters and . - _ ! ?: the common word, kept as it is
             boolean simple = true; // no delimiter, no / : < > ( ) [ ]: masking digits is all there is to do
             boolean slashOrColon = false; // what a URL, path, IPv6 or MAC address needs
+            int notWord = 0; // characters other than letters and . - _ ! ?
             while (i < n) {
                 c = s[i];
                 if (c < 0x80) {
@@ -118,17 +119,19 @@ public final class TokenMasker {
                         break;
                     }
                     if (kind != WORD) {
+                        notWord++;
                         letters = false;
                         simple &= kind == DIGIT; // all else ASCII is a delimiter or a / : < > ( ) [ ]
                         slashOrColon |= c == '/' || c == ':';
                     }
                 } else {
+                    notWord++;
                     letters = false; // and still simple: no delimiter is beyond ASCII
                 }
                 i++;
             }
             boolean afterValue = out.size > 0 && out.token[out.size - 1].indexOf('<') >= 0;
-            if (letters && !afterValue) {
+            if ((letters || i - start < 36 && isFramedWord(s, start, i, notWord)) && !afterValue) {
                 emit(capped(intern(s, start, i)), space, out);
             } else if (simple && !letters && i - start != 36) {
                 emit(capped(mask(s, start, i)), space, out);
@@ -141,6 +144,19 @@ public final class TokenMasker {
                 return;
             }
         }
+    }
+
+    /**
+     * A word with one of {@code ( "} before it or one of {@code : , ; )} after it, or both ({@code failed:},
+     * {@code (main}): {@link #chunk} would give it as it is, as one token, so it takes the path of a word. Shorter
+     * than a UUID, it cannot hold one; without a digit, nothing in it is masked; the {@code "} before it and the
+     * {@code : , ;} after it are delimiters with nothing to cut off; {@code ( )} are none.
+     */
+    private static boolean isFramedWord(char[] s, int from, int to, int notWord) {
+        int a = s[from] == '(' || s[from] == '"' ? from + 1 : from;
+        char last = s[to - 1];
+        int b = last == ':' || last == ',' || last == ';' || last == ')' ? to - 1 : to;
+        return b > a && notWord == (a - from) + (to - b);
     }
 
     private static final byte OTHER = 0;
@@ -394,13 +410,15 @@ public final class TokenMasker {
                     k++;
                 }
                 // 1.5, 10.0.0.1, 1,024 continue the number across the alphanumeric run's end
+                int groups = 1;
                 while (k + 1 < to && (s[k] == '.' || s[k] == ',') && isDigit(s[k + 1])) {
                     k++;
+                    groups++;
                     while (k < to && isDigit(s[k])) {
                         k++;
                     }
                 }
-                put(s, copied, numStart, isIpv4(s, numStart, k) ? IP : NUM);
+                put(s, copied, numStart, groups == 4 && isIpv4(s, numStart, k) ? IP : NUM);
                 copied = k;
                 if (k > i) {
                     i = k;

@@ -65,7 +65,11 @@ public final class TemplateMiner {
     final Map<Long, List<Cluster>> leaves = new HashMap<>();
     final Map<String, Cluster> byId = new HashMap<>();
 
-    private final TokenMasker masker = new TokenMasker();
+    /**
+     * One masker per thread, shared by the miners the thread runs: its buffers and token cache (some tens of KB at
+     * most) are per thread, not per miner. Its answers depend on the message only.
+     */
+    private static final ThreadLocal<TokenMasker> MASKER = ThreadLocal.withInitial(TokenMasker::new);
     private final TokenMasker.Tokens tokens = new TokenMasker.Tokens();
     private final Map<String, Cluster> cache = new HashMap<>();
     /** {@link #stemStart} of the current line's tokens, {@link Cluster#UNKNOWN_STEM} until asked. */
@@ -104,7 +108,7 @@ public final class TemplateMiner {
             return matched(c, false, timeMillis);
         }
         String line = Storable.text(raw);
-        masker.tokens(line, tokens);
+        MASKER.get().tokens(line, tokens);
         String route = route(tokens);
         List<Cluster> leaf = leaves.get(leafKey(tokens.size, route));
         Cluster match = null;

@@ -21,7 +21,14 @@ package io.logflow.parse.template;
  * {@value #MAX_TOKENS} tokens, the rest of the message is one token holding a hash of its masked tokens. Both keep
  * distinct inputs distinct (up to a 32-bit hash) while bounding what a template holds.
  *
- * <p>Not thread-safe: the tokens are written into a reused {@link Tokens} holder.
+ * <p>Cost: the line is copied once into a reused {@code char[]} and scanned over it; a word (letters and
+ * {@code . - _ ! ?}, maybe framed as {@code (word} or {@code word:}) becomes a token as it is, a chunk of words and
+ * digits is masked in one pass, only other chunks are cut at delimiters. A token the masker made recently is
+ * returned as the same String (a 512-slot cache), so a repeated token allocates nothing and compares by identity.
+ * None of this changes a token: the output depends on the message only.
+ *
+ * <p>Not thread-safe: the tokens are written into a reused {@link Tokens} holder, and the buffers and cache are
+ * the masker's.
  */
 public final class TokenMasker {
     public static final String NUM = "<NUM>";

@@ -170,14 +170,18 @@ public final class TokenMasker {
     private static final byte WORD = 1;
     private static final byte DIGIT = 2;
     private static final byte SPACE = 3;
-    /** What an ASCII character is to {@link #tokens}: a word's (letters and {@code . - _ ! ?}), a digit, a space. */
+    private static final byte DELIMITER = 4;
+    /**
+     * What an ASCII character is to {@link #tokens}: a word's (letters and {@code . - _ ! ?}), a digit, a space, a
+     * delimiter.
+     */
     private static final byte[] KIND = new byte[0x80];
 
     static {
         for (char c = 0; c < 0x80; c++) {
             boolean word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '_'
                     || c == '!' || c == '?';
-            KIND[c] = word ? WORD : isDigit(c) ? DIGIT : isSpace(c) ? SPACE : OTHER;
+            KIND[c] = word ? WORD : isDigit(c) ? DIGIT : isSpace(c) ? SPACE : delimiter(c) ? DELIMITER : OTHER;
         }
     }
 
@@ -578,6 +582,10 @@ public final class TokenMasker {
     }
 
     private static boolean isDelimiterChar(char c) {
+        return c < 0x80 && KIND[c] == DELIMITER;
+    }
+
+    private static boolean delimiter(char c) {
         switch (c) {
             case '=': case ',': case ';': case '|': case '#': case '&': case '"': case '\'':
             case '[': case ']':

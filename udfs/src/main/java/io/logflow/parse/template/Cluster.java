@@ -8,6 +8,8 @@ final class Cluster {
     static final String WILDCARD = "<*>";
     static final int MAX_TEXT_CHARS = 2000;
     static final int MAX_EXAMPLE_CHARS = 1000;
+    /** In {@link #stems}: not computed yet. */
+    static final int UNKNOWN_STEM = -2;
 
     /** Founding order: a leaf holds its clusters in this order, which decides ties. */
     final long seq;
@@ -28,6 +30,8 @@ final class Cluster {
     boolean held = true;
     Cluster older;
     Cluster newer;
+    /** {@link TemplateMiner#stemStart} of each token, computed when first asked (not snapshotted: derived). */
+    private int[] stems;
 
     Cluster(long seq, String id, String route, String[] tokens, boolean[] wild, boolean[] spaceBefore,
             String example) {
@@ -44,6 +48,20 @@ final class Cluster {
         }
         this.wildcards = w;
         this.text = text();
+    }
+
+    /** {@link TemplateMiner#stemStart} of token {@code i}. */
+    int stem(int i) {
+        if (stems == null) {
+            stems = new int[tokens.length];
+            java.util.Arrays.fill(stems, UNKNOWN_STEM);
+        }
+        int stem = stems[i];
+        if (stem == UNKNOWN_STEM) {
+            stem = TemplateMiner.stemStart(tokens[i]);
+            stems[i] = stem;
+        }
+        return stem;
     }
 
     long leafKey() {

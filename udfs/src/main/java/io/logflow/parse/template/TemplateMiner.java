@@ -65,9 +65,15 @@ public final class TemplateMiner {
     final Map<Long, List<Cluster>> leaves = new HashMap<>();
     final Map<String, Cluster> byId = new HashMap<>();
 
-    private final TokenMasker masker = new TokenMasker();
+    /**
+     * One masker per thread, shared by the miners the thread runs: its buffers and token cache (some tens of KB at
+     * most) are per thread, not per miner. Its answers depend on the message only.
+     */
+    private static final ThreadLocal<TokenMasker> MASKER = ThreadLocal.withInitial(TokenMasker::new);
     private final TokenMasker.Tokens tokens = new TokenMasker.Tokens();
     private final Map<String, Cluster> cache = new HashMap<>();
+    /** {@link #stemStart} of the current line's tokens, {@link Cluster#UNKNOWN_STEM} until asked. */
+    private int[] lineStems = new int[32];
 
     public TemplateMiner(long seed) {
         this(seed, DEFAULT_MAX_TEMPLATES);
@@ -102,7 +108,7 @@ public final class TemplateMiner {
             return matched(c, false, timeMillis);
         }
         String line = Storable.text(raw);
-        masker.tokens(line, tokens);
+        MASKER.get().tokens(line, tokens);
         String route = route(tokens);
         List<Cluster> leaf = leaves.get(leafKey(tokens.size, route));
         Cluster match = null;
@@ -168,6 +174,10 @@ public final class TemplateMiner {
         Cluster[] order = null;
         double[] scores = null;
         int candidates = 0;
+        if (lineStems.length < n) {
+            lineStems = new int[Math.max(n, lineStems.length * 2)];
+        }
+        java.util.Arrays.fill(lineStems, 0, n, Cluster.UNKNOWN_STEM);
         for (int k = 0, m = leaf.size(); k < m; k++) {
             Cluster c = leaf.get(k);
             if (!c.route.equals(route)) {
@@ -216,17 +226,17 @@ public final class TemplateMiner {
      * How alike the line is to the template, or -1 when it may not join it: the share of positions that agree (a
      * wildcard agrees), at least one half, and no two differing words but the exceptions of the class doc.
      */
-    private static double similar(Cluster c, String[] t, int n) {
+    private double similar(Cluster c, String[] t, int n) {
         int equal = 0;
         int constants = 0;
         int words = 0;
         for (int i = 0; i < n; i++) {
             if (c.wild[i] || c.tokens[i].equals(t[i])) {
                 equal++;
-                if (!c.wild[i] && isWord(t[i])) {
+                if (!c.wild[i] && lineStem(i) >= 0) {
                     constants++;
                 }
-            } else if (differentWords(c.tokens[i], t[i]) && !(i > 0 && t[i - 1].endsWith("="))
+            } else if (differentWords(c.tokens[i], c.stem(i), t[i], lineStem(i)) && !(i > 0 && t[i - 1].endsWith("="))
                     && !(Calendar.isName(c.tokens[i]) && Calendar.isName(t[i]))) {
                 words++;
             }
@@ -255,14 +265,17 @@ public final class TemplateMiner {
      * constant.
      */
     static boolean differentWords(String a, String b) {
+        return differentWords(a, stemStart(a), b, stemStart(b));
+    }
+
+    /** {@link #differentWords(String, String)} given {@link #stemStart} of both. */
+    private static boolean differentWords(String a, int sa, String b, int sb) {
         int ca = a.indexOf(TokenMasker.CAPPED);
         int cb = b.indexOf(TokenMasker.CAPPED);
         if (ca >= 0 || cb >= 0) {
             // a long token: its head names it, its hash may be a value
             return ca != cb || !a.regionMatches(0, b, 0, ca);
         }
-        int sa = stemStart(a);
-        int sb = stemStart(b);
         if (sa < 0 || sb < 0) {
             return false;
         }
@@ -271,8 +284,18 @@ public final class TemplateMiner {
         return ea - sa != eb - sb || !a.regionMatches(sa, b, sb, ea - sa);
     }
 
+    /** {@link #stemStart} of the line's token {@code i}, computed when first asked for this line. */
+    private int lineStem(int i) {
+        int stem = lineStems[i];
+        if (stem == Cluster.UNKNOWN_STEM) {
+            stem = stemStart(tokens.token[i]);
+            lineStems[i] = stem;
+        }
+        return stem;
+    }
+
     /** Where the token's only run of letters starts, or -1 when it has none or several. */
-    private static int stemStart(String token) {
+    static int stemStart(String token) {
         int start = -1;
         int n = token.length();
         int i = 0;
@@ -285,13 +308,13 @@ public final class TemplateMiner {
                     continue;
                 }
             }
-            if (Character.isLetter(c)) {
+            if (isLetter(c)) {
                 if (start >= 0) {
                     return -1;
                 }
                 start = i;
                 i = stemEnd(token, i);
-            } else if (Character.isDigit(c)) {
+            } else if (c < 0x80 ? c >= '0' && c <= '9' : Character.isDigit(c)) {
                 return -1;
             } else {
                 i++;
@@ -302,11 +325,20 @@ public final class TemplateMiner {
 
     private static int stemEnd(String token, int start) {
         int i = start;
-        while (i < token.length() && (Character.isLetter(token.charAt(i))
-                || (token.charAt(i) == '_' && i + 1 < token.length() && Character.isLetter(token.charAt(i + 1))))) {
+        while (i < token.length() && (isLetter(token.charAt(i))
+                || (token.charAt(i) == '_' && i + 1 < token.length() && isLetter(token.charAt(i + 1))))) {
             i++;
         }
         return i;
+    }
+
+    /** {@link Character#isLetter(char)}, answered for ASCII without a table lookup. */
+    private static boolean isLetter(char c) {
+        if (c < 0x80) {
+            int lower = (c | 0x20) - 'a';
+            return lower >= 0 && lower < 26;
+        }
+        return Character.isLetter(c);
     }
 
     private static boolean isMask(String token, int open, int close) {

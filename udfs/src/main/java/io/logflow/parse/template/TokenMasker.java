@@ -21,7 +21,14 @@ package io.logflow.parse.template;
  * {@value #MAX_TOKENS} tokens, the rest of the message is one token holding a hash of its masked tokens. Both keep
  * distinct inputs distinct (up to a 32-bit hash) while bounding what a template holds.
  *
- * <p>Not thread-safe: the tokens are written into a reused {@link Tokens} holder.
+ * <p>Cost: the line is copied once into a reused {@code char[]} and scanned over it; a word (letters and
+ * {@code . - _ ! ?}, maybe framed as {@code (word} or {@code word:}) becomes a token as it is, a chunk of words and
+ * digits is masked in one pass, only other chunks are cut at delimiters. A token the masker made recently is
+ * returned as the same String (a 512-slot cache), so a repeated token allocates nothing and compares by identity.
+ * None of this changes a token: the output depends on the message only.
+ *
+ * <p>Not thread-safe: the tokens are written into a reused {@link Tokens} holder, and the buffers and cache are
+ * the masker's.
  */
 public final class TokenMasker {
     public static final String NUM = "<NUM>";
@@ -33,6 +40,10 @@ public final class TokenMasker {
     public static final int MAX_TOKENS = 96;
     public static final int MAX_TOKEN_CHARS = 64;
     private static final int HEAD_CHARS = 48;
+    /** Slots of the token cache, a power of two. */
+    private static final int INTERNED = 512;
+    /** A longer message gets a buffer of its own, not kept. */
+    private static final int KEPT_BUFFER_CHARS = 4096;
     /** Starts the hash that ends a token cut to {@link #MAX_TOKEN_CHARS}. */
     static final String CAPPED = "<#";
 
@@ -65,7 +76,18 @@ public final class TokenMasker {
         }
     }
 
-    private final StringBuilder sb = new StringBuilder(64);
+    /** The message being split, as characters (reused up to {@link #KEPT_BUFFER_CHARS}). */
+    private char[] chars = new char[256];
+    /** A masked token being built: {@code maskBuffer[0, masked)}. */
+    private char[] maskBuffer = new char[128];
+    private int masked;
+    /**
+     * Tokens made before, by their characters' hash (direct-mapped, the newest wins a slot): a token seen again is the
+     * same String, so nothing is allocated for it and comparing it with a template's token is mostly an identity check.
+     */
+    private String[] interned;
+    /** The characters of {@link #interned}'s strings, slot by slot. */
+    private char[][] internedChars;
     private final int maxTokens;
 
     public TokenMasker() {
@@ -80,10 +102,12 @@ public final class TokenMasker {
     public void tokens(String message, Tokens out) {
         out.size = 0;
         int n = message.length();
+        char[] s = n <= chars.length ? chars : n <= KEPT_BUFFER_CHARS ? (chars = new char[n]) : new char[n];
+        message.getChars(0, n, s, 0);
         int i = 0;
         boolean space = false;
         while (i < n) {
-            char c = message.charAt(i);
+            char c = s[i];
             if (isSpace(c)) {
                 space = true;
                 i++;
@@ -92,27 +116,72 @@ public final class TokenMasker {
             int start = i;
             boolean letters = true; // letters and . - _ ! ?: the common word, kept as it is
             boolean simple = true; // no delimiter, no / : < > ( ) [ ]: masking digits is all there is to do
-            while (i < n && !isSpace(c = message.charAt(i))) {
-                if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '_'
-                        || c == '!' || c == '?')) {
-                    letters = false;
-                    simple &= (c >= '0' && c <= '9') || (c >= 0x80 && !isDelimiterChar(c));
+            boolean slashOrColon = false; // what a URL, path, IPv6 or MAC address needs
+            int notWord = 0; // characters other than letters and . - _ ! ?
+            while (i < n) {
+                c = s[i];
+                if (c < 0x80) {
+                    int kind = KIND[c];
+                    if (kind == SPACE) {
+                        break;
+                    }
+                    if (kind != WORD) {
+                        notWord++;
+                        letters = false;
+                        simple &= kind == DIGIT; // all else ASCII is a delimiter or a / : < > ( ) [ ]
+                        slashOrColon |= c == '/' || c == ':';
+                    }
+                } else {
+                    notWord++;
+                    letters = false; // and still simple: no delimiter is beyond ASCII
                 }
                 i++;
             }
             boolean afterValue = out.size > 0 && out.token[out.size - 1].indexOf('<') >= 0;
-            if (letters && !afterValue) {
-                emit(capped(message.substring(start, i)), space, out);
+            if ((letters || i - start < 36 && isFramedWord(s, start, i, notWord)) && !afterValue) {
+                emit(capped(intern(s, start, i)), space, out);
             } else if (simple && !letters && i - start != 36) {
-                emit(capped(mask(message, start, i)), space, out);
+                emit(capped(mask(s, start, i)), space, out);
             } else {
-                chunk(message, start, i, space, out);
+                chunk(s, start, i, slashOrColon, space, out);
             }
             space = false;
             if (out.size >= maxTokens) {
                 foldTail(message, i, out);
                 return;
             }
+        }
+    }
+
+    /**
+     * A word with one of {@code ( "} before it or one of {@code : , ; )} after it, or both ({@code failed:},
+     * {@code (main}): {@link #chunk} would give it as it is, as one token, so it takes the path of a word. Shorter
+     * than a UUID, it cannot hold one; without a digit, nothing in it is masked; the {@code "} before it and the
+     * {@code : , ;} after it are delimiters with nothing to cut off; {@code ( )} are none.
+     */
+    private static boolean isFramedWord(char[] s, int from, int to, int notWord) {
+        int a = s[from] == '(' || s[from] == '"' ? from + 1 : from;
+        char last = s[to - 1];
+        int b = last == ':' || last == ',' || last == ';' || last == ')' ? to - 1 : to;
+        return b > a && notWord == (a - from) + (to - b);
+    }
+
+    private static final byte OTHER = 0;
+    private static final byte WORD = 1;
+    private static final byte DIGIT = 2;
+    private static final byte SPACE = 3;
+    private static final byte DELIMITER = 4;
+    /**
+     * What an ASCII character is to {@link #tokens}: a word's (letters and {@code . - _ ! ?}), a digit, a space, a
+     * delimiter.
+     */
+    private static final byte[] KIND = new byte[0x80];
+
+    static {
+        for (char c = 0; c < 0x80; c++) {
+            boolean word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == '-' || c == '_'
+                    || c == '!' || c == '?';
+            KIND[c] = word ? WORD : isDigit(c) ? DIGIT : isSpace(c) ? SPACE : delimiter(c) ? DELIMITER : OTHER;
         }
     }
 
@@ -132,25 +201,26 @@ public final class TokenMasker {
         out.add("<TAIL#" + hex32(h) + ">", true);
     }
 
-    private void chunk(String s, int from, int to, boolean space, Tokens out) {
+    /** Cuts and masks the chunk {@code s[from, to)}; {@code slashOrColon}: whether it holds a / or :. */
+    private void chunk(char[] s, int from, int to, boolean slashOrColon, boolean space, Tokens out) {
         int a = from;
-        while (a < to && isOpen(s.charAt(a))) {
+        while (a < to && isOpen(s[a])) {
             a++;
         }
         int b = to;
-        while (b > a && (isTrailingPunct(s.charAt(b - 1)) || isClose(s.charAt(b - 1)))) {
+        while (b > a && (isTrailingPunct(s[b - 1]) || isClose(s[b - 1]))) {
             b--;
         }
         if (a == from && a < b && b - a <= MAX_UNIT_CHARS && out.size > 0
                 && out.token[out.size - 1].indexOf('<') >= 0 && isUnit(s, a, b) && isValue(out.token[out.size - 1])) {
             // 18.4 KB, 35 ms: the unit joins its number (and stays: a unit is a word)
             String number = out.token[--out.size];
-            emit(capped(number + " " + s.substring(a, to)), out.spaceBefore[out.size], out);
+            emit(capped(number + " " + new String(s, a, to - a)), out.spaceBefore[out.size], out);
             return;
         }
-        String whole = a < b && mayBeWhole(s, a, b) ? wholeChunk(s, a, b) : null;
+        String whole = a < b && (b - a == 36 || slashOrColon && mayBeWhole(s, a, b)) ? wholeChunk(s, a, b) : null;
         if (whole != null) {
-            emit(capped(s.substring(from, a) + whole + s.substring(b, to)), space, out);
+            emit(capped(new String(s, from, a - from) + whole + new String(s, b, to - b)), space, out);
             return;
         }
         // cut after delimiter runs
@@ -254,9 +324,9 @@ public final class TokenMasker {
         return true;
     }
 
-    private static boolean hasCore(String s, int from, int to) {
+    private static boolean hasCore(char[] s, int from, int to) {
         for (int i = from; i < to; i++) {
-            if (!isDelimiterChar(s.charAt(i))) {
+            if (!isDelimiterChar(s[i])) {
                 return true;
             }
         }
@@ -264,12 +334,12 @@ public final class TokenMasker {
     }
 
     /** Whether {@link #wholeChunk} could match: it needs a {@code /} or {@code :}, or 36 characters. */
-    private static boolean mayBeWhole(String s, int a, int b) {
+    private static boolean mayBeWhole(char[] s, int a, int b) {
         if (b - a == 36) {
             return true;
         }
         for (int i = a; i < b; i++) {
-            char c = s.charAt(i);
+            char c = s[i];
             if (c == '/' || c == ':') {
                 return true;
             }
@@ -278,10 +348,10 @@ public final class TokenMasker {
     }
 
     /** URL, absolute path or UUID, masked whole; null for anything else. */
-    private static String wholeChunk(String s, int a, int b) {
+    private static String wholeChunk(char[] s, int a, int b) {
         int len = b - a;
         int scheme = schemeEnd(s, a, b);
-        if (scheme > a && s.startsWith("://", scheme)) {
+        if (scheme > a && s[scheme] == ':' && s[scheme + 1] == '/' && s[scheme + 2] == '/') {
             return URL;
         }
         if (len == 36 && isUuid(s, a)) {
@@ -290,25 +360,25 @@ public final class TokenMasker {
         if (isColonHex(s, a, b)) {
             return HEX; // IPv6 and MAC addresses
         }
-        if (s.charAt(a) == '/' && len > 1 && indexOf(s, '/', a + 1, b) > 0) {
+        if (s[a] == '/' && len > 1 && indexOf(s, '/', a + 1, b) > 0) {
             return PATH;
         }
         return null;
     }
 
     /** The token {@code s[from, to)} with its digit and hex runs masked. */
-    String mask(String s, int from, int to) {
+    String mask(char[] s, int from, int to) {
         int i = from;
         int copied = from;
-        sb.setLength(0);
+        masked = 0;
         while (i < to) {
-            char c = s.charAt(i);
+            char c = s[i];
             if (!isAlnum(c)) {
                 i++;
                 continue;
             }
-            if (i + 36 <= to && isUuid(s, i) && (i + 36 == to || !isAlnum(s.charAt(i + 36)))) {
-                sb.append(s, copied, i).append(UUID);
+            if (i + 36 <= to && isUuid(s, i) && (i + 36 == to || !isAlnum(s[i + 36]))) {
+                put(s, copied, i, UUID);
                 i += 36;
                 copied = i;
                 continue;
@@ -317,8 +387,8 @@ public final class TokenMasker {
             boolean digit = false;
             boolean letter = false;
             boolean hexOnly = true;
-            while (i < to && isAlnum(s.charAt(i))) {
-                char d = s.charAt(i);
+            while (i < to && isAlnum(s[i])) {
+                char d = s[i];
                 digit |= isDigit(d);
                 letter |= !isDigit(d);
                 hexOnly &= isHexChar(d);
@@ -328,36 +398,38 @@ public final class TokenMasker {
                 continue; // a word: kept as it is
             }
             int runLen = i - run;
-            boolean hexPrefix = runLen > 2 && s.charAt(run) == '0' && (s.charAt(run + 1) == 'x' || s.charAt(run + 1) == 'X')
+            boolean hexPrefix = runLen > 2 && s[run] == '0' && (s[run + 1] == 'x' || s[run + 1] == 'X')
                     && isHex(s, run + 2, i);
             if (hexPrefix || (hexOnly && letter && runLen >= 6)) {
-                sb.append(s, copied, run).append(HEX);
+                put(s, copied, run, HEX);
                 copied = i;
                 continue;
             }
             // mask each digit run inside the alphanumeric run, with . or , between digits and a free-standing sign
             int k = run;
             while (k < i) {
-                if (!isDigit(s.charAt(k))) {
+                if (!isDigit(s[k])) {
                     k++;
                     continue;
                 }
                 int numStart = k;
-                if (numStart > copied && isSign(s.charAt(numStart - 1))
-                        && (numStart - 1 == from || !isAlnum(s.charAt(numStart - 2)))) {
+                if (numStart > copied && isSign(s[numStart - 1])
+                        && (numStart - 1 == from || !isAlnum(s[numStart - 2]))) {
                     numStart--;
                 }
-                while (k < i && isDigit(s.charAt(k))) {
+                while (k < i && isDigit(s[k])) {
                     k++;
                 }
                 // 1.5, 10.0.0.1, 1,024 continue the number across the alphanumeric run's end
-                while (k + 1 < to && (s.charAt(k) == '.' || s.charAt(k) == ',') && isDigit(s.charAt(k + 1))) {
+                int groups = 1;
+                while (k + 1 < to && (s[k] == '.' || s[k] == ',') && isDigit(s[k + 1])) {
                     k++;
-                    while (k < to && isDigit(s.charAt(k))) {
+                    groups++;
+                    while (k < to && isDigit(s[k])) {
                         k++;
                     }
                 }
-                sb.append(s, copied, numStart).append(isIpv4(s, numStart, k) ? IP : NUM);
+                put(s, copied, numStart, groups == 4 && isIpv4(s, numStart, k) ? IP : NUM);
                 copied = k;
                 if (k > i) {
                     i = k;
@@ -365,10 +437,49 @@ public final class TokenMasker {
             }
         }
         if (copied == from) {
-            return s.substring(from, to);
+            return intern(s, from, to);
         }
-        sb.append(s, copied, to);
-        return sb.toString();
+        put(s, copied, to, "");
+        return intern(maskBuffer, 0, masked);
+    }
+
+    /** Appends {@code s[from, to)} and then {@code mask} to {@link #maskBuffer}. */
+    private void put(char[] s, int from, int to, String mask) {
+        int need = masked + (to - from) + mask.length();
+        if (need > maskBuffer.length) {
+            maskBuffer = java.util.Arrays.copyOf(maskBuffer, Math.max(need, maskBuffer.length * 2));
+        }
+        System.arraycopy(s, from, maskBuffer, masked, to - from);
+        masked += to - from;
+        mask.getChars(0, mask.length(), maskBuffer, masked);
+        masked += mask.length();
+    }
+
+    /** {@code new String(s, from, to - from)}, or the equal String made before. */
+    private String intern(char[] s, int from, int to) {
+        int len = to - from;
+        if (len > MAX_TOKEN_CHARS) {
+            return new String(s, from, len); // to be capped: a new string anyway
+        }
+        if (len == 0) {
+            return "";
+        }
+        // a few characters pick the slot (a collision only costs a new String): the length, both ends, the middle
+        int h = len * 0x9E3779B1 + s[from] * 31 * 31 + s[from + (len >> 1)] * 31 + s[to - 1];
+        if (interned == null) {
+            interned = new String[INTERNED];
+            internedChars = new char[INTERNED][];
+        }
+        h *= 0x9E3779B1;
+        int slot = (h ^ (h >>> 16)) & (INTERNED - 1);
+        char[] known = internedChars[slot];
+        if (known != null && java.util.Arrays.equals(known, 0, known.length, s, from, to)) {
+            return interned[slot];
+        }
+        String t = new String(s, from, len);
+        interned[slot] = t;
+        internedChars[slot] = java.util.Arrays.copyOfRange(s, from, to);
+        return t;
     }
 
     private static String capped(String token) {
@@ -394,27 +505,27 @@ public final class TokenMasker {
         return "0".repeat(8 - hex.length()) + hex;
     }
 
-    private static boolean isDelimiter(String s, int k, int to) {
-        char c = s.charAt(k);
+    private static boolean isDelimiter(char[] s, int k, int to) {
+        char c = s[k];
         if (c == ':') {
             // 12:00:01 and host:80 stay one token
-            boolean betweenDigits = k > 0 && k + 1 < to && isDigit(s.charAt(k - 1)) && isDigit(s.charAt(k + 1));
-            boolean port = k > 0 && isAlnum(s.charAt(k - 1)) && isPort(s, k + 1, to);
+            boolean betweenDigits = k > 0 && k + 1 < to && isDigit(s[k - 1]) && isDigit(s[k + 1]);
+            boolean port = k > 0 && isAlnum(s[k - 1]) && isPort(s, k + 1, to);
             return !betweenDigits && !port;
         }
         return isDelimiterChar(c);
     }
 
     /** Digits up to the chunk's end, but for closing punctuation. */
-    private static boolean isPort(String s, int from, int to) {
+    private static boolean isPort(char[] s, int from, int to) {
         int i = from;
-        while (i < to && isDigit(s.charAt(i))) {
+        while (i < to && isDigit(s[i])) {
             i++;
         }
         if (i == from) {
             return false;
         }
-        while (i < to && (isTrailingPunct(s.charAt(i)) || isClose(s.charAt(i)))) {
+        while (i < to && (isTrailingPunct(s[i]) || isClose(s[i]))) {
             i++;
         }
         return i == to;
@@ -426,6 +537,35 @@ public final class TokenMasker {
     private static final int MAX_UNIT_CHARS = 7;
 
     /** A unit of time, size or rate, in any case. */
+    private static boolean isUnit(char[] s, int from, int to) {
+        int len = to - from;
+        long ascii = 0; // the unit in lower case, a character a byte
+        for (int i = from; i < to; i++) {
+            char c = s[i];
+            if (c >= 0x80) {
+                return isUnit(new String(s, from, len), 0, len); // case folding beyond ASCII: as String does it
+            }
+            ascii = ascii << 8 | (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+        }
+        for (int u = 0; u < UNITS.length; u++) {
+            if (UNIT_CODES[u] == ascii && UNITS[u].length() == len) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@link #UNITS}, a character a byte, as {@link #isUnit(char[], int, int)} compares them. */
+    private static final long[] UNIT_CODES = new long[UNITS.length];
+
+    static {
+        for (int u = 0; u < UNITS.length; u++) {
+            for (char c : UNITS[u].toCharArray()) {
+                UNIT_CODES[u] = UNIT_CODES[u] << 8 | c;
+            }
+        }
+    }
+
     private static boolean isUnit(String s, int from, int to) {
         int len = to - from;
         for (String unit : UNITS) {
@@ -442,6 +582,10 @@ public final class TokenMasker {
     }
 
     private static boolean isDelimiterChar(char c) {
+        return c < 0x80 && KIND[c] == DELIMITER;
+    }
+
+    private static boolean delimiter(char c) {
         switch (c) {
             case '=': case ',': case ';': case '|': case '#': case '&': case '"': case '\'':
             case '[': case ']':
@@ -452,30 +596,21 @@ public final class TokenMasker {
         }
     }
 
-    private static boolean noneOf(String s, int from, int to, String chars) {
-        for (int i = from; i < to; i++) {
-            if (chars.indexOf(s.charAt(i)) >= 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** The end of a URI scheme at {@code from} (a letter, then letters, digits, {@code + - .}), or -1. */
-    private static int schemeEnd(String s, int from, int to) {
-        if (!isAlnum(s.charAt(from)) || isDigit(s.charAt(from))) {
+    private static int schemeEnd(char[] s, int from, int to) {
+        if (!isAlnum(s[from]) || isDigit(s[from])) {
             return -1;
         }
         int i = from;
-        while (i < to && (isAlnum(s.charAt(i)) || s.charAt(i) == '+' || s.charAt(i) == '-' || s.charAt(i) == '.')) {
+        while (i < to && (isAlnum(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.')) {
             i++;
         }
         return i + 3 <= to ? i : -1;
     }
 
-    private static int indexOf(String s, char c, int from, int to) {
+    private static int indexOf(char[] s, char c, int from, int to) {
         for (int i = from; i < to; i++) {
-            if (s.charAt(i) == c) {
+            if (s[i] == c) {
                 return i;
             }
         }
@@ -483,11 +618,11 @@ public final class TokenMasker {
     }
 
     /** Four groups of one to three digits joined by dots. */
-    private static boolean isIpv4(String s, int from, int to) {
+    private static boolean isIpv4(char[] s, int from, int to) {
         int dots = 0;
         int digits = 0;
         for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
+            char c = s[i];
             if (isDigit(c)) {
                 if (++digits > 3) {
                     return false;
@@ -503,11 +638,11 @@ public final class TokenMasker {
     }
 
     /** Hex groups joined by two or more colons, holding a digit: {@code fe80::1}, {@code 00:a2:ee:1a:71:8c}. */
-    private static boolean isColonHex(String s, int from, int to) {
+    private static boolean isColonHex(char[] s, int from, int to) {
         int colons = 0;
         boolean digit = false;
         for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
+            char c = s[i];
             if (c == ':') {
                 colons++;
             } else if (!isHexChar(c)) {
@@ -518,9 +653,9 @@ public final class TokenMasker {
         return colons >= 2 && digit;
     }
 
-    private static boolean isUuid(String s, int from) {
+    private static boolean isUuid(char[] s, int from) {
         for (int k = 0; k < 36; k++) {
-            char c = s.charAt(from + k);
+            char c = s[from + k];
             boolean dash = k == 8 || k == 13 || k == 18 || k == 23;
             if (dash ? c != '-' : !isHexChar(c)) {
                 return false;
@@ -529,9 +664,9 @@ public final class TokenMasker {
         return true;
     }
 
-    private static boolean isHex(String s, int from, int to) {
+    private static boolean isHex(char[] s, int from, int to) {
         for (int i = from; i < to; i++) {
-            if (!isHexChar(s.charAt(i))) {
+            if (!isHexChar(s[i])) {
                 return false;
             }
         }

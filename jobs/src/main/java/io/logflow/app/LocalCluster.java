@@ -14,6 +14,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.PipelineExecutor;
 import org.apache.flink.core.execution.PipelineExecutorFactory;
 import org.apache.flink.core.execution.PipelineExecutorServiceLoader;
+import org.apache.flink.runtime.execution.ExecutionState;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.executiongraph.ErrorInfo;
@@ -140,7 +141,7 @@ public final class LocalCluster implements AutoCloseable {
                     && graph.getState() != JobStatus.FAILING) {
                 lastFailure = failure.getTimestamp();
                 // Failures of one attempt (two subtasks losing the database) are one restart: count attempts.
-                int restart = attempts(graph) + 1;
+                int restart = restartFor(graph);
                 if (restart > restartsSeen) {
                     restartsSeen = restart;
                     say.accept("the job failed and restarts (restart " + restart + " of at most "
@@ -152,6 +153,21 @@ public final class LocalCluster implements AutoCloseable {
                 everySecond.run();
             }
         }
+    }
+
+    /**
+     * The restart the graph's latest failure leads to: the next attempt while a task of the failed one is still
+     * failed or being cancelled; the current attempt once the tasks run again (the poll came after the restart).
+     */
+    private static int restartFor(AccessExecutionGraph graph) {
+        for (AccessExecutionVertex vertex : graph.getAllExecutionVertices()) {
+            ExecutionState state = vertex.getCurrentExecutionAttempt().getState();
+            if (state == ExecutionState.FAILED || state == ExecutionState.CANCELING
+                    || state == ExecutionState.CANCELED) {
+                return attempts(graph) + 1;
+            }
+        }
+        return Math.max(1, attempts(graph));
     }
 
     /** The highest attempt number of any task: how often the job has restarted so far. */

@@ -126,6 +126,8 @@ class MetricsPipelineTest {
                 "--workspaces.file", root.resolve("registrations.ndjson").toUri().toString(),
                 // Files are read in parallel, in any order: nothing here may count as late.
                 "--metrics.out-of-orderness", "30 d",
+                // No wall-clock watermark for a subtask that waits (a slow start): the input's end closes the windows.
+                "--metrics.idle-timeout", "1 h",
                 "--requests.timeout", "2 min",
                 "--job.parallelism", "2",
                 "--job.checkpoint-interval", "1 s"));

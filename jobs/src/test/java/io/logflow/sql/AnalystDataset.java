@@ -68,6 +68,10 @@ final class AnalystDataset {
                 "--dlq.kafka.topic", dlqTopic,
                 // The days' files are read side by side: Monday's events must not make Sunday's late.
                 "--metrics.out-of-orderness", "2 d",
+                // The data is weeks old: a subtask idle for the default minute (a slow start on a busy machine)
+                // would move its watermark to the wall clock and make every event late. The input's end closes
+                // the windows.
+                "--metrics.idle-timeout", "1 h",
                 "--job.parallelism", "2",
                 "--job.checkpoint-interval", "1 s"));
         LogflowJob.fromConfig(JobConfig.load(args.toArray(new String[0]), Map.of()))

@@ -13,6 +13,7 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
@@ -75,6 +76,9 @@ public final class TemplateOperator extends AbstractStreamOperator<LogEvent>
         this.maxTemplates = maxTemplates;
         this.cachedSources = cachedSources;
         this.idleTtl = idleTtl;
+        // A custom operator is a chain's head unless it says otherwise; chained to the enrichment, an event is not
+        // serialised once more between the two.
+        setChainingStrategy(ChainingStrategy.ALWAYS);
     }
 
     static ValueStateDescriptor<TemplateMiner> descriptor(Duration idleTtl) {

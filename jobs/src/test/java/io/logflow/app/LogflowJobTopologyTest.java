@@ -75,6 +75,9 @@ class LogflowJobTopologyTest {
         assertThat(sinks.events()).extracting(e -> e.message)
                 .containsExactlyInAnyOrder("first", "second", "plain text third");
         assertThat(sinks.events()).allSatisfy(e -> assertThat(e.workspaceId).isEqualTo("acme"));
+        assertThat(sinks.events()).allSatisfy(e -> assertThat(e.templateId).matches("[0-9a-f]{16}"));
+        assertThat(sinks.templates()).extracting(t -> t.workspaceId + " " + t.example)
+                .contains("acme first", "acme second", "acme plain text third");
         assertThat(sinks.failures()).extracting(f -> f.reason).containsExactly("invalid_json");
         assertThat(sinks.failures().get(0).sourceRef).isEqualTo(PATH + "#L3");
         assertThat(sinks.validations()).extracting((WorkspaceValidation v) -> v.workspaceId + " " + v.nonce)
@@ -87,6 +90,25 @@ class LogflowJobTopologyTest {
         assertThat(done.lines + "=" + done.events + "+" + done.failures + "+" + done.skipped).isEqualTo("6=4+1+1");
         assertThat(sinks.events().size() + sinks.validations().size() + sinks.failures().size())
                 .as("every non-blank line is one event, one validation or one failure").isEqualTo(lines.size() - 1);
+    }
+
+    /** The template step shares the enrichment's task: no event is serialised between the two. */
+    @Test
+    void theTemplateStepIsChainedToTheEnrichment() throws Exception {
+        Path registrations = dir.resolve("registrations.ndjson");
+        Files.writeString(registrations, "{\"id\":\"acme\",\"name\":\"ACME\",\"uploadPrefixes\":[\"acme/\"]}\n");
+        JobConfig config = JobConfig.withoutSource(Settings.load(new String[] {
+                "--postgres.url", "jdbc:postgresql://127.0.0.1:1/never-connected",
+                "--workspaces.file", registrations.toUri().toString()}, Map.of(), LogflowOptions.all()));
+        LogSource source = env -> new LogSource.Streams(
+                env.fromData(List.of(marker(Marker.FILE_START, 0)), TypeInformation.of(RawLog.class))
+                        .uid("test-source").name("Test lines"), null);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        new LogflowJob(config, List.of(source), new CollectingSinks("chain-" + System.nanoTime())).build(env);
+        List<String> vertices = new ArrayList<>();
+        env.getStreamGraph().getJobGraph().getVertices().forEach(v -> vertices.add(v.getName()));
+        assertThat(vertices).filteredOn(name -> name.contains("Mine templates")).singleElement()
+                .satisfies(name -> assertThat(name).contains("Enrich with workspaces"));
     }
 
     private static RawLog marker(Marker marker, long line) {

@@ -58,6 +58,22 @@ public final class LogParser {
     private boolean sanitized;
     /** Names of the identifiers {@link #identifier} cut in the event being completed, or null. */
     private String truncated;
+    /**
+     * Field keys found storable, by content: a direct-mapped table indexed by the key's hash code, which the field
+     * map has already computed. Keys repeat from line to line (the format parsers' constants, Jackson's interned
+     * names), so most are proven storable by one identity or {@code equals} test instead of a scan.
+     */
+    private final String[] storableKeys = new String[KEY_SLOTS];
+    private static final int KEY_SLOTS = 256;
+    /**
+     * The last instances of the record's coordinates and the format name found storable: records of one payload or
+     * file share their log group, stream and routing key, and the format name is a constant, so an identity test
+     * stands in for a scan.
+     */
+    private String storableLogGroup;
+    private String storableLogStream;
+    private String storableRoutingKey;
+    private String storableFormat;
 
     private final JsonFormat json = new JsonFormat();
     private final SyslogFormat syslog = new SyslogFormat();
@@ -267,7 +283,7 @@ public final class LogParser {
                 out = Storable.truncate(v, options.maxValueChars); // the message is never cut, attributes are
                 out = storable(redact ? redactor.redactValue(key, out) : out);
             }
-            String cleanKey = storable(key);
+            String cleanKey = storableKey(key);
             if (cleanKey != key) {
                 it.remove(); // put back under its clean name below, once every storable key holds its own
                 if (renamed == null) {
@@ -281,8 +297,16 @@ public final class LogParser {
         event.message = storable(redact ? redactor.redact(event.message) : event.message);
         truncated = null;
         event.service = identifier(storable(event.service), "service");
-        event.logGroup = identifier(storable(event.logGroup), "log_group");
-        event.logStream = identifier(storable(event.logStream), "log_stream");
+        if (event.logGroup != storableLogGroup) {
+            event.logGroup = storable(event.logGroup);
+            storableLogGroup = event.logGroup == raw.logGroup ? event.logGroup : null;
+        }
+        event.logGroup = identifier(event.logGroup, "log_group");
+        if (event.logStream != storableLogStream) {
+            event.logStream = storable(event.logStream);
+            storableLogStream = event.logStream == raw.logStream ? event.logStream : null;
+        }
+        event.logStream = identifier(event.logStream, "log_stream");
         event.traceId = identifier(storable(event.traceId), "trace_id");
         event.spanId = identifier(storable(event.spanId), "span_id");
         event.requestId = identifier(storable(event.requestId), "request_id");
@@ -290,8 +314,15 @@ public final class LogParser {
             event.fields.put(LogFields.TRUNCATED, truncated);
         }
         event.sourceRef = storable(event.sourceRef);
-        event.routingKey = storable(event.routingKey);
-        event.format = storable(event.format);
+        if (event.routingKey != storableRoutingKey) {
+            event.routingKey = storable(event.routingKey);
+            storableRoutingKey = event.routingKey == raw.routingKey ? event.routingKey : null;
+        }
+        if (event.format != storableFormat) {
+            String format = event.format;
+            event.format = storable(format);
+            storableFormat = event.format == format ? format : null;
+        }
         if (sanitized) {
             event.fields.put(LogFields.SANITIZED, "true");
         }
@@ -307,6 +338,20 @@ public final class LogParser {
         }
         truncated = truncated == null ? name : truncated + "," + name;
         return Storable.truncate(s, LogFields.MAX_IDENTIFIER_CHARS);
+    }
+
+    /** {@link #storable} for a field key, answered from {@link #storableKeys} when an equal key was storable. */
+    private String storableKey(String key) {
+        int slot = key.hashCode() & (KEY_SLOTS - 1);
+        String known = storableKeys[slot];
+        if (known == key || (known != null && known.equals(key))) {
+            return key;
+        }
+        String out = storable(key);
+        if (out == key) {
+            storableKeys[slot] = key;
+        }
+        return out;
     }
 
     /** {@code s} made storable; notes in {@link #sanitized} when that changed it. */

@@ -64,16 +64,14 @@ public final class LogParser {
      * names), so most are proven storable by one identity or {@code equals} test instead of a scan.
      */
     private final String[] storableKeys = new String[KEY_SLOTS];
-    private static final int KEY_SLOTS = 256;
+    private static final int KEY_SLOTS = 1024;
     /**
-     * The last instances of the record's coordinates and the format name found storable: records of one payload or
-     * file share their log group, stream and routing key, and the format name is a constant, so an identity test
-     * stands in for a scan.
+     * The last instances of the record's coordinates found storable: records of one payload or file share their log
+     * group, stream and routing key, so an identity test stands in for a scan.
      */
     private String storableLogGroup;
     private String storableLogStream;
     private String storableRoutingKey;
-    private String storableFormat;
 
     private final JsonFormat json = new JsonFormat();
     private final SyslogFormat syslog = new SyslogFormat();
@@ -281,7 +279,12 @@ public final class LogParser {
             String out = v;
             if (v != null) {
                 out = Storable.truncate(v, options.maxValueChars); // the message is never cut, attributes are
-                out = storable(redact ? redactor.redactValue(key, out) : out);
+                if (redact) {
+                    out = redactor.redactValue(key, out);
+                    out = redactor.returnedStorable() ? out : storable(out); // its scan covered storability
+                } else {
+                    out = storable(out);
+                }
             }
             String cleanKey = storableKey(key);
             if (cleanKey != key) {
@@ -294,7 +297,12 @@ public final class LogParser {
                 f.setValue(out);
             }
         }
-        event.message = storable(redact ? redactor.redact(event.message) : event.message);
+        if (redact) {
+            event.message = redactor.redact(event.message);
+            event.message = redactor.returnedStorable() ? event.message : storable(event.message);
+        } else {
+            event.message = storable(event.message);
+        }
         truncated = null;
         event.service = identifier(storable(event.service), "service");
         if (event.logGroup != storableLogGroup) {
@@ -318,10 +326,8 @@ public final class LogParser {
             event.routingKey = storable(event.routingKey);
             storableRoutingKey = event.routingKey == raw.routingKey ? event.routingKey : null;
         }
-        if (event.format != storableFormat) {
-            String format = event.format;
-            event.format = storable(format);
-            storableFormat = event.format == format ? format : null;
+        if (event.format != null) {
+            event.format = storableKey(event.format); // a constant of the format parsers: it repeats like a key
         }
         if (sanitized) {
             event.fields.put(LogFields.SANITIZED, "true");
@@ -340,7 +346,10 @@ public final class LogParser {
         return Storable.truncate(s, LogFields.MAX_IDENTIFIER_CHARS);
     }
 
-    /** {@link #storable} for a field key, answered from {@link #storableKeys} when an equal key was storable. */
+    /**
+     * {@link #storable} for a field key or the format name, answered from {@link #storableKeys} when an equal string
+     * was storable.
+     */
     private String storableKey(String key) {
         int slot = key.hashCode() & (KEY_SLOTS - 1);
         String known = storableKeys[slot];

@@ -266,6 +266,12 @@ public final class Timestamps {
     public static long nearestYear(int month, int day, int hour, int minute, int second, int millis,
             long receiveTime) {
         int year = yearOf(receiveTime);
+        if (day <= daysInMonth(year, month)) {
+            long ms = epochMillis(year, month, day, hour, minute, second, millis);
+            if (Math.abs(ms - receiveTime) < 182 * DAY_MS) {
+                return ms; // the same date a year before or after is at least 365 days away from it, so further
+            }
+        }
         long best = NONE;
         long bestDistance = Long.MAX_VALUE;
         for (int y = year - 1; y <= year + 1; y++) {

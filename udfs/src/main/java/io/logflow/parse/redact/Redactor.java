@@ -31,9 +31,16 @@ public final class Redactor {
     /** {@link #cachedKeyKind}'s slots: a key met in free text, and its verdict. */
     private final String[] textKeys = new String[256];
     private final int[] textKeyKinds = new int[256];
-    /** Attribute keys repeat from record to record: their verdicts are cached (bounded, cleared when full). */
-    private final java.util.HashMap<String, Integer> kindByKey = new java.util.HashMap<>();
-    private static final int KEY_CACHE_SIZE = 4096;
+    /**
+     * Attribute keys repeat from record to record: their verdicts are cached in a direct-mapped table indexed by the
+     * key's hash code (which the field map has already computed), a key and its verdict per slot.
+     */
+    private final String[] fieldKeys = new String[FIELD_KEY_SLOTS];
+    private final int[] fieldKeyKinds = new int[FIELD_KEY_SLOTS];
+    private static final int FIELD_KEY_SLOTS = 1024;
+
+    /** See {@link #returnedStorable()}. */
+    private boolean returnedStorable;
 
     public Redactor(RedactionRules rules) {
         this.rules = rules;
@@ -68,19 +75,19 @@ public final class Redactor {
 
     /** The value of attribute {@code key} (dotted keys are judged by their last segment), redacted. */
     public String redactValue(String key, String value) {
+        returnedStorable = false;
         if (!rules.enabled || value == null) {
             return value;
         }
-        Integer cached = kindByKey.get(key);
+        int slot = key.hashCode() & (FIELD_KEY_SLOTS - 1);
+        String known = fieldKeys[slot];
         int kind;
-        if (cached != null) {
-            kind = cached;
+        if (known == key || (known != null && known.equals(key))) {
+            kind = fieldKeyKinds[slot];
         } else {
             kind = keyKind(key, key.lastIndexOf('.') + 1, key.length());
-            if (kindByKey.size() >= KEY_CACHE_SIZE) {
-                kindByKey.clear();
-            }
-            kindByKey.put(key, kind);
+            fieldKeys[slot] = key;
+            fieldKeyKinds[slot] = kind;
         }
         if (kind != NOT_SENSITIVE) {
             return maskValue(kind, value, 0, value.length());
@@ -90,14 +97,16 @@ public final class Redactor {
 
     /** Free text with secrets masked; the same instance when nothing was found. */
     public String redact(String text) {
+        returnedStorable = false;
         if (!rules.enabled || text == null || text.isEmpty()) {
             return text;
         }
         // Cheap checks decide which passes can find anything; most values are short plain words. The run check
         // looks at one character in 24.
         String out = text;
+        int found = MAY_BE_UNSTORABLE;
         if (text.length() >= shortestSecret) {
-            int found = text.length() < SHORT_TEXT ? scanShort(text) : scanLong(text);
+            found = text.length() < SHORT_TEXT ? scanShort(text) : scanLong(text) | MAY_BE_UNSTORABLE;
             out = (found & HAS_SEPARATOR) != 0 ? redactKeyValues(out) : out;
             if ((found & HAS_B) != 0) {
                 String schemes = redactSchemes(out);
@@ -113,7 +122,17 @@ public final class Redactor {
                 out = m.replaceAll(MASK);
             }
         }
+        returnedStorable = out == text && (found & MAY_BE_UNSTORABLE) == 0;
         return out;
+    }
+
+    /**
+     * Whether the last {@link #redact} or {@link #redactValue} returned its argument unchanged after a scan of every
+     * character that found neither NUL nor a surrogate, so that it is storable ({@link io.logflow.model.Storable})
+     * without a scan of its own. False whenever that is not known.
+     */
+    public boolean returnedStorable() {
+        return returnedStorable;
     }
 
     /** Whether the values of this key are masked. */
@@ -468,7 +487,13 @@ public final class Redactor {
     /** Below this length one plain loop beats four {@code indexOf} calls, each with its own set-up. */
     private static final int SHORT_TEXT = 64;
 
-    /** Which passes {@code text} can interest: {@link #HAS_SEPARATOR} ({@code =} or {@code :}), {@link #HAS_B}. */
+    /** A NUL or a surrogate, found by {@link #scanShort}, or not looked for. */
+    private static final int MAY_BE_UNSTORABLE = 4;
+
+    /**
+     * Which passes {@code text} can interest: {@link #HAS_SEPARATOR} ({@code =} or {@code :}), {@link #HAS_B}; and
+     * {@link #MAY_BE_UNSTORABLE} when it holds a NUL or a surrogate, in the same loop.
+     */
     static int scanShort(String text) {
         int found = 0;
         for (int i = 0; i < text.length(); i++) {
@@ -477,6 +502,8 @@ public final class Redactor {
                 found |= HAS_SEPARATOR;
             } else if ((c | 0x20) == 'b') {
                 found |= HAS_B;
+            } else if ((char) (c - 1) >= 0xD7FF) { // NUL wraps around to 0xFFFF; surrogates are 0xD800-0xDFFF
+                found |= MAY_BE_UNSTORABLE;
             }
         }
         return found;

@@ -104,8 +104,10 @@ public final class Redactor {
         // Cheap checks decide which passes can find anything; most values are short plain words. The run check
         // looks at one character in 24.
         String out = text;
-        int found = MAY_BE_UNSTORABLE;
-        if (text.length() >= shortestSecret) {
+        int found;
+        if (text.length() < shortestSecret) {
+            found = scanShort(text); // for the storable verdict alone: too short for any pass
+        } else {
             found = text.length() < SHORT_TEXT ? scanShort(text) : scanLong(text) | MAY_BE_UNSTORABLE;
             out = (found & HAS_SEPARATOR) != 0 ? redactKeyValues(out) : out;
             if ((found & HAS_B) != 0) {
@@ -498,15 +500,21 @@ public final class Redactor {
         int found = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c == '=' || c == ':') {
-                found |= HAS_SEPARATOR;
-            } else if ((c | 0x20) == 'b') {
-                found |= HAS_B;
-            } else if ((char) (c - 1) >= 0xD7FF) { // NUL wraps around to 0xFFFF; surrogates are 0xD800-0xDFFF
-                found |= MAY_BE_UNSTORABLE;
-            }
+            // NUL is in the table; above it, (char) (c - 1) >= 0xD7FF holds for the surrogates 0xD800-0xDFFF
+            found |= c < ASCII_SCAN.length ? ASCII_SCAN[c] : (char) (c - 1) >= 0xD7FF ? MAY_BE_UNSTORABLE : 0;
         }
         return found;
+    }
+
+    /** {@link #scanShort}'s verdict for each ASCII character. */
+    private static final byte[] ASCII_SCAN = new byte[128];
+
+    static {
+        ASCII_SCAN['='] = HAS_SEPARATOR;
+        ASCII_SCAN[':'] = HAS_SEPARATOR;
+        ASCII_SCAN['b'] = HAS_B;
+        ASCII_SCAN['B'] = HAS_B;
+        ASCII_SCAN[0] = MAY_BE_UNSTORABLE;
     }
 
     static int scanLong(String text) {

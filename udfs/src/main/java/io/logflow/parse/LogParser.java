@@ -59,8 +59,8 @@ public final class LogParser {
     /** Names of the identifiers {@link #identifier} cut in the event being completed, or null. */
     private String truncated;
     /**
-     * Field keys found storable, by content: a direct-mapped table indexed by the key's hash code, which the field
-     * map has already computed. Keys repeat from line to line (the format parsers' constants, Jackson's interned
+     * Field keys found storable, by content: a two-way table indexed by the key's hash code, which the field map has
+     * already computed. Keys repeat from line to line (the format parsers' constants, Jackson's interned
      * names), so most are proven storable by one identity or {@code equals} test instead of a scan.
      */
     private final String[] storableKeys = new String[KEY_SLOTS];
@@ -351,14 +351,16 @@ public final class LogParser {
      * was storable.
      */
     private String storableKey(String key) {
-        int slot = key.hashCode() & (KEY_SLOTS - 1);
+        int h = key.hashCode();
+        int slot = (h ^ (h >>> 16)) & (KEY_SLOTS - 1);
         String known = storableKeys[slot];
-        if (known == key || (known != null && known.equals(key))) {
+        String other = storableKeys[slot ^ 1];
+        if (known == key || other == key || key.equals(known) || key.equals(other)) {
             return key;
         }
         String out = storable(key);
         if (out == key) {
-            storableKeys[slot] = key;
+            storableKeys[known == null ? slot : slot ^ 1] = key; // two ways: a pair of keys that collide both stay
         }
         return out;
     }

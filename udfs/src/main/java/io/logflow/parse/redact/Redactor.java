@@ -32,8 +32,8 @@ public final class Redactor {
     private final String[] textKeys = new String[256];
     private final int[] textKeyKinds = new int[256];
     /**
-     * Attribute keys repeat from record to record: their verdicts are cached in a direct-mapped table indexed by the
-     * key's hash code (which the field map has already computed), a key and its verdict per slot.
+     * Attribute keys repeat from record to record: their verdicts are cached in a two-way table indexed by the key's
+     * hash code (which the field map has already computed), a key and its verdict per slot.
      */
     private final String[] fieldKeys = new String[FIELD_KEY_SLOTS];
     private final int[] fieldKeyKinds = new int[FIELD_KEY_SLOTS];
@@ -79,15 +79,19 @@ public final class Redactor {
         if (!rules.enabled || value == null) {
             return value;
         }
-        int slot = key.hashCode() & (FIELD_KEY_SLOTS - 1);
+        int h = key.hashCode();
+        int slot = (h ^ (h >>> 16)) & (FIELD_KEY_SLOTS - 1);
         String known = fieldKeys[slot];
         int kind;
-        if (known == key || (known != null && known.equals(key))) {
+        if (known == key || key.equals(known)) {
             kind = fieldKeyKinds[slot];
+        } else if (fieldKeys[slot ^ 1] == key || key.equals(fieldKeys[slot ^ 1])) {
+            kind = fieldKeyKinds[slot ^ 1];
         } else {
             kind = keyKind(key, key.lastIndexOf('.') + 1, key.length());
-            fieldKeys[slot] = key;
-            fieldKeyKinds[slot] = kind;
+            int to = known == null ? slot : slot ^ 1; // two ways: a pair of keys that collide both stay
+            fieldKeys[to] = key;
+            fieldKeyKinds[to] = kind;
         }
         if (kind != NOT_SENSITIVE) {
             return maskValue(kind, value, 0, value.length());

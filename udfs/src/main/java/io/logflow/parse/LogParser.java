@@ -58,6 +58,20 @@ public final class LogParser {
     private boolean sanitized;
     /** Names of the identifiers {@link #identifier} cut in the event being completed, or null. */
     private String truncated;
+    /**
+     * Field keys found storable, by content: a two-way table indexed by the key's hash code, which the field map has
+     * already computed. Keys repeat from line to line (the format parsers' constants, Jackson's interned
+     * names), so most are proven storable by one identity or {@code equals} test instead of a scan.
+     */
+    private final String[] storableKeys = new String[KEY_SLOTS];
+    private static final int KEY_SLOTS = 1024;
+    /**
+     * The last instances of the record's coordinates found storable: records of one payload or file share their log
+     * group, stream and routing key, so an identity test stands in for a scan.
+     */
+    private String storableLogGroup;
+    private String storableLogStream;
+    private String storableRoutingKey;
 
     private final JsonFormat json = new JsonFormat();
     private final SyslogFormat syslog = new SyslogFormat();
@@ -265,9 +279,14 @@ public final class LogParser {
             String out = v;
             if (v != null) {
                 out = Storable.truncate(v, options.maxValueChars); // the message is never cut, attributes are
-                out = storable(redact ? redactor.redactValue(key, out) : out);
+                if (redact) {
+                    out = redactor.redactValue(key, out);
+                    out = redactor.returnedStorable() ? out : storable(out); // its scan covered storability
+                } else {
+                    out = storable(out);
+                }
             }
-            String cleanKey = storable(key);
+            String cleanKey = storableKey(key);
             if (cleanKey != key) {
                 it.remove(); // put back under its clean name below, once every storable key holds its own
                 if (renamed == null) {
@@ -278,11 +297,24 @@ public final class LogParser {
                 f.setValue(out);
             }
         }
-        event.message = storable(redact ? redactor.redact(event.message) : event.message);
+        if (redact) {
+            event.message = redactor.redact(event.message);
+            event.message = redactor.returnedStorable() ? event.message : storable(event.message);
+        } else {
+            event.message = storable(event.message);
+        }
         truncated = null;
         event.service = identifier(storable(event.service), "service");
-        event.logGroup = identifier(storable(event.logGroup), "log_group");
-        event.logStream = identifier(storable(event.logStream), "log_stream");
+        if (event.logGroup != storableLogGroup) {
+            event.logGroup = storable(event.logGroup);
+            storableLogGroup = event.logGroup == raw.logGroup ? event.logGroup : null;
+        }
+        event.logGroup = identifier(event.logGroup, "log_group");
+        if (event.logStream != storableLogStream) {
+            event.logStream = storable(event.logStream);
+            storableLogStream = event.logStream == raw.logStream ? event.logStream : null;
+        }
+        event.logStream = identifier(event.logStream, "log_stream");
         event.traceId = identifier(storable(event.traceId), "trace_id");
         event.spanId = identifier(storable(event.spanId), "span_id");
         event.requestId = identifier(storable(event.requestId), "request_id");
@@ -290,8 +322,13 @@ public final class LogParser {
             event.fields.put(LogFields.TRUNCATED, truncated);
         }
         event.sourceRef = storable(event.sourceRef);
-        event.routingKey = storable(event.routingKey);
-        event.format = storable(event.format);
+        if (event.routingKey != storableRoutingKey) {
+            event.routingKey = storable(event.routingKey);
+            storableRoutingKey = event.routingKey == raw.routingKey ? event.routingKey : null;
+        }
+        if (event.format != null) {
+            event.format = storableKey(event.format); // a constant of the format parsers: it repeats like a key
+        }
         if (sanitized) {
             event.fields.put(LogFields.SANITIZED, "true");
         }
@@ -307,6 +344,25 @@ public final class LogParser {
         }
         truncated = truncated == null ? name : truncated + "," + name;
         return Storable.truncate(s, LogFields.MAX_IDENTIFIER_CHARS);
+    }
+
+    /**
+     * {@link #storable} for a field key or the format name, answered from {@link #storableKeys} when an equal string
+     * was storable.
+     */
+    private String storableKey(String key) {
+        int h = key.hashCode();
+        int slot = (h ^ (h >>> 16)) & (KEY_SLOTS - 1);
+        String known = storableKeys[slot];
+        String other = storableKeys[slot ^ 1];
+        if (known == key || other == key || key.equals(known) || key.equals(other)) {
+            return key;
+        }
+        String out = storable(key);
+        if (out == key) {
+            storableKeys[known == null ? slot : slot ^ 1] = key; // two ways: a pair of keys that collide both stay
+        }
+        return out;
     }
 
     /** {@code s} made storable; notes in {@link #sanitized} when that changed it. */

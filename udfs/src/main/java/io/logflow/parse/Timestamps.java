@@ -15,9 +15,6 @@ public final class Timestamps {
     private static final long MIN_PLAUSIBLE = 315_532_800_000L;
     private static final long MAX_PLAUSIBLE = 7_258_118_400_000L;
 
-    private static final String[] MONTHS = {
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"
-    };
     private static final long DAY_MS = 86_400_000L;
 
     private Timestamps() {}
@@ -269,6 +266,12 @@ public final class Timestamps {
     public static long nearestYear(int month, int day, int hour, int minute, int second, int millis,
             long receiveTime) {
         int year = yearOf(receiveTime);
+        if (day <= daysInMonth(year, month)) {
+            long ms = epochMillis(year, month, day, hour, minute, second, millis);
+            if (Math.abs(ms - receiveTime) < 182 * DAY_MS) {
+                return ms; // the same date a year before or after is at least 365 days away from it, so further
+            }
+        }
         long best = NONE;
         long bestDistance = Long.MAX_VALUE;
         for (int y = year - 1; y <= year + 1; y++) {
@@ -339,12 +342,32 @@ public final class Timestamps {
         if (i + 3 > s.length()) {
             return -1;
         }
-        for (int m = 0; m < 12; m++) {
-            if (regionEqualsIgnoreCase(s, i, MONTHS[m])) {
-                return m + 1;
-            }
+        char a = s.charAt(i);
+        char b = s.charAt(i + 1);
+        char c = s.charAt(i + 2);
+        if ((a | b | c) >= 0x80) {
+            return -1; // of the characters outside ASCII only U+0130 and U+212A lower-case into it, to 'i' and 'k'
         }
-        return -1;
+        // One switch on the three letters in lower case instead of twelve comparisons.
+        switch (asciiLower(a) << 16 | asciiLower(b) << 8 | asciiLower(c)) {
+            case 'j' << 16 | 'a' << 8 | 'n': return 1;
+            case 'f' << 16 | 'e' << 8 | 'b': return 2;
+            case 'm' << 16 | 'a' << 8 | 'r': return 3;
+            case 'a' << 16 | 'p' << 8 | 'r': return 4;
+            case 'm' << 16 | 'a' << 8 | 'y': return 5;
+            case 'j' << 16 | 'u' << 8 | 'n': return 6;
+            case 'j' << 16 | 'u' << 8 | 'l': return 7;
+            case 'a' << 16 | 'u' << 8 | 'g': return 8;
+            case 's' << 16 | 'e' << 8 | 'p': return 9;
+            case 'o' << 16 | 'c' << 8 | 't': return 10;
+            case 'n' << 16 | 'o' << 8 | 'v': return 11;
+            case 'd' << 16 | 'e' << 8 | 'c': return 12;
+            default: return -1;
+        }
+    }
+
+    private static int asciiLower(char c) {
+        return c >= 'A' && c <= 'Z' ? c | 0x20 : c;
     }
 
     static boolean regionEqualsIgnoreCase(CharSequence s, int i, String lower) {

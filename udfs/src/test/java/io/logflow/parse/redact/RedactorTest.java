@@ -137,6 +137,38 @@ class RedactorTest {
         assertThat(Redactor.scanShort(text)).isEqualTo(Redactor.scanLong(text));
     }
 
+    @Property(tries = 2000)
+    void whatTheRedactorSaysIsStorableIsStorable(@ForAll("textWithUnstorableCharacters") String text) {
+        String out = redactor.redact(text);
+        if (redactor.returnedStorable()) {
+            assertThat(out).isSameAs(text);
+            assertThat(io.logflow.model.Storable.isStorable(out)).as(text).isTrue();
+        }
+        String value = redactor.redactValue("note", text);
+        if (redactor.returnedStorable()) {
+            assertThat(value).isSameAs(text);
+            assertThat(io.logflow.model.Storable.isStorable(value)).as(text).isTrue();
+        }
+    }
+
+    @Test
+    void aNulOrASurrogateIsNeverReportedStorable() {
+        // a valid pair too: the scan only looks for surrogates, so storable pairs are left to Storable's own scan
+        for (String s : new String[] {"plain\u0000text", "plain\uD800text", "x\uDC00y and more", "ok \uD83D\uDE00 ok"}) {
+            redactor.redact(s);
+            assertThat(redactor.returnedStorable()).as(s).isFalse();
+            redactor.redactValue("note", s);
+            assertThat(redactor.returnedStorable()).as(s).isFalse();
+        }
+        redactor.redact("plain words here");
+        assertThat(redactor.returnedStorable()).isTrue();
+    }
+
+    @Provide
+    Arbitrary<String> textWithUnstorableCharacters() {
+        return Arbitraries.strings().withChars("ab =:\u0000\uD800\uDC00\uFFFD\u00E9xyz/").ofMaxLength(90);
+    }
+
     @Provide
     Arbitrary<String> credentialText() {
         // mostly credential characters, so runs of every length near the limit occur

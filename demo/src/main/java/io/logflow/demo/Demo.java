@@ -177,8 +177,8 @@ public final class Demo {
             }
         }
         System.out.println();
-        System.out.println("The data is in PostgreSQL: " + config.postgres.url
-                + " (tables log_events, ingest_failures, uploads, workspaces, metrics_*, failed_requests).");
+        System.out.println("The data is in PostgreSQL: " + config.postgres.url + " (tables log_events, "
+                + "ingest_failures, uploads, workspaces, log_templates, metrics_*, failed_requests).");
         if (postgres != null) {
             System.out.println("To query it with psql, run the demo with --hold (mvn -Pdemo -DskipTests verify "
                     + "-Ddemo.args=--hold), then in another shell:");

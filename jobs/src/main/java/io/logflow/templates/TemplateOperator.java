@@ -82,7 +82,8 @@ public final class TemplateOperator extends AbstractStreamOperator<LogEvent>
     }
 
     static ValueStateDescriptor<TemplateMiner> descriptor(Duration idleTtl) {
-        ValueStateDescriptor<TemplateMiner> d = new ValueStateDescriptor<>("template-miner", TemplateMinerSerializer.INSTANCE);
+        ValueStateDescriptor<TemplateMiner> d =
+                new ValueStateDescriptor<>("template-miner", TemplateMinerSerializer.INSTANCE);
         d.enableTimeToLive(StateTtlConfig.newBuilder(idleTtl)
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
@@ -141,7 +142,7 @@ public final class TemplateOperator extends AbstractStreamOperator<LogEvent>
 
     private Cached load(String key) throws Exception {
         TemplateMiner miner = stored.value();
-        Cached cached = new Cached(miner != null ? miner : new TemplateMiner(seed(key), maxTemplates));
+        Cached cached = new Cached(miner != null ? miner : new TemplateMiner(TemplateMiner.seedOf(key), maxTemplates));
         if (cache.size() >= cachedSources) {
             evictEldest(key);
         }
@@ -225,15 +226,5 @@ public final class TemplateOperator extends AbstractStreamOperator<LogEvent>
         r.example = match.example;
         r.routingKey = routingKey;
         return r;
-    }
-
-    /** 64-bit FNV-1a of the routing key: the same on every JVM, so ids do not depend on where a key is mined. */
-    static long seed(String routingKey) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < routingKey.length(); i++) {
-            h ^= routingKey.charAt(i);
-            h *= 0x100000001b3L;
-        }
-        return h;
     }
 }

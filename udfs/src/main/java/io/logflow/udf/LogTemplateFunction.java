@@ -14,12 +14,14 @@ import java.util.Map;
  * {@code LOG_TEMPLATE(message [, scope])}: the message's template as {@code ROW<id STRING, template STRING>}, mined
  * online by a {@link TemplateMiner}, for ad-hoc batch use. The template text is storable whatever the message.
  *
- * <p>How it differs from the job's {@code template_id}: the job keeps one miner per workspace in checkpointed keyed
- * state, so its ids survive restarts and rescaling and every event of a workspace meets the same miner. This function
+ * <p>How it differs from the job's {@code template_id}: the job keeps one miner per routing key (a log group, an upload
+ * path's workspace folder) in checkpointed keyed state, so its ids survive restarts and rescaling and every event of
+ * a routing key meets the same miner. This function
  * keeps its miners in the function instance only: they are not checkpointed, each parallel instance learns on its
  * own from the rows it happens to see, and a restart learns anew. Its ids are cluster ids like the job's (fixed when
- * a template is founded, kept while it generalises), seeded by the scope; they equal the job's only where both
- * miners saw the same lines in the same order. The function is not deterministic.
+ * a template is founded, kept while it generalises), seeded by the scope as the job seeds by the routing key
+ * ({@link TemplateMiner#seedOf}); they equal the job's only where the scope is the routing key and both miners saw the
+ * same lines in the same order. The function is not deterministic.
  *
  * <p>With a scope (a workspace id), each scope has its own miner, so one tenant's messages never generalise another
  * tenant's templates. An instance keeps the miners of its {@value #MAX_SCOPES} most recently seen scopes; a scope
@@ -57,16 +59,7 @@ public class LogTemplateFunction extends ScalarFunction {
                 }
             };
         }
-        return row(scoped.computeIfAbsent(scope, s -> new TemplateMiner(seedOf(s))).add(message));
-    }
-
-    /** A scope's seed: a 64-bit FNV-1a of its UTF-16 units, the same in every JVM. */
-    static long seedOf(String scope) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < scope.length(); i++) {
-            h = (h ^ scope.charAt(i)) * 0x100000001b3L;
-        }
-        return h;
+        return row(scoped.computeIfAbsent(scope, s -> new TemplateMiner(TemplateMiner.seedOf(s))).add(message));
     }
 
     private static Row row(TemplateMatch t) {

@@ -75,6 +75,18 @@ public final class TemplateMiner {
     /** {@link #stemStart} of the current line's tokens, {@link Cluster#UNKNOWN_STEM} until asked. */
     private int[] lineStems = new int[32];
 
+    /**
+     * The seed of a scope's miner (a routing key, a workspace): a 64-bit FNV-1a of its UTF-16 units, the same in every
+     * JVM, so the ids a scope's templates get do not depend on where it is mined.
+     */
+    public static long seedOf(String scope) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < scope.length(); i++) {
+            h = (h ^ scope.charAt(i)) * 0x100000001b3L;
+        }
+        return h;
+    }
+
     public TemplateMiner(long seed) {
         this(seed, DEFAULT_MAX_TEMPLATES);
     }

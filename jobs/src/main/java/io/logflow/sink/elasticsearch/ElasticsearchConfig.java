@@ -12,8 +12,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -73,6 +75,14 @@ public final class ElasticsearchConfig implements Serializable {
     /** The index names of a workspace's events: its own if it is dedicated, else the shared ones. */
     public IndexNames indexNamesOf(String workspaceId) {
         return workspaceId != null && dedicated.containsKey(workspaceId) ? dedicatedIndexNames : indexNames;
+    }
+
+    /** The patterns of every index the sink writes: the shared indices' and the dedicated ones' (one, if equal). */
+    public Set<String> indexPatterns() {
+        Set<String> patterns = new LinkedHashSet<>();
+        patterns.add(indexNames.templatePattern());
+        patterns.add(dedicatedIndexNames.templatePattern());
+        return patterns;
     }
 
     /** The retention of a workspace's indices. */

@@ -151,11 +151,7 @@ public final class IndexTemplate {
         for (String keyword : ADDED_KEYWORDS) {
             props.putObject(keyword).put("type", "keyword").put("ignore_above", KEYWORD_IGNORE_ABOVE);
         }
-        String patterns = config.indexNames.templatePattern();
-        if (!config.dedicated.isEmpty() && !config.dedicatedIndexNames.templatePattern().equals(patterns)) {
-            patterns += "," + config.dedicatedIndexNames.templatePattern();
-        }
-        Request request = new Request("PUT", "/" + patterns + "/_mapping");
+        Request request = new Request("PUT", "/" + String.join(",", config.indexPatterns()) + "/_mapping");
         request.addParameter("allow_no_indices", "true");
         request.addParameter("ignore_unavailable", "true");
         request.addParameter("expand_wildcards", "open");

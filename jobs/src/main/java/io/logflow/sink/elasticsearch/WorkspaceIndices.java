@@ -19,10 +19,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What the sink keeps up beside the documents: one filtered alias per registered workspace (from the registrations,
@@ -217,7 +215,7 @@ public final class WorkspaceIndices implements Closeable {
     /** The sink's index patterns that match at least one of {@code indices} (an alias action on none fails). */
     private List<String> patternsWithIndices(List<String> indices) {
         List<String> out = new ArrayList<>();
-        for (String pattern : templatePatterns()) {
+        for (String pattern : config.indexPatterns()) {
             String prefix = pattern.substring(0, pattern.length() - 1);
             if (indices.stream().anyMatch(i -> i.startsWith(prefix))) {
                 out.add(pattern);
@@ -226,16 +224,9 @@ public final class WorkspaceIndices implements Closeable {
         return out;
     }
 
-    private Set<String> templatePatterns() {
-        Set<String> patterns = new LinkedHashSet<>();
-        patterns.add(config.indexNames.templatePattern());
-        patterns.add(config.dedicatedIndexNames.templatePattern());
-        return patterns;
-    }
-
     /** Every index under the sink's patterns, open or closed. */
     List<String> indices() throws IOException {
-        Request cat = new Request("GET", "/_cat/indices/" + String.join(",", templatePatterns()));
+        Request cat = new Request("GET", "/_cat/indices/" + String.join(",", config.indexPatterns()));
         cat.addParameter("h", "index");
         cat.addParameter("format", "json");
         cat.addParameter("expand_wildcards", "open,closed");

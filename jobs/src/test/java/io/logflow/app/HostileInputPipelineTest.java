@@ -100,6 +100,15 @@ class HostileInputPipelineTest {
         assertThat(PostgresExtension.count(db, "SELECT coalesce(sum(events), 0) FROM metrics_minute"))
                 .isEqualTo(events);
         assertThat(PostgresExtension.count(db, "SELECT count(*) FROM metrics_templates_hour")).isPositive();
+        // log_templates (its sink cannot isolate a row either): every event's template has its row, the rows count
+        // every event with a message, and the hostile lines' templates are among them, made storable
+        assertThat(PostgresExtension.count(db, "SELECT count(*) FROM log_events e WHERE template_id IS NOT NULL "
+                + "AND NOT EXISTS (SELECT 1 FROM log_templates t WHERE t.template_id = e.template_id)")).isZero();
+        assertThat(PostgresExtension.count(db, "SELECT coalesce(sum(events), 0) FROM log_templates"))
+                .isEqualTo(PostgresExtension.count(db, "SELECT count(*) FROM log_events WHERE template_id IS NOT NULL"))
+                .isPositive();
+        assertThat(PostgresExtension.count(db, "SELECT count(*) FROM log_templates "
+                + "WHERE example LIKE '%' || chr(65533) || '%'")).isPositive();
     }
 
     @Test

@@ -1,19 +1,15 @@
 package io.logflow.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logflow.decode.CloudWatchPayloads;
 import io.logflow.sink.postgres.PostgresConfig;
 import io.logflow.testing.ElasticsearchExtension;
 import io.logflow.testing.HostileLines;
+import io.logflow.testing.JobHistory;
 import io.logflow.testing.KafkaExtension;
 import io.logflow.testing.KinesisEmulator;
 import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.TestClusters;
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -23,10 +19,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +43,6 @@ class HostileInputPipelineTest {
     @RegisterExtension static final KinesisEmulator KINESIS = new KinesisEmulator();
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** A JSON line and the stack trace printed after it: one event. */
     private static final List<String> JSON_WITH_TRACE = List.of(
             "{\"level\":\"error\",\"message\":\"payment failed\"}",
@@ -86,7 +77,7 @@ class HostileInputPipelineTest {
         JobClient job = start(args);
         try {
             awaitStatus(job, JobStatus.FINISHED);
-            assertNoRestart(job.getJobID());
+            JobHistory.assertNoFailure(FLINK, job.getJobID());
         } finally {
             cancelIfRunning(job);
         }
@@ -205,12 +196,12 @@ class HostileInputPipelineTest {
                     || PostgresExtension.count(db, "SELECT count(*) FROM ingest_failures") < 1) {
                 assertThat(job.getJobStatus().get()).as("the job's status")
                         .isIn(JobStatus.INITIALIZING, JobStatus.CREATED, JobStatus.RUNNING);
-                assertNoRestart(job.getJobID());
+                JobHistory.assertNoFailure(FLINK, job.getJobID());
                 assertThat(System.nanoTime()).as("%d events stored within %s", events, TIMEOUT).isLessThan(deadline);
                 Thread.sleep(250);
             }
             Thread.sleep(2000); // a checkpoint or two more: every sink flushes, and a duplicate would show
-            assertNoRestart(job.getJobID());
+            JobHistory.assertNoFailure(FLINK, job.getJobID());
         } finally {
             cancelIfRunning(job);
         }
@@ -226,7 +217,7 @@ class HostileInputPipelineTest {
     private static void awaitStatus(JobClient job, JobStatus status) throws Exception {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (job.getJobStatus().get() != status) {
-            assertNoRestart(job.getJobID());
+            JobHistory.assertNoFailure(FLINK, job.getJobID());
             assertThat(System.nanoTime()).as("job %s within %s", status, TIMEOUT).isLessThan(deadline);
             Thread.sleep(250);
         }
@@ -262,18 +253,5 @@ class HostileInputPipelineTest {
                     "SELECT count(*) FROM ingest_failures WHERE reason = 'es_rejected'");
         }
         assertThat(indexed + rejected).as("indexed %d + rejected %d", indexed, rejected).isEqualTo(events);
-    }
-
-    /** The job's exception history is empty: no task failed, so nothing restarted. */
-    private static void assertNoRestart(JobID job) throws Exception {
-        Configuration client = FLINK.getClientConfiguration();
-        URI uri = URI.create("http://" + client.get(RestOptions.ADDRESS) + ":" + client.get(RestOptions.PORT)
-                + "/jobs/" + job + "/exceptions");
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        JsonNode history = JSON.readTree(response.body()).path("exceptionHistory").path("entries");
-        assertThat(history.isArray() ? history.size() : 0)
-                .as("failures of job %s: %s", job, response.body()).isZero();
     }
 }

@@ -3,6 +3,7 @@ package io.logflow.source.kafka;
 import io.logflow.app.JobConfig;
 import io.logflow.app.LogflowJob;
 import io.logflow.sink.postgres.PostgresConfig;
+import io.logflow.testing.JobHistory;
 import io.logflow.testing.KafkaExtension;
 import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.TestClusters;
@@ -95,12 +96,9 @@ class KafkaPipelineTest {
         JobClient client = LogflowJob.fromConfig(JobConfig.load(args.toArray(new String[0]), Map.of()))
                 .executeAsync(StreamExecutionEnvironment.getExecutionEnvironment());
         try {
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (count(db, "SELECT count(*) FROM log_events") < events
-                    || count(db, "SELECT count(*) FROM ingest_failures") < failures) {
-                assertThat(System.nanoTime()).as("rows in Postgres within %s", TIMEOUT).isLessThan(deadline);
-                Thread.sleep(200);
-            }
+            JobHistory.awaitUntil(FLINK, client, TIMEOUT, "rows in Postgres",
+                    () -> count(db, "SELECT count(*) FROM log_events") >= events
+                            && count(db, "SELECT count(*) FROM ingest_failures") >= failures);
             Thread.sleep(1000);
         } finally {
             client.cancel().get();

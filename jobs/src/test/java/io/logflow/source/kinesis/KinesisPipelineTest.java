@@ -5,6 +5,7 @@ import io.logflow.app.LogflowJob;
 import io.logflow.decode.CloudWatchPayloads;
 import io.logflow.decode.DecodeReasons;
 import io.logflow.sink.postgres.PostgresConfig;
+import io.logflow.testing.JobHistory;
 import io.logflow.testing.KinesisEmulator;
 import io.logflow.testing.PostgresExtension;
 import io.logflow.testing.TestClusters;
@@ -79,12 +80,9 @@ class KinesisPipelineTest {
         JobClient client = LogflowJob.fromConfig(config)
                 .executeAsync(StreamExecutionEnvironment.getExecutionEnvironment());
         try {
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (count(db, "SELECT count(*) FROM log_events") < input.expectedEvents.size()
-                    || count(db, "SELECT count(*) FROM ingest_failures") < input.failureCount()) {
-                assertThat(System.nanoTime()).as("rows in Postgres within %s", TIMEOUT).isLessThan(deadline);
-                Thread.sleep(200);
-            }
+            JobHistory.awaitUntil(FLINK, client, TIMEOUT, "rows in Postgres",
+                    () -> count(db, "SELECT count(*) FROM log_events") >= input.expectedEvents.size()
+                            && count(db, "SELECT count(*) FROM ingest_failures") >= input.failureCount());
             Thread.sleep(1000);
         } finally {
             client.cancel().get();

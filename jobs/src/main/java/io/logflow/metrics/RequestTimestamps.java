@@ -14,6 +14,8 @@ public class RequestTimestamps extends AbstractStreamOperator<RequestOutcome>
         implements OneInputStreamOperator<RequestOutcome, RequestOutcome> {
     private static final long serialVersionUID = 1L;
     private final long delayMs;
+    /** The record emitted: the input's is left as it came (with object reuse, other operators may see it too). */
+    private transient StreamRecord<RequestOutcome> out;
 
     public RequestTimestamps(long delayMs) {
         this.delayMs = delayMs;
@@ -21,7 +23,10 @@ public class RequestTimestamps extends AbstractStreamOperator<RequestOutcome>
 
     @Override
     public void processElement(StreamRecord<RequestOutcome> element) {
-        output.collect(element.replace(element.getValue(), element.getValue().startedAt));
+        if (out == null) {
+            out = new StreamRecord<>(null);
+        }
+        output.collect(out.replace(element.getValue(), element.getValue().startedAt));
     }
 
     @Override

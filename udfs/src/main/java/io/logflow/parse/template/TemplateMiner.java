@@ -42,7 +42,7 @@ import java.util.Map;
  * empty. A line has at most {@value TokenMasker#MAX_TOKENS} tokens of at most {@value TokenMasker#MAX_TOKEN_CHARS}
  * characters (longer ones end in a hash), a template's text at most 2,000 characters, its example 1,000. The
  * raw-message cache holds at most {@value #CACHE_ENTRIES} entries of at most {@value #CACHE_KEY_CHARS} characters
- * (references to the callers' messages; it is not snapshotted). A template takes some 0.2–0.3 KB in a snapshot.
+ * (references to the callers' messages), the shape cache {@value #SHAPES} (some 3 KB); neither is snapshotted. A template takes some 0.2–0.3 KB in a snapshot.
  *
  * <p>A snapshot ({@link TemplateMinerSerializer}) holds everything that decides answers, so a restored miner continues
  * exactly as the original would. Not thread-safe.
@@ -53,6 +53,8 @@ public final class TemplateMiner {
     public static final long REPORT_INTERVAL_MILLIS = 60_000;
     static final int CACHE_ENTRIES = 512;
     static final int CACHE_KEY_CHARS = 256;
+    /** Slots of the shape cache, a power of two. */
+    static final int SHAPES = 256;
 
     final long seed;
     final int maxTemplates;
@@ -72,6 +74,13 @@ public final class TemplateMiner {
     private static final ThreadLocal<TokenMasker> MASKER = ThreadLocal.withInitial(TokenMasker::new);
     private final TokenMasker.Tokens tokens = new TokenMasker.Tokens();
     private final Map<String, Cluster> cache = new HashMap<>();
+    /**
+     * The template that last took each masked shape ({@link #shape}), by the shape's hash. A leaf holds at most one
+     * template that covers a line, so when the one found here covers the line it is the answer the leaf would give:
+     * like the raw-message cache, a shortcut that never changes an answer, and not snapshotted.
+     */
+    private final long[] shapeKeys = new long[SHAPES];
+    private final Cluster[] shapeClusters = new Cluster[SHAPES];
     /** {@link #stemStart} of the current line's tokens, {@link Cluster#UNKNOWN_STEM} until asked. */
     private int[] lineStems = new int[32];
 
@@ -122,19 +131,27 @@ public final class TemplateMiner {
         String line = Storable.text(raw);
         MASKER.get().tokens(line, tokens);
         String route = route(tokens);
-        List<Cluster> leaf = leaves.get(leafKey(tokens.size, route));
-        Cluster match = null;
+        long shape = shape(tokens);
+        int slot = (int) (shape ^ (shape >>> 32)) & (SHAPES - 1);
+        Cluster match = shapeClusters[slot];
         boolean changed = false;
-        if (leaf != null) {
-            match = covering(leaf, route);
-            if (match == null) {
-                match = absorbing(leaf, route);
-                changed = match != null;
+        boolean founded = false;
+        if (match == null || shapeKeys[slot] != shape || !match.held || !covers(match, route)) {
+            match = null;
+            List<Cluster> leaf = leaves.get(leafKey(tokens.size, route));
+            if (leaf != null) {
+                match = covering(leaf, route);
+                if (match == null) {
+                    match = absorbing(leaf, route);
+                    changed = match != null;
+                }
             }
-        }
-        boolean founded = match == null;
-        if (founded) {
-            match = found(line, route);
+            founded = match == null;
+            if (founded) {
+                match = found(line, route);
+            }
+            shapeKeys[slot] = shape;
+            shapeClusters[slot] = match;
         }
         if (raw.length() <= CACHE_KEY_CHARS) {
             if (cache.size() >= CACHE_ENTRIES) {
@@ -158,6 +175,33 @@ public final class TemplateMiner {
     /** How many raw messages the cache holds (for tests of its bounds). */
     int cacheSize() {
         return cache.size();
+    }
+
+    /**
+     * A hash of the masked tokens: lines of one shape ({@code user <NUM> done}) are many more than their templates, so
+     * the template that last took a shape is tried first.
+     */
+    private static long shape(TokenMasker.Tokens tokens) {
+        long h = tokens.size;
+        for (int i = 0; i < tokens.size; i++) {
+            h = (h ^ tokens.token[i].hashCode()) * 0x9E3779B97F4A7C15L;
+        }
+        return h;
+    }
+
+    /** Whether held template {@code c} covers the current line: one of its leaf and, at each position, equal or wild. */
+    private boolean covers(Cluster c, String route) {
+        int n = tokens.size;
+        String[] t = tokens.token;
+        if (c.tokens.length != n || !c.route.equals(route)) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (!c.wild[i] && !c.tokens[i].equals(t[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Cluster covering(List<Cluster> leaf, String route) {

@@ -52,14 +52,38 @@ public final class TokenMasker {
         public String[] token = new String[32];
         public boolean[] spaceBefore = new boolean[32];
         public int size;
+        /** Whether {@code token[i]} holds a {@code <}, which every mask starts with: asked of the last token often. */
+        private boolean[] holdsMask = new boolean[32];
 
         void add(String t, boolean space) {
+            add(t, space, t.indexOf('<') >= 0);
+        }
+
+        /** A word's letters and punctuation hold no {@code <}: its caller knows without looking. */
+        void addWord(String t, boolean space) {
+            add(t, space, false);
+        }
+
+        private void add(String t, boolean space, boolean mask) {
             if (size == token.length) {
                 token = java.util.Arrays.copyOf(token, size * 2);
                 spaceBefore = java.util.Arrays.copyOf(spaceBefore, size * 2);
+                holdsMask = java.util.Arrays.copyOf(holdsMask, size * 2);
             }
             token[size] = t;
+            holdsMask[size] = mask;
             spaceBefore[size++] = space;
+        }
+
+        /** Whether the last token holds a {@code <} (false when there is none). */
+        boolean lastHoldsMask() {
+            return size > 0 && holdsMask[size - 1];
+        }
+
+        /** Replaces the last token with one that holds a mask. */
+        void replaceLast(String t) {
+            token[size - 1] = t;
+            holdsMask[size - 1] = true;
         }
 
         /** The tokens joined as they stood in the message. */
@@ -137,9 +161,15 @@ public final class TokenMasker {
                 }
                 i++;
             }
-            boolean afterValue = out.size > 0 && out.token[out.size - 1].indexOf('<') >= 0;
-            if ((letters || i - start < 36 && isFramedWord(s, start, i, notWord)) && !afterValue) {
-                emit(capped(intern(s, start, i)), space, out);
+            // After a value, a word may be its unit (chunk joins them) or, 36 long, a UUID; else it is a word as anywhere.
+            if ((letters || i - start < 36 && isFramedWord(s, start, i, notWord)) && (!out.lastHoldsMask()
+                    || i - start != 36 && !isUnitAfterValue(s, start, i, out))) {
+                String word = capped(intern(s, start, i));
+                if (i - start <= MAX_TOKEN_CHARS) {
+                    out.addWord(word, space); // emit()'s checks concern tokens with a mask, and a word holds none
+                } else {
+                    emit(word, space, out); // cut to a head and a hash mask
+                }
             } else if (simple && !letters && i - start != 36) {
                 emit(capped(mask(s, start, i)), space, out);
             } else {
@@ -211,11 +241,10 @@ public final class TokenMasker {
         while (b > a && (isTrailingPunct(s[b - 1]) || isClose(s[b - 1]))) {
             b--;
         }
-        if (a == from && a < b && b - a <= MAX_UNIT_CHARS && out.size > 0
-                && out.token[out.size - 1].indexOf('<') >= 0 && isUnit(s, a, b) && isValue(out.token[out.size - 1])) {
+        if (a == from && isUnitAfterValue(s, from, to, out)) {
             // 18.4 KB, 35 ms: the unit joins its number (and stays: a unit is a word)
             String number = out.token[--out.size];
-            emit(capped(number + " " + new String(s, a, to - a)), out.spaceBefore[out.size], out);
+            emit(capped(number + " " + new String(s, from, to - from)), out.spaceBefore[out.size], out);
             return;
         }
         String whole = a < b && (b - a == 36 || slashOrColon && mayBeWhole(s, a, b)) ? wholeChunk(s, a, b) : null;
@@ -248,6 +277,21 @@ public final class TokenMasker {
     }
 
     /**
+     * Whether the chunk {@code s[from, to)}, without brackets before it or punctuation after, is a unit of time, size or
+     * rate and the last token a value: {@code 35 ms}, {@code 18.4 KB.}
+     */
+    private static boolean isUnitAfterValue(char[] s, int from, int to, Tokens out) {
+        if (!out.lastHoldsMask() || isOpen(s[from])) {
+            return false;
+        }
+        int b = to;
+        while (b > from && (isTrailingPunct(s[b - 1]) || isClose(s[b - 1]))) {
+            b--;
+        }
+        return from < b && b - from <= MAX_UNIT_CHARS && isUnit(s, from, b) && isValue(out.token[out.size - 1]);
+    }
+
+    /**
      * Adds a piece of a chunk; a list of values ({@code 1,2,3}, {@code 7##8##9}) is one token, the last value's, so
      * a list of one and a list of many give the same tokens.
      */
@@ -265,12 +309,12 @@ public final class TokenMasker {
      * in parentheses that starts with a value joins the token before it, so it does not shift the tokens after.
      */
     private void emit(String token, boolean spaceBefore, Tokens out) {
-        if (out.size > 0 && token.indexOf('<') >= 0 && token.equals(out.token[out.size - 1])) {
-            return;
+        if (out.lastHoldsMask() && token.equals(out.token[out.size - 1])) {
+            return; // equal tokens holding a mask: the second holds one too
         }
         if (out.size > 0 && spaceBefore && isAside(token)) {
             // an aside that starts with a value, (18.4 KB), is often optional: it joins the token before
-            out.token[out.size - 1] = capped(out.token[out.size - 1] + " " + token);
+            out.replaceLast(capped(out.token[out.size - 1] + " " + token));
             return;
         }
         out.add(token, spaceBefore);
@@ -473,13 +517,23 @@ public final class TokenMasker {
         h *= 0x9E3779B1;
         int slot = (h ^ (h >>> 16)) & (INTERNED - 1);
         char[] known = internedChars[slot];
-        if (known != null && java.util.Arrays.equals(known, 0, known.length, s, from, to)) {
+        if (known != null && known.length == len && sameChars(known, s, from)) {
             return interned[slot];
         }
         String t = new String(s, from, len);
         interned[slot] = t;
         internedChars[slot] = java.util.Arrays.copyOfRange(s, from, to);
         return t;
+    }
+
+    /** {@code known} equals {@code s[from, from + known.length)}; a loop beats the library's checks on words this short. */
+    private static boolean sameChars(char[] known, char[] s, int from) {
+        for (int k = 0; k < known.length; k++) {
+            if (known[k] != s[from + k]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String capped(String token) {

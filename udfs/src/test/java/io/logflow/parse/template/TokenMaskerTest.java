@@ -49,6 +49,16 @@ class TokenMaskerTest {
     }
 
     @Test
+    void aWordAfterAValueIsAUnitAUuidOrAWordAsAnywhereElse() {
+        assertThat(masked("took 35 ms. then 7 Failed: (retry \"again")).isEqualTo(
+                "took | <NUM> ms. | then | <NUM> | Failed: | (retry | \"again");
+        assertThat(masked("code 7 abcdefab-abcd-abcd-abcd-abcdefabcdef done"))
+                .isEqualTo("code | <NUM> | <UUID> | done");
+        assertThat(masked("7 " + "w".repeat(80))).isEqualTo(masked("8 " + "w".repeat(80)))
+                .contains(TokenMasker.CAPPED);
+    }
+
+    @Test
     void overlongTokensKeepAHeadAndAHashOfTheWhole() {
         String a = masked("x" + "y".repeat(100));
         String b = masked("x" + "y".repeat(99) + "z");

@@ -73,7 +73,12 @@ public final class TemplateMiner {
      */
     private static final ThreadLocal<TokenMasker> MASKER = ThreadLocal.withInitial(TokenMasker::new);
     private final TokenMasker.Tokens tokens = new TokenMasker.Tokens();
-    private final Map<String, Cluster> cache = new HashMap<>();
+    /**
+     * The raw-message cache: the template each slot's message went to, by the message's hash (the newest message wins a
+     * slot). An array, not a map: most messages are seen once, and storing them should cost no more than a reference.
+     */
+    private final String[] rawKeys = new String[CACHE_ENTRIES];
+    private final Cluster[] rawClusters = new Cluster[CACHE_ENTRIES];
     /**
      * The template that last took each masked shape ({@link #shape}), by the shape's hash. A leaf holds at most one
      * template that covers a line, so when the one found here covers the line it is the answer the leaf would give:
@@ -124,9 +129,14 @@ public final class TemplateMiner {
      */
     public TemplateMatch add(String message, long timeMillis) {
         String raw = message == null ? "" : message;
-        Cluster c = cache.get(raw);
-        if (c != null && c.held) {
-            return matched(c, false, timeMillis);
+        int rawSlot = -1; // longer messages are not cached, so not looked for
+        if (raw.length() <= CACHE_KEY_CHARS) {
+            int h = raw.hashCode();
+            rawSlot = (h ^ (h >>> 16)) & (CACHE_ENTRIES - 1);
+            Cluster c = rawClusters[rawSlot];
+            if (c != null && c.held && raw.equals(rawKeys[rawSlot])) {
+                return matched(c, false, timeMillis);
+            }
         }
         String line = Storable.text(raw);
         MASKER.get().tokens(line, tokens);
@@ -153,11 +163,9 @@ public final class TemplateMiner {
             shapeKeys[slot] = shape;
             shapeClusters[slot] = match;
         }
-        if (raw.length() <= CACHE_KEY_CHARS) {
-            if (cache.size() >= CACHE_ENTRIES) {
-                cache.clear();
-            }
-            cache.put(raw, match);
+        if (rawSlot >= 0) {
+            rawKeys[rawSlot] = raw;
+            rawClusters[rawSlot] = match;
         }
         return founded ? founded(match, timeMillis) : matched(match, changed, timeMillis);
     }
@@ -174,7 +182,11 @@ public final class TemplateMiner {
 
     /** How many raw messages the cache holds (for tests of its bounds). */
     int cacheSize() {
-        return cache.size();
+        int n = 0;
+        for (String k : rawKeys) {
+            n += k == null ? 0 : 1;
+        }
+        return n;
     }
 
     /**

@@ -593,6 +593,10 @@ public final class TokenMasker {
     /** A unit of time, size or rate, in any case. */
     private static boolean isUnit(char[] s, int from, int to) {
         int len = to - from;
+        char first = s[from];
+        if (first < 0x80 && !UNIT_FIRST[first | 0x20]) {
+            return false; // most words after a value (failed, retries, done...) are no unit: one look tells
+        }
         long ascii = 0; // the unit in lower case, a character a byte
         for (int i = from; i < to; i++) {
             char c = s[i];
@@ -601,8 +605,8 @@ public final class TokenMasker {
             }
             ascii = ascii << 8 | (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
         }
-        for (int u = 0; u < UNITS.length; u++) {
-            if (UNIT_CODES[u] == ascii && UNITS[u].length() == len) {
+        for (long code : UNIT_CODES) {
+            if (code == ascii) { // no character is 0, so equal codes are equal units
                 return true;
             }
         }
@@ -612,11 +616,15 @@ public final class TokenMasker {
     /** {@link #UNITS}, a character a byte, as {@link #isUnit(char[], int, int)} compares them. */
     private static final long[] UNIT_CODES = new long[UNITS.length];
 
+    /** The first letters of {@link #UNITS}, in lower case: {@code UNIT_FIRST[c | 0x20]}. */
+    private static final boolean[] UNIT_FIRST = new boolean[0x80];
+
     static {
         for (int u = 0; u < UNITS.length; u++) {
             for (char c : UNITS[u].toCharArray()) {
                 UNIT_CODES[u] = UNIT_CODES[u] << 8 | c;
             }
+            UNIT_FIRST[UNITS[u].charAt(0)] = true;
         }
     }
 

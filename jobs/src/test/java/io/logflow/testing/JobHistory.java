@@ -3,6 +3,7 @@ package io.logflow.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -29,14 +30,18 @@ public final class JobHistory {
 
     private JobHistory() {}
 
-    /** Polls {@code done} until it holds; past {@code timeout}, fails with the job's status and failures. */
+    /**
+     * Polls {@code done} until it holds; fails with the job's status and failures past {@code timeout}, or at once when
+     * the job has ended.
+     */
     public static void awaitUntil(MiniClusterExtension flink, JobClient job, Duration timeout, String what,
             Callable<Boolean> done) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.call()) {
-            if (System.nanoTime() > deadline) {
-                fail("%s: not within %s; job %s is %s; its failures: %s", what, timeout, job.getJobID(),
-                        job.getJobStatus().get(), exceptions(flink, job.getJobID()));
+            JobStatus status = job.getJobStatus().get();
+            if (status.isGloballyTerminalState() || System.nanoTime() > deadline) {
+                fail("%s: not within %s; job %s is %s; its failures: %s", what, timeout, job.getJobID(), status,
+                        exceptions(flink, job.getJobID()));
             }
             Thread.sleep(200);
         }

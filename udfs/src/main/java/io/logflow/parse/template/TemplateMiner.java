@@ -42,7 +42,8 @@ import java.util.Map;
  * empty. A line has at most {@value TokenMasker#MAX_TOKENS} tokens of at most {@value TokenMasker#MAX_TOKEN_CHARS}
  * characters (longer ones end in a hash), a template's text at most 2,000 characters, its example 1,000. The
  * raw-message cache holds at most {@value #CACHE_ENTRIES} entries of at most {@value #CACHE_KEY_CHARS} characters
- * (references to the callers' messages), the shape cache {@value #SHAPES} (some 3 KB); neither is snapshotted. A template takes some 0.2–0.3 KB in a snapshot.
+ * (references to the callers' messages), the shape cache {@value #SHAPES} (some 3 KB); neither is snapshotted. A
+ * template takes some 0.2–0.3 KB in a snapshot.
  *
  * <p>A snapshot ({@link TemplateMinerSerializer}) holds everything that decides answers, so a restored miner continues
  * exactly as the original would. Not thread-safe.
@@ -201,7 +202,7 @@ public final class TemplateMiner {
         return h;
     }
 
-    /** Whether held template {@code c} covers the current line: one of its leaf and, at each position, equal or wild. */
+    /** Whether held template {@code c} covers the current line: it is of the line's leaf, equal or wild everywhere. */
     private boolean covers(Cluster c, String route) {
         int n = tokens.size;
         String[] t = tokens.token;

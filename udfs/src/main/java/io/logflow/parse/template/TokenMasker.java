@@ -6,14 +6,16 @@ package io.logflow.parse.template;
  *
  * <ul>
  *   <li>Whitespace separates chunks. A chunk that is a URL ({@code scheme://...}, {@code <URL>}), an absolute path
- *       ({@code <PATH>}), a UUID ({@code <UUID>}) or colon-separated hex (IPv6, MAC; {@code <HEX>}) is masked whole, keeping surrounding brackets and trailing punctuation.</li>
+ *       ({@code <PATH>}), a UUID ({@code <UUID>}) or colon-separated hex (IPv6, MAC; {@code <HEX>}) is masked whole,
+ *       keeping surrounding brackets and trailing punctuation.</li>
  *   <li>Other chunks are cut after the delimiters {@code = , ; | # & " ' ( ) [ ] { }} and after a {@code :} not between
  *       two digits, so {@code key=value} pairs, lists, {@code a##b} and compact JSON become several tokens;
  *       each token keeps its trailing delimiters ({@code "took=", "<NUM>,"}).</li>
  *   <li>In a token, a hex run of 6+ characters holding a digit and a letter, or one after {@code 0x}, becomes
  *       {@code <HEX>}; every other run of digits (with {@code .} or {@code ,} between digits, and a leading sign
- *       where no letter precedes it) becomes {@code <NUM>}, or {@code <IP>} when it is a dotted quad: {@code blk_-1608} gives {@code blk_<NUM>}, {@code 35ms}
- *       gives {@code <NUM>ms}, {@code 10.0.0.1:80} gives {@code <IP>:<NUM>}.</li>
+ *       where no letter precedes it) becomes {@code <NUM>}, or {@code <IP>} when it is a dotted quad:
+ *       {@code blk_-1608} gives {@code blk_<NUM>}, {@code 35ms} gives {@code <NUM>ms}, {@code 10.0.0.1:80} gives
+ *       {@code <IP>:<NUM>}.</li>
  * </ul>
  *
  * <p>Letters are never masked, so two messages that differ in a word of letters never give the same tokens.
@@ -161,7 +163,7 @@ public final class TokenMasker {
                 }
                 i++;
             }
-            // After a value, a word may be its unit (chunk joins them) or, 36 long, a UUID; else it is a word as anywhere.
+            // After a value a word may be its unit (chunk joins them) or, 36 long, a UUID; else it is just a word.
             if ((letters || i - start < 36 && isFramedWord(s, start, i, notWord)) && (!out.lastHoldsMask()
                     || i - start != 36 && !isUnitAfterValue(s, start, i, out))) {
                 String word = capped(intern(s, start, i));
@@ -277,8 +279,8 @@ public final class TokenMasker {
     }
 
     /**
-     * Whether the chunk {@code s[from, to)}, without brackets before it or punctuation after, is a unit of time, size or
-     * rate and the last token a value: {@code 35 ms}, {@code 18.4 KB.}
+     * Whether the chunk {@code s[from, to)}, without brackets before it or punctuation after, is a unit of time, size
+     * or rate and the last token a value: {@code 35 ms}, {@code 18.4 KB.}
      */
     private static boolean isUnitAfterValue(char[] s, int from, int to, Tokens out) {
         if (!out.lastHoldsMask() || isOpen(s[from])) {
@@ -526,7 +528,7 @@ public final class TokenMasker {
         return t;
     }
 
-    /** {@code known} equals {@code s[from, from + known.length)}; a loop beats the library's checks on words this short. */
+    /** {@code known} equals {@code s[from, from + known.length)}: a loop, cheaper than the library's checks here. */
     private static boolean sameChars(char[] known, char[] s, int from) {
         for (int k = 0; k < known.length; k++) {
             if (known[k] != s[from + k]) {

@@ -1,0 +1,42 @@
+package io.logflow.model;
+
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Chars;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+
+import java.io.IOException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Strings cross {@link RecordIO} unchanged, and as UTF-8 unless they hold an unpaired surrogate. */
+class RecordIOPropertiesTest {
+    @Property
+    void everyStringCrossesUnchanged(@ForAll @Chars({'a', '?', '\u00e9', '\u20ac', '\0', '\uD800', '\uDBFF', '\uDC00',
+        '\uDFFF', '\uD83D', '\uDE00'}) String s) throws IOException {
+        assertThat(roundTrip(s)).isEqualTo(s);
+    }
+
+    @Example
+    void onlyAnUnpairedSurrogateTravelsAsUtf16Units() throws IOException {
+        assertThat(lengthWritten("what? yes?")).isEqualTo(10); // the '?' of the text are not surrogates
+        assertThat(lengthWritten("a?b\uD800")).isEqualTo(-4); // as many bytes as chars, one '?' a surrogate's
+        assertThat(lengthWritten("\uDC00")).isEqualTo(-1);
+        assertThat(lengthWritten("caf\u00e9 \uD83D\uDE00")).isEqualTo(10); // a pair is UTF-8's four bytes
+        assertThat(lengthWritten("caf\u00e9 \uD800")).isEqualTo(-6);
+    }
+
+    private static String roundTrip(String s) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(16);
+        RecordIO.writeString(out, s);
+        return RecordIO.readString(new DataInputDeserializer(out.getCopyOfBuffer()));
+    }
+
+    private static int lengthWritten(String s) throws IOException {
+        DataOutputSerializer out = new DataOutputSerializer(16);
+        RecordIO.writeString(out, s);
+        return new DataInputDeserializer(out.getCopyOfBuffer()).readInt();
+    }
+}

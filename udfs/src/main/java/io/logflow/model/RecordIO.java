@@ -20,29 +20,16 @@ final class RecordIO {
      * it and replaces it where it records that it did. Strings without one are written as they always were.
      */
     static void writeString(DataOutputView out, String s) throws IOException {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        // As many bytes as characters: each character became one byte, an ASCII one or the '?' the JDK puts for an
-        // unpaired surrogate, so a look at the bytes' '?' tells. Otherwise the string holds other characters too, and
-        // is scanned for surrogates (most log text is ASCII, so this is the rare case).
-        if (bytes.length == s.length() ? hasReplacedSurrogate(s, bytes) : hasUnpairedSurrogate(s)) {
+        if (hasUnpairedSurrogate(s)) {
             out.writeInt(-s.length());
             for (int i = 0; i < s.length(); i++) {
                 out.writeChar(s.charAt(i));
             }
             return;
         }
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(bytes.length);
         out.write(bytes);
-    }
-
-    /** For an encoding of one byte per character: a {@code ?} byte where {@code s} has another character. */
-    private static boolean hasReplacedSurrogate(String s, byte[] bytes) {
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == '?' && s.charAt(i) != '?') {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static boolean hasUnpairedSurrogate(String s) {

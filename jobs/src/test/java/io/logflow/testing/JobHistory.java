@@ -40,7 +40,8 @@ public final class JobHistory {
         while (!done.call()) {
             JobStatus status = job.getJobStatus().get();
             if (status.isGloballyTerminalState() || System.nanoTime() > deadline) {
-                fail("%s: not within %s; job %s is %s; its failures: %s", what, timeout, job.getJobID(), status,
+                fail("%s: not within %s; job %s is %s; its checkpoints: %s; its failures: %s", what, timeout,
+                        job.getJobID(), status, checkpointCounts(flink, job.getJobID()),
                         exceptions(flink, job.getJobID()));
             }
             Thread.sleep(200);
@@ -56,9 +57,21 @@ public final class JobHistory {
 
     /** The body of {@code /jobs/<id>/exceptions}: the job's task failures, newest first, with their stack traces. */
     public static String exceptions(MiniClusterExtension flink, JobID job) throws IOException, InterruptedException {
+        return get(flink, "/jobs/" + job + "/exceptions");
+    }
+
+    /**
+     * How many of the job's checkpoints completed, failed and are in progress: the transactional sinks commit only on a
+     * completed one, so no rows and no completed checkpoint point at the checkpoints, not at the sources.
+     */
+    public static String checkpointCounts(MiniClusterExtension flink, JobID job) throws IOException,
+            InterruptedException {
+        return JSON.readTree(get(flink, "/jobs/" + job + "/checkpoints")).path("counts").toString();
+    }
+
+    private static String get(MiniClusterExtension flink, String path) throws IOException, InterruptedException {
         Configuration client = flink.getClientConfiguration();
-        URI uri = URI.create("http://" + client.get(RestOptions.ADDRESS) + ":" + client.get(RestOptions.PORT)
-                + "/jobs/" + job + "/exceptions");
+        URI uri = URI.create("http://" + client.get(RestOptions.ADDRESS) + ":" + client.get(RestOptions.PORT) + path);
         return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }

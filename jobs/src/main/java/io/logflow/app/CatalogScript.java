@@ -1,6 +1,7 @@
 package io.logflow.app;
 
 import io.logflow.config.Settings;
+import io.logflow.config.SqlLiterals;
 import io.logflow.metrics.Metrics;
 import io.logflow.sink.dlq.DlqConfig;
 import io.logflow.sink.postgres.PostgresConfig;
@@ -48,7 +49,7 @@ public final class CatalogScript {
                 .append('\n');
         String jar = settings.getOptional(CatalogOptions.JAR).orElseGet(CatalogScript::ownJar).strip();
         if (!jar.isEmpty()) {
-            script.append("ADD JAR '").append(jar.replace("'", "''")).append("';\n");
+            script.append("ADD JAR ").append(SqlLiterals.quote(jar)).append(";\n");
         }
         for (String statement : Metrics.statements(template, name -> name.equals(DLQ)
                 ? dlq.map(DlqConfig::sqlTableOptions).orElse(OMITTED)

@@ -2,6 +2,7 @@ package io.logflow.sink.dlq;
 
 import io.logflow.config.KafkaOptions;
 import io.logflow.config.Settings;
+import io.logflow.config.SqlLiterals;
 
 import java.io.Serializable;
 
@@ -33,12 +34,8 @@ public final class DlqConfig implements Serializable {
      * brokers (the analysts' catalog declares its format and bounds itself).
      */
     public String sqlTableOptions() {
-        return "'connector' = 'kafka', 'topic' = " + literal(topic) + ", 'properties.bootstrap.servers' = "
-                + literal(bootstrapServers);
-    }
-
-    private static String literal(String value) {
-        return "'" + value.replace("'", "''") + "'";
+        return "'connector' = 'kafka', 'topic' = " + SqlLiterals.quote(topic) + ", 'properties.bootstrap.servers' = "
+                + SqlLiterals.quote(bootstrapServers);
     }
 
     @Override

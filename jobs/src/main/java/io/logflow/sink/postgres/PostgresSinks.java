@@ -2,6 +2,7 @@ package io.logflow.sink.postgres;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.logflow.config.SqlLiterals;
 import io.logflow.model.EventIds;
 import io.logflow.model.Failure;
 import io.logflow.model.FailureStage;
@@ -451,10 +452,6 @@ public final class PostgresSinks {
         if (options.length() > 0) {
             options.append(", ");
         }
-        options.append(literal(key)).append(" = ").append(literal(value));
-    }
-
-    private static String literal(String value) {
-        return "'" + value.replace("'", "''") + "'";
+        options.append(SqlLiterals.quote(key)).append(" = ").append(SqlLiterals.quote(value));
     }
 }

@@ -56,13 +56,50 @@ public final class TenantReaders {
      * owner). Errors of the database are {@link PostgresException}s.
      */
     public static Granted grant(PostgresConfig config, String workspaceId, String role, String password) {
+        return inTransaction(config, role, c -> grant(c, workspaceId, role, password));
+    }
+
+    /**
+     * Makes {@code role} (LOGIN, created if missing) a reader of every workspace: row-level security does not apply
+     * to it (BYPASSRLS, which only a superuser may give), and it is granted SELECT on {@link #TABLES}, nothing else.
+     * For analysts and operators who look across tenants. Refuses a role bound to one workspace, a superuser and the
+     * tables' owner (they can write). Idempotent, in one transaction; errors of the database are
+     * {@link PostgresException}s.
+     */
+    public static Granted grantEveryWorkspace(PostgresConfig config, String role, String password) {
+        return inTransaction(config, role, c -> grantEveryWorkspace(c, role, password));
+    }
+
+    private static Granted grantEveryWorkspace(Connection c, String role, String password) throws SQLException {
+        boolean created = !exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", role);
+        if (created) {
+            execute(c, "SELECT format('CREATE ROLE %I LOGIN BYPASSRLS', ?::text)", role);
+        } else {
+            if (exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ? AND rolsuper", role)
+                    || exists(c, "SELECT 1 FROM pg_tables WHERE tableowner = ? AND tablename = 'log_events'", role)) {
+                throw new Refused("role '" + role + "' can write (a superuser or the tables' owner); "
+                        + "choose a role of its own for readers");
+            }
+            String bound = boundWorkspace(c, role);
+            if (bound != null) {
+                throw new Refused("role '" + role + "' already reads workspace '" + bound
+                        + "' only; choose another role to read every workspace");
+            }
+            execute(c, "SELECT format('ALTER ROLE %I BYPASSRLS', ?::text)", role);
+        }
+        grantSelect(c, role, password);
+        return new Granted(created, false);
+    }
+
+    /** One grant on a connection of its own, in one transaction, after the role name is checked. */
+    private static Granted inTransaction(PostgresConfig config, String role, GrantStep step) {
         if (!isValidRole(role)) {
             throw new Refused("role '" + role + "': expected a lower-case name of letters, digits and '_'");
         }
         try (Connection c = PostgresLogin.connect(config)) {
             c.setAutoCommit(false);
             try {
-                Granted granted = grant(c, workspaceId, role, password);
+                Granted granted = step.apply(c);
                 c.commit();
                 return granted;
             } catch (SQLException | RuntimeException e) {
@@ -74,47 +111,9 @@ public final class TenantReaders {
         }
     }
 
-    /**
-     * Makes {@code role} (LOGIN, created if missing) a reader of every workspace: row-level security does not apply
-     * to it (BYPASSRLS, which only a superuser may give), and it is granted SELECT on {@link #TABLES}, nothing else.
-     * For analysts and operators who look across tenants. Refuses a role bound to one workspace, a superuser and the
-     * tables' owner (they can write). Idempotent, in one transaction; errors of the database are
-     * {@link PostgresException}s.
-     */
-    public static Granted grantEveryWorkspace(PostgresConfig config, String role, String password) {
-        if (!isValidRole(role)) {
-            throw new Refused("role '" + role + "': expected a lower-case name of letters, digits and '_'");
-        }
-        try (Connection c = PostgresLogin.connect(config)) {
-            c.setAutoCommit(false);
-            try {
-                boolean created = !exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", role);
-                if (created) {
-                    execute(c, "SELECT format('CREATE ROLE %I LOGIN BYPASSRLS', ?::text)", role);
-                } else {
-                    if (exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ? AND rolsuper", role)
-                            || exists(c, "SELECT 1 FROM pg_tables WHERE tableowner = ? AND tablename = 'log_events'",
-                                    role)) {
-                        throw new Refused("role '" + role + "' can write (a superuser or the tables' owner); "
-                                + "choose a role of its own for readers");
-                    }
-                    String bound = boundWorkspace(c, role);
-                    if (bound != null) {
-                        throw new Refused("role '" + role + "' already reads workspace '" + bound
-                                + "' only; choose another role to read every workspace");
-                    }
-                    execute(c, "SELECT format('ALTER ROLE %I BYPASSRLS', ?::text)", role);
-                }
-                grantSelect(c, role, password);
-                c.commit();
-                return new Granted(created, false);
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new PostgresException(e);
-        }
+    @FunctionalInterface
+    private interface GrantStep {
+        Granted apply(Connection c) throws SQLException;
     }
 
     private static String boundWorkspace(Connection c, String role) throws SQLException {

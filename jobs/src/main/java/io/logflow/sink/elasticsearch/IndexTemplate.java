@@ -1,5 +1,6 @@
 package io.logflow.sink.elasticsearch;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,11 +9,14 @@ import org.apache.http.auth.UsernamePasswordCredentials;
 import org.apache.http.impl.client.BasicCredentialsProvider;
 import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The composable index template of the event indices, installed (or replaced) by every sink writer at start through
@@ -168,5 +172,26 @@ public final class IndexTemplate {
             builder.setHttpClientConfigCallback(http -> http.setDefaultCredentialsProvider(credentials));
         }
         return builder.build();
+    }
+
+    /** A response's body, as JSON. */
+    static JsonNode read(Response response) throws IOException {
+        return JSON.readTree(EntityUtils.toString(response.getEntity()));
+    }
+
+    /** The indices under {@code patterns} (comma-separated), in name order; closed ones too when asked. */
+    static List<String> indices(RestClient client, String patterns, boolean closedToo) throws IOException {
+        Request cat = new Request("GET", "/_cat/indices/" + patterns);
+        cat.addParameter("h", "index");
+        cat.addParameter("format", "json");
+        cat.addParameter("s", "index");
+        if (closedToo) {
+            cat.addParameter("expand_wildcards", "open,closed");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode row : read(client.performRequest(cat))) {
+            out.add(row.path("index").asText());
+        }
+        return out;
     }
 }

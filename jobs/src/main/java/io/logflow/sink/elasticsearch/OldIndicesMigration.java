@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.logflow.config.ConfigException;
-import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.RestClient;
 
@@ -60,7 +59,7 @@ public final class OldIndicesMigration {
         config.dedicated.keySet().forEach(id -> dedicated.put(IndexNames.sanitise(id), id));
         List<Moved> moved = new ArrayList<>();
         try (RestClient client = IndexTemplate.restClient(config)) {
-            for (String index : indices(client)) {
+            for (String index : IndexTemplate.indices(client, old.templatePattern(), false)) {
                 IndexNames.Parsed name = old.read(index);
                 if (name == null || config.indexNames.isIndexOf(index, null)
                         || config.dedicatedIndexNames.isIndexOf(index, null)) {
@@ -93,7 +92,8 @@ public final class OldIndicesMigration {
         Request reindex = new Request("POST", "/_reindex");
         reindex.addParameter("wait_for_completion", "false");
         reindex.setJsonEntity(body.toString());
-        JsonNode result = awaitTask(client, read(client.performRequest(reindex)).path("task").asText());
+        String task = IndexTemplate.read(client.performRequest(reindex)).path("task").asText();
+        JsonNode result = awaitTask(client, task);
         if (result.path("failures").size() > 0) {
             throw new IOException("reindexing " + from + " into " + to + " failed: " + result.path("failures"));
         }
@@ -117,7 +117,7 @@ public final class OldIndicesMigration {
     /** The reindex task's response once it has completed. */
     private static JsonNode awaitTask(RestClient client, String task) throws IOException, InterruptedException {
         while (true) {
-            JsonNode status = read(client.performRequest(new Request("GET", "/_tasks/" + task)));
+            JsonNode status = IndexTemplate.read(client.performRequest(new Request("GET", "/_tasks/" + task)));
             if (status.path("completed").asBoolean()) {
                 if (status.has("error")) {
                     throw new IOException("reindex task " + task + " failed: " + status.path("error"));
@@ -128,27 +128,12 @@ public final class OldIndicesMigration {
         }
     }
 
-    private List<String> indices(RestClient client) throws IOException {
-        Request cat = new Request("GET", "/_cat/indices/" + old.templatePattern());
-        cat.addParameter("h", "index");
-        cat.addParameter("format", "json");
-        cat.addParameter("s", "index");
-        List<String> out = new ArrayList<>();
-        for (JsonNode row : read(client.performRequest(cat))) {
-            out.add(row.path("index").asText());
-        }
-        return out;
-    }
-
     private static long count(RestClient client, String index) throws IOException {
-        return read(client.performRequest(new Request("GET", "/" + index + "/_count"))).path("count").asLong();
+        Request count = new Request("GET", "/" + index + "/_count");
+        return IndexTemplate.read(client.performRequest(count)).path("count").asLong();
     }
 
     private static void refresh(RestClient client, String index) throws IOException {
         client.performRequest(new Request("POST", "/" + index + "/_refresh"));
-    }
-
-    private static JsonNode read(org.elasticsearch.client.Response response) throws IOException {
-        return JSON.readTree(EntityUtils.toString(response.getEntity()));
     }
 }

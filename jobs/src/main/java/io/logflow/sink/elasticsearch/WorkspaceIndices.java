@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.logflow.workspace.WorkspaceChange;
-import org.apache.http.util.EntityUtils;
 import org.elasticsearch.client.Request;
-import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 import org.slf4j.Logger;
@@ -192,7 +190,7 @@ public final class WorkspaceIndices implements Closeable {
         body.putObject("aggs").putObject("indices").putObject("terms").put("field", "_index").put("size", 10_000);
         search.setJsonEntity(body.toString());
         List<String> out = new ArrayList<>();
-        for (JsonNode bucket : read(client.performRequest(search)).path("aggregations").path("indices")
+        for (JsonNode bucket : IndexTemplate.read(client.performRequest(search)).path("aggregations").path("indices")
                 .path("buckets")) {
             out.add(bucket.path("key").asText());
         }
@@ -226,15 +224,7 @@ public final class WorkspaceIndices implements Closeable {
 
     /** Every index under the sink's patterns, open or closed. */
     List<String> indices() throws IOException {
-        Request cat = new Request("GET", "/_cat/indices/" + String.join(",", config.indexPatterns()));
-        cat.addParameter("h", "index");
-        cat.addParameter("format", "json");
-        cat.addParameter("expand_wildcards", "open,closed");
-        List<String> out = new ArrayList<>();
-        for (JsonNode row : read(client.performRequest(cat))) {
-            out.add(row.path("index").asText());
-        }
-        return out;
+        return IndexTemplate.indices(client, String.join(",", config.indexPatterns()), true);
     }
 
     /**
@@ -277,11 +267,7 @@ public final class WorkspaceIndices implements Closeable {
         if (body != null) {
             request.setJsonEntity(body);
         }
-        return read(client.performRequest(request));
-    }
-
-    private static JsonNode read(Response response) throws IOException {
-        return JSON.readTree(EntityUtils.toString(response.getEntity()));
+        return IndexTemplate.read(client.performRequest(request));
     }
 
     @Override

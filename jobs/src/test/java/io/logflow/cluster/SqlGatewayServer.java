@@ -87,13 +87,7 @@ public final class SqlGatewayServer implements BeforeAllCallback {
         // An analyst's query that fails (a wrong password) fails at once with its cause, not after restarts.
         settings.put("restart-strategy.type", "none");
 
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
-        cmd.addAll(List.of(JAVA_17_OPENS));
-        cmd.add("-Dlog.file=" + WORK.resolve("log/sql-gateway.log"));
-        cmd.add("-Dlog4j.configurationFile=" + WORK.resolve("conf/log4j.properties").toUri());
-        cmd.add("-classpath");
-        cmd.add(FlinkSessionCluster.flinkHome().resolve("lib") + File.separator + "*" + File.pathSeparator + gatewayJar);
+        List<String> cmd = java("-Xmx512m", "sql-gateway.log", gatewayJar.toString());
         cmd.add("org.apache.flink.table.gateway.SqlGateway");
         settings.forEach((key, value) -> cmd.add("-D" + key + "=" + value));
 
@@ -116,16 +110,25 @@ public final class SqlGatewayServer implements BeforeAllCallback {
      * whose session classes the client uses, on the class path).
      */
     public static List<String> sqlClient(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
-        cmd.addAll(List.of(JAVA_17_OPENS));
-        cmd.add("-Dlog.file=" + WORK.resolve("log/sql-client.log"));
-        cmd.add("-Dlog4j.configurationFile=" + WORK.resolve("conf/log4j.properties").toUri());
-        cmd.add("-classpath");
-        cmd.add(FlinkSessionCluster.flinkHome().resolve("lib") + File.separator + "*" + File.pathSeparator
-                + opt("flink-sql-client-") + File.pathSeparator + opt("flink-sql-gateway-"));
+        List<String> cmd = java("-Xmx256m", "sql-client.log",
+                opt("flink-sql-client-") + File.pathSeparator + opt("flink-sql-gateway-"));
         cmd.addAll(List.of("org.apache.flink.table.client.SqlClient", "gateway", "--endpoint", endpoint()));
         cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /**
+     * {@code java}, as Flink's scripts start it: the heap, the JDK 17 opens, a log file under the work folder and the
+     * logging configuration, and Flink's lib/ and {@code classPath} on the class path. The main class comes next.
+     */
+    private static List<String> java(String heap, String logFile, String classPath) {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), heap));
+        cmd.addAll(List.of(JAVA_17_OPENS));
+        cmd.add("-Dlog.file=" + WORK.resolve("log").resolve(logFile));
+        cmd.add("-Dlog4j.configurationFile=" + WORK.resolve("conf/log4j.properties").toUri());
+        cmd.add("-classpath");
+        cmd.add(FlinkSessionCluster.flinkHome().resolve("lib") + File.separator + "*" + File.pathSeparator + classPath);
         return cmd;
     }
 

@@ -202,7 +202,7 @@ public final class TemplateMiner {
         return h;
     }
 
-    /** Whether held template {@code c} covers the current line: it is of the line's leaf, equal or wild everywhere. */
+    /** Whether {@code c} covers the current line: its route and token count, and at each position equal or wild. */
     private boolean covers(Cluster c, String route) {
         int n = tokens.size;
         String[] t = tokens.token;
@@ -217,19 +217,11 @@ public final class TemplateMiner {
         return true;
     }
 
+    /** The template of the leaf that covers the line (at most one does), or null. */
     private Cluster covering(List<Cluster> leaf, String route) {
-        int n = tokens.size;
-        String[] t = tokens.token;
         for (int k = 0, m = leaf.size(); k < m; k++) {
             Cluster c = leaf.get(k);
-            if (!c.route.equals(route)) {
-                continue; // another route whose key hashes alike
-            }
-            int i = 0;
-            while (i < n && (c.wild[i] || c.tokens[i].equals(t[i]))) {
-                i++;
-            }
-            if (i == n) {
+            if (covers(c, route)) { // a template of another route whose key hashes alike does not
                 return c;
             }
         }

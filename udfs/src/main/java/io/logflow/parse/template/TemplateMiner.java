@@ -132,15 +132,21 @@ public final class TemplateMiner {
         String raw = message == null ? "" : message;
         int rawSlot = -1; // longer messages are not cached, so not looked for
         if (raw.length() <= CACHE_KEY_CHARS) {
-            int h = raw.hashCode();
-            rawSlot = (h ^ (h >>> 16)) & (CACHE_ENTRIES - 1);
+            rawSlot = rawSlot(raw);
             Cluster c = rawClusters[rawSlot];
             if (c != null && c.held && raw.equals(rawKeys[rawSlot])) {
                 return matched(c, false, timeMillis);
             }
         }
-        String line = Storable.text(raw);
-        MASKER.get().tokens(line, tokens);
+        TokenMasker masker = MASKER.get();
+        masker.tokens(raw, tokens);
+        String line = raw;
+        if (tokens.mayBeUnstorable) { // rare: a NUL or a surrogate, maybe unpaired
+            line = Storable.text(raw);
+            if (line != raw) {
+                masker.tokens(line, tokens);
+            }
+        }
         String route = route(tokens);
         long shape = shape(tokens);
         int slot = (int) (shape ^ (shape >>> 32)) & (SHAPES - 1);
@@ -169,6 +175,24 @@ public final class TemplateMiner {
             rawClusters[rawSlot] = match;
         }
         return founded ? founded(match, timeMillis) : matched(match, changed, timeMillis);
+    }
+
+    /**
+     * The raw-message cache's slot for {@code raw}: a hash of its length and nine of its characters, not of all (the
+     * job's messages are new strings, so {@link String#hashCode} would read every character of each). Messages that
+     * differ elsewhere share a slot, which costs a cache miss, never a wrong answer: the slot's message is compared.
+     */
+    private static int rawSlot(String raw) {
+        int n = raw.length();
+        int h = n;
+        if (n > 0) {
+            int step = n >> 3;
+            for (int i = n - 1, k = 0; k < 9 && i >= 0; k++, i -= Math.max(step, 1)) {
+                h = h * 31 + raw.charAt(i);
+            }
+        }
+        h *= 0x9E3779B1;
+        return (h ^ (h >>> 16)) & (CACHE_ENTRIES - 1);
     }
 
     /** How many templates the miner holds. */

@@ -54,6 +54,11 @@ public final class TokenMasker {
         public String[] token = new String[32];
         public boolean[] spaceBefore = new boolean[32];
         public int size;
+        /**
+         * Whether the message held a NUL or a surrogate, so that it may not be storable (see
+         * {@link io.logflow.model.Storable}): the masker looks at every character anyway, so its caller need not.
+         */
+        public boolean mayBeUnstorable;
         /** Whether {@code token[i]} holds a {@code <}, which every mask starts with: asked of the last token often. */
         private boolean[] holdsMask = new boolean[32];
 
@@ -127,6 +132,7 @@ public final class TokenMasker {
     /** Fills {@code out} with the masked tokens of {@code message} (not null). */
     public void tokens(String message, Tokens out) {
         out.size = 0;
+        boolean suspect = false; // a NUL or a surrogate seen
         int n = message.length();
         char[] s = n <= chars.length ? chars : n <= KEPT_BUFFER_CHARS ? (chars = new char[n]) : new char[n];
         message.getChars(0, n, s, 0);
@@ -156,10 +162,12 @@ public final class TokenMasker {
                         letters = false;
                         simple &= kind == DIGIT; // all else ASCII is a delimiter or a / : < > ( ) [ ]
                         slashOrColon |= c == '/' || c == ':';
+                        suspect |= kind == NUL;
                     }
                 } else {
                     notWord++;
                     letters = false; // and still simple: no delimiter is beyond ASCII
+                    suspect |= Character.isSurrogate(c);
                 }
                 i++;
             }
@@ -179,10 +187,22 @@ public final class TokenMasker {
             }
             space = false;
             if (out.size >= maxTokens) {
+                out.mayBeUnstorable = suspect || mayHoldUnstorable(s, i, n);
                 foldTail(message, i, out);
                 return;
             }
         }
+        out.mayBeUnstorable = suspect;
+    }
+
+    /** Whether {@code s[from, to)} holds a NUL or a surrogate: the rest of a message past the token cap. */
+    private static boolean mayHoldUnstorable(char[] s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (s[i] == 0 || Character.isSurrogate(s[i])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -203,6 +223,8 @@ public final class TokenMasker {
     private static final byte DIGIT = 2;
     private static final byte SPACE = 3;
     private static final byte DELIMITER = 4;
+    /** NUL, otherwise as {@link #OTHER}: a message holding one is not storable. */
+    private static final byte NUL = 5;
     /**
      * What an ASCII character is to {@link #tokens}: a word's (letters and {@code . - _ ! ?}), a digit, a space, a
      * delimiter.
@@ -215,6 +237,7 @@ public final class TokenMasker {
                     || c == '!' || c == '?';
             KIND[c] = word ? WORD : isDigit(c) ? DIGIT : isSpace(c) ? SPACE : delimiter(c) ? DELIMITER : OTHER;
         }
+        KIND[0] = NUL;
     }
 
     /** Past the cap: the last token and the rest of the message become one hash token. */

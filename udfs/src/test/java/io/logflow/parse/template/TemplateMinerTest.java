@@ -168,6 +168,21 @@ class TemplateMinerTest {
     }
 
     @Test
+    void aLineIsMinedAsItsStorableText() {
+        // the masker tells the miner whether a line needs cleaning; wherever the NUL or surrogate is, it must see it
+        String manyTokens = "w ".repeat(TokenMasker.MAX_TOKENS + 10);
+        String[] lines = {"\u0000 first", "last \u0000", "in a wo\u0000rd", "pair \uD83D\uDE00 kept",
+            "lone low \uDC00 x", "ünï \uD800", manyTokens + "tail \u0000 past the cap", manyTokens + "\uDBFF"};
+        for (String line : lines) {
+            TemplateMatch raw = new TemplateMiner(5).add(line, 0);
+            TemplateMatch clean = new TemplateMiner(5).add(io.logflow.model.Storable.text(line), 0);
+            assertThat(raw.id).as(line).isEqualTo(clean.id);
+            assertThat(raw.text).as(line).isEqualTo(clean.text);
+            assertThat(raw.example).as(line).isEqualTo(clean.example);
+        }
+    }
+
+    @Test
     void aSnapshotOfTheFirstFormatIsRead() throws Exception {
         org.apache.flink.core.memory.DataOutputSerializer v1 = new org.apache.flink.core.memory.DataOutputSerializer(64);
         v1.writeByte(1);

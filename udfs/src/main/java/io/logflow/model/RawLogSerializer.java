@@ -64,64 +64,100 @@ public final class RawLogSerializer extends RecordSerializer<RawLog> {
 
     @Override
     public void serialize(RawLog r, DataOutputView out) throws IOException {
+        write(r, out, 0);
+    }
+
+    @Override
+    public RawLog deserialize(DataInputView in) throws IOException {
+        return read(in, null, 0);
+    }
+
+    /**
+     * Which of {@code r}'s coordinates are the very same strings as {@code previous}'s, as bits of the null mask:
+     * routing key, owner, log group, log stream, path, version, topic, service (what records of one batch share, see
+     * {@link RawLogBatchSerializer}).
+     */
+    static int shared(RawLog r, RawLog previous) {
+        if (previous == null) {
+            return 0;
+        }
+        return same(r.routingKey, previous.routingKey, 2) | same(r.owner, previous.owner, 3)
+                | same(r.logGroup, previous.logGroup, 4) | same(r.logStream, previous.logStream, 5)
+                | same(r.path, previous.path, 7) | same(r.version, previous.version, 8)
+                | same(r.topic, previous.topic, 11) | same(r.service, previous.service, 12);
+    }
+
+    private static int same(String a, String b, int bit) {
+        return a != null && a == b ? 1 << bit : 0;
+    }
+
+    /** Writes {@code r} but for the present fields in {@code omitted}, which the reader takes from elsewhere. */
+    void write(RawLog r, DataOutputView out, int omitted) throws IOException {
         int mask = bit(r.source, 0) | bit(r.eventId, 1) | bit(r.routingKey, 2) | bit(r.owner, 3)
                 | bit(r.logGroup, 4) | bit(r.logStream, 5) | bit(r.cloudwatchId, 6) | bit(r.path, 7)
                 | bit(r.version, 8) | bit(r.entry, 9) | bit(r.marker, 10) | bit(r.topic, 11) | bit(r.service, 12)
                 | bit(r.text, 13) | bit(r.error, 14) | bit(r.errorDetail, 15);
+        int written = mask & ~omitted;
         out.writeInt(mask);
         if (r.source != null) {
             out.writeByte(r.source.ordinal());
         }
         writeIf(out, r.eventId);
-        writeIf(out, r.routingKey);
+        writeUnlessShared(out, r.routingKey, written, 2);
         out.writeLong(r.receiveTime);
         out.writeLong(r.sourceTime);
-        writeIf(out, r.owner);
-        writeIf(out, r.logGroup);
-        writeIf(out, r.logStream);
+        writeUnlessShared(out, r.owner, written, 3);
+        writeUnlessShared(out, r.logGroup, written, 4);
+        writeUnlessShared(out, r.logStream, written, 5);
         writeIf(out, r.cloudwatchId);
-        writeIf(out, r.path);
-        writeIf(out, r.version);
+        writeUnlessShared(out, r.path, written, 7);
+        writeUnlessShared(out, r.version, written, 8);
         writeIf(out, r.entry);
         out.writeLong(r.line);
         out.writeLong(r.fileBytes);
         if (r.marker != null) {
             out.writeByte(r.marker.ordinal());
         }
-        writeIf(out, r.topic);
+        writeUnlessShared(out, r.topic, written, 11);
         out.writeInt(r.partition);
         out.writeLong(r.offset);
         out.writeInt(r.index);
-        writeIf(out, r.service);
+        writeUnlessShared(out, r.service, written, 12);
         writeIf(out, r.text);
         writeIf(out, r.error);
         writeIf(out, r.errorDetail);
     }
 
-    @Override
-    public RawLog deserialize(DataInputView in) throws IOException {
+    private static void writeUnlessShared(DataOutputView out, String s, int written, int bit) throws IOException {
+        if (has(written, bit)) {
+            RecordIO.writeString(out, s);
+        }
+    }
+
+    /** Reads a record written with {@code omitted}; those fields are {@code previous}'s. */
+    RawLog read(DataInputView in, RawLog previous, int omitted) throws IOException {
         int mask = in.readInt();
         RawLog r = new RawLog();
         r.source = has(mask, 0) ? SOURCES[in.readByte()] : null;
         r.eventId = has(mask, 1) ? readString(in) : null;
-        r.routingKey = has(mask, 2) ? readString(in) : null;
+        r.routingKey = has(omitted, 2) ? previous.routingKey : has(mask, 2) ? readString(in) : null;
         r.receiveTime = in.readLong();
         r.sourceTime = in.readLong();
-        r.owner = has(mask, 3) ? readString(in) : null;
-        r.logGroup = has(mask, 4) ? readString(in) : null;
-        r.logStream = has(mask, 5) ? readString(in) : null;
+        r.owner = has(omitted, 3) ? previous.owner : has(mask, 3) ? readString(in) : null;
+        r.logGroup = has(omitted, 4) ? previous.logGroup : has(mask, 4) ? readString(in) : null;
+        r.logStream = has(omitted, 5) ? previous.logStream : has(mask, 5) ? readString(in) : null;
         r.cloudwatchId = has(mask, 6) ? readString(in) : null;
-        r.path = has(mask, 7) ? readString(in) : null;
-        r.version = has(mask, 8) ? readString(in) : null;
+        r.path = has(omitted, 7) ? previous.path : has(mask, 7) ? readString(in) : null;
+        r.version = has(omitted, 8) ? previous.version : has(mask, 8) ? readString(in) : null;
         r.entry = has(mask, 9) ? readString(in) : null;
         r.line = in.readLong();
         r.fileBytes = in.readLong();
         r.marker = has(mask, 10) ? MARKERS[in.readByte()] : null;
-        r.topic = has(mask, 11) ? readString(in) : null;
+        r.topic = has(omitted, 11) ? previous.topic : has(mask, 11) ? readString(in) : null;
         r.partition = in.readInt();
         r.offset = in.readLong();
         r.index = in.readInt();
-        r.service = has(mask, 12) ? readString(in) : null;
+        r.service = has(omitted, 12) ? previous.service : has(mask, 12) ? readString(in) : null;
         r.text = has(mask, 13) ? readString(in) : null;
         r.error = has(mask, 14) ? readString(in) : null;
         r.errorDetail = has(mask, 15) ? readString(in) : null;

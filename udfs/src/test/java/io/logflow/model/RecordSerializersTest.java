@@ -78,6 +78,57 @@ class RecordSerializersTest {
     }
 
     @Test
+    void aBatchWritesSharedCoordinatesOnceAndReadsThemBackShared() throws Exception {
+        String owner = "111111111111";
+        String group = "/aws/lambda/checkout";
+        String stream = "2026/12/07/[$LATEST]abc";
+        String key = owner + "/" + group;
+        List<RawLog> batch = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            RawLog r = new RawLog();
+            r.source = SourceKind.CLOUDWATCH;
+            r.owner = owner;
+            r.logGroup = group;
+            r.logStream = stream;
+            r.routingKey = key;
+            r.cloudwatchId = "3" + i;
+            r.eventId = "id-" + i;
+            r.sourceTime = 1_790_000_000_000L + i;
+            r.text = "line " + i;
+            batch.add(r);
+        }
+        // equal but not the same strings are written again; a null after a value stays null
+        batch.get(20).logStream = new String(stream.toCharArray());
+        batch.get(30).owner = null;
+        batch.get(31).service = "svc";
+
+        DataOutputSerializer out = new DataOutputSerializer(256);
+        RawLogBatchSerializer.INSTANCE.serialize(batch, out);
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        List<RawLog> back = RawLogBatchSerializer.INSTANCE.deserialize(in);
+        assertThat(in.available()).isZero();
+        assertThat(back).hasSize(batch.size());
+        List<Field> fields = new ArrayList<>();
+        for (Field f : RawLog.class.getFields()) {
+            if (!Modifier.isStatic(f.getModifiers())) {
+                fields.add(f);
+            }
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            assertSameFields(fields, batch.get(i), back.get(i));
+            assertSameFields(fields, batch.get(i), RawLogBatchSerializer.INSTANCE.copy(batch).get(i));
+        }
+        assertThat(back.get(49).logGroup).isSameAs(back.get(0).logGroup);
+        assertThat(back.get(49).routingKey).isSameAs(back.get(0).routingKey);
+
+        DataOutputSerializer oneByOne = new DataOutputSerializer(256);
+        for (RawLog r : batch) {
+            RawLogSerializer.INSTANCE.serialize(r, oneByOne);
+        }
+        assertThat(out.length()).isLessThan(oneByOne.length() / 2);
+    }
+
+    @Test
     void typeInformationOfTheClassesUsesThem() {
         ExecutionConfig config = new ExecutionConfig();
         config.disableGenericTypes();

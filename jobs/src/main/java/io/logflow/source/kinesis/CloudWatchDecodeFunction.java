@@ -4,11 +4,11 @@ import io.logflow.decode.CloudWatchDecoder;
 import io.logflow.decode.DecodeResult;
 import io.logflow.model.Failure;
 import io.logflow.model.RawLog;
+import io.logflow.model.RawLogBatchSerializer;
 import io.logflow.pipeline.Outputs;
 import io.logflow.pipeline.ReasonCounters;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -22,7 +22,8 @@ import java.util.Objects;
  * Decodes Kinesis records holding CloudWatch Logs subscription payloads into one {@link RawLog} per log event, handed
  * on as one list per log stream and payload ({@link #BATCH}): a payload is one stream's events, and the multi-line
  * join downstream is keyed by stream, so a payload crosses that exchange as one record (one key hash, one state access
- * and one record's framing per payload instead of per event). Undecodable records become failures on
+ * and one record's framing per payload instead of per event), its coordinates written once
+ * ({@link RawLogBatchSerializer}). Undecodable records become failures on
  * {@link Outputs#FAILURES}; CONTROL_MESSAGE records are counted drops. Never throws on bad input, so one bad record
  * cannot restart the job.
  *
@@ -32,8 +33,8 @@ import java.util.Objects;
 public class CloudWatchDecodeFunction extends ProcessFunction<byte[], List<RawLog>> {
     private static final long serialVersionUID = 1L;
 
-    /** The output: consecutive events of one log stream, never empty. */
-    public static final TypeInformation<List<RawLog>> BATCH = new ListTypeInfo<>(TypeInformation.of(RawLog.class));
+    /** The output: consecutive events of one log stream, never empty; the stream's coordinates cross once. */
+    public static final TypeInformation<List<RawLog>> BATCH = RawLogBatchSerializer.TYPE;
 
     private final int maxDecompressedBytes;
     private final int failureMaxRawBytes;

@@ -8,6 +8,7 @@ import io.logflow.app.LogflowOptions;
 import io.logflow.bench.Comparison;
 import io.logflow.bench.CpuMeter;
 import io.logflow.bench.Rate;
+import io.logflow.bench.ThreadCpu;
 import io.logflow.bench.servers.BenchCluster;
 import io.logflow.bench.servers.BenchPostgres;
 import io.logflow.config.Settings;
@@ -25,6 +26,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
@@ -87,9 +89,11 @@ public final class PipelineThroughput {
                     "decode + join + parse, no Flink (1 thread)");
             Comparison parseAlone = new Comparison("events", "gunzip + readTree (1 thread)",
                     "parse alone, no Flink (1 thread)");
+            Map<String, Long> cpuByThread = new HashMap<>();
             for (int r = 0; r < rounds; r++) {
                 Rate base = baseline(mapper, payloads, perRound);
                 Rate job = pipeline(config, perRound, roundEvents);
+                ThreadCpu.add(cpuByThread, Tally.cpuByThread());
                 Rate loop = codeOnly(config, payloads, perRound);
                 Rate parse = parseOnly(config, joined(config, payloads, perRound), roundEvents);
                 table.round(base, job);
@@ -97,6 +101,9 @@ public final class PipelineThroughput {
                 parseAlone.round(base, parse);
             }
             table.print("target: pipeline >= 0.5x baseline (events/s)");
+            System.out.println("CPU of the pipeline's rounds by thread, per event, from the first payload read to the "
+                    + "last event counted:");
+            System.out.print(ThreadCpu.describe(cpuByThread, roundEvents * rounds));
             work.print("the job's per-event work alone, in one thread without Flink");
             parseAlone.print(
                     "LogParser alone on the decoded, joined records: the parse operator's ceiling at parallelism 1");

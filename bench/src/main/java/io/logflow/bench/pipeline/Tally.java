@@ -5,7 +5,9 @@ import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 import io.logflow.bench.CpuMeter;
+import io.logflow.bench.ThreadCpu;
 
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,6 +20,8 @@ public final class Tally {
     private static final AtomicLong COUNT = new AtomicLong();
     private static final AtomicLong CPU_FIRST = new AtomicLong();
     private static final AtomicLong CPU_LAST = new AtomicLong();
+    private static volatile Map<String, ThreadCpu.Sample> threadsFirst = Map.of();
+    private static volatile Map<String, ThreadCpu.Sample> threadsLast = Map.of();
 
     private Tally() {}
 
@@ -27,10 +31,13 @@ public final class Tally {
         COUNT.set(0);
         CPU_FIRST.set(0);
         CPU_LAST.set(0);
+        threadsFirst = Map.of();
+        threadsLast = Map.of();
     }
 
     public static void started() {
         if (FIRST.get() == 0 && FIRST.compareAndSet(0, System.nanoTime())) {
+            threadsFirst = ThreadCpu.snapshot();
             CPU_FIRST.set(CpuMeter.total());
         }
     }
@@ -46,7 +53,17 @@ public final class Tally {
 
     private static void ended() {
         LAST.set(System.nanoTime());
+        endCpu();
+    }
+
+    private static void endCpu() {
         CPU_LAST.set(CpuMeter.total());
+        threadsLast = ThreadCpu.snapshot();
+    }
+
+    /** Nanoseconds of CPU by thread group over the same span as {@link #cpuSeconds}. */
+    public static Map<String, Long> cpuByThread() {
+        return ThreadCpu.between(threadsFirst, threadsLast);
     }
 
     /** Seconds from the first payload read to the last event counted. */
@@ -127,7 +144,7 @@ public final class Tally {
         public void flush(boolean endOfInput) {
             publish();
             if (endOfInput) {
-                CPU_LAST.set(CpuMeter.total());
+                endCpu();
             }
         }
 

@@ -48,8 +48,12 @@ import static io.logflow.bench.Rounds.f;
  * [parallelism]}: the issue's figure is at parallelism 1 (the default); a higher one shows how the job spreads.
  */
 public final class PipelineThroughput {
-    private static final long SEED = 10;
-    private static final int DISTINCT = 2_000;
+    static final long SEED = 10;
+    static final int DISTINCT = 2_000;
+    /** {@code -Dbench.one-exchange=true}: the pipeline as {@link OneExchange} prototypes it. */
+    private static final boolean ONE_EXCHANGE = Boolean.getBoolean("bench.one-exchange");
+    /** Events that reached the counting sink, per pipeline run (the same in every run, in both topologies). */
+    private static final List<Long> COUNTED = new ArrayList<>();
 
     private PipelineThroughput() {}
 
@@ -101,6 +105,7 @@ public final class PipelineThroughput {
                 parseAlone.round(base, parse);
             }
             table.print("target: pipeline >= 0.5x baseline (events/s)");
+            System.out.println("events counted by the sink in each pipeline run: " + COUNTED);
             System.out.println("CPU of the pipeline's rounds by thread, per event, from the first payload read to the "
                     + "last event counted:");
             System.out.print(ThreadCpu.describe(cpuByThread, roundEvents * rounds));
@@ -197,12 +202,18 @@ public final class PipelineThroughput {
     static Rate pipeline(JobConfig config, int count, long inputEvents) throws Exception {
         Tally.reset();
         StreamExecutionEnvironment env = BenchCluster.environment(config.parallelism.orElse(1));
-        PayloadSource source = new PayloadSource(SEED, DISTINCT, count, 0, config.kinesis.get(),
-                config.failureMaxRawBytes);
-        new LogflowJob(config, List.of(source), new CountingSinks()).execute(env);
+        if (ONE_EXCHANGE) {
+            OneExchange.build(env, config, count);
+            env.execute(config.jobName);
+        } else {
+            PayloadSource source = new PayloadSource(SEED, DISTINCT, count, 0, config.kinesis.get(),
+                    config.failureMaxRawBytes);
+            new LogflowJob(config, List.of(source), new CountingSinks()).execute(env);
+        }
         if (Tally.count() == 0) {
             throw new IllegalStateException("no event reached the sink");
         }
+        COUNTED.add(Tally.count());
         return Rate.of(inputEvents, Tally.seconds(), Tally.cpuSeconds());
     }
 

@@ -175,7 +175,8 @@ public final class LogParser {
         if ((c == '2' || c == 'v') && attempt(vpc, line, event)) {
             return true;
         }
-        if ((line.indexOf('[') > 0 || line.indexOf(" - ") >= 0) && attempt(access, line, event)) {
+        if ((line.indexOf('[') > 0 || line.indexOf(" - ") >= 0) && AccessLogFormat.looksLikeAccess(line)
+                && attempt(access, line, event)) {
             return true;
         }
         if (line.indexOf('=') > 0 && attempt(logfmt, line, event)) {

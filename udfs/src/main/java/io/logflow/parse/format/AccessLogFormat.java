@@ -25,12 +25,30 @@ public final class AccessLogFormat implements FormatParser {
     /** ingress-nginx's default {@code upstreaminfo} format: combined plus request length, time and upstream. */
     public static final String FORMAT_ACCESS_INGRESS = "access_ingress";
 
-    @Override
-    public boolean parse(String line, LogEvent event, ParseContext ctx) {
+    /**
+     * Whether {@link #parse} may read the line, from its start alone: three words and then a bare {@code -} or a
+     * bracketed time starting {@code [dd/}. Detection asks this before trying the format: a line that only looks like
+     * one further on (a text line with a {@code [thread]} and a {@code " - "}) is turned down here, at less cost.
+     */
+    public static boolean looksLikeAccess(String line) {
+        int i = words(line, null);
+        if (i < 0) {
+            return false;
+        }
+        if (isDash(line, i)) {
+            return true; // no time
+        }
+        // the time's day and the slash after it, which Timestamps.scanApache requires
+        return i + 3 < line.length() && line.charAt(i) == '[' && isDigit(line.charAt(i + 1))
+                && isDigit(line.charAt(i + 2)) && line.charAt(i + 3) == '/';
+    }
+
+    /**
+     * The index after the first three words (client, ident, user), each ended by one space and holding no {@code [};
+     * -1 when the line does not start so. Their bounds go to {@code bounds} when it is not null.
+     */
+    private static int words(String line, int[] bounds) {
         int n = line.length();
-        Map<String, String> fields = event.fields;
-        // client ident user
-        int[] bounds = new int[6];
         int i = 0;
         for (int t = 0; t < 3; t++) {
             int s = i;
@@ -38,11 +56,26 @@ public final class AccessLogFormat implements FormatParser {
                 i++;
             }
             if (i == s || i >= n || line.charAt(i) != ' ') {
-                return false;
+                return -1;
             }
-            bounds[t * 2] = s;
-            bounds[t * 2 + 1] = i;
+            if (bounds != null) {
+                bounds[t * 2] = s;
+                bounds[t * 2 + 1] = i;
+            }
             i++;
+        }
+        return i;
+    }
+
+    @Override
+    public boolean parse(String line, LogEvent event, ParseContext ctx) {
+        int n = line.length();
+        Map<String, String> fields = event.fields;
+        // client ident user
+        int[] bounds = new int[6];
+        int i = words(line, bounds);
+        if (i < 0) {
+            return false;
         }
         long ts = Timestamps.NONE;
         String tsText = null;

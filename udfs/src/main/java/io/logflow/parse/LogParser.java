@@ -278,16 +278,18 @@ public final class LogParser {
             String key = f.getKey();
             String v = f.getValue();
             String out = v;
+            boolean keyChecked = false;
             if (v != null) {
                 out = Storable.truncate(v, options.maxValueChars); // the message is never cut, attributes are
                 if (redact) {
                     out = redactor.redactValue(key, out);
                     out = redactor.returnedStorable() ? out : storable(out); // its scan covered storability
+                    keyChecked = redactor.keyWasStorable(); // its table of key verdicts covered the key
                 } else {
                     out = storable(out);
                 }
             }
-            String cleanKey = storableKey(key);
+            String cleanKey = keyChecked ? key : storableKey(key);
             if (cleanKey != key) {
                 it.remove(); // put back under its clean name below, once every storable key holds its own
                 if (renamed == null) {

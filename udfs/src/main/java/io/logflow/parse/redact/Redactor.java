@@ -1,5 +1,7 @@
 package io.logflow.parse.redact;
 
+import io.logflow.model.Storable;
+
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -41,6 +43,8 @@ public final class Redactor {
 
     /** See {@link #returnedStorable()}. */
     private boolean returnedStorable;
+    /** See {@link #keyWasStorable()}. */
+    private boolean keyWasStorable;
 
     public Redactor(RedactionRules rules) {
         this.rules = rules;
@@ -76,23 +80,27 @@ public final class Redactor {
     /** The value of attribute {@code key} (dotted keys are judged by their last segment), redacted. */
     public String redactValue(String key, String value) {
         returnedStorable = false;
+        keyWasStorable = false;
         if (!rules.enabled || value == null) {
             return value;
         }
         int h = key.hashCode();
         int slot = (h ^ (h >>> 16)) & (FIELD_KEY_SLOTS - 1);
         String known = fieldKeys[slot];
-        int kind;
+        int verdict;
         if (known == key || key.equals(known)) {
-            kind = fieldKeyKinds[slot];
+            verdict = fieldKeyKinds[slot];
         } else if (fieldKeys[slot ^ 1] == key || key.equals(fieldKeys[slot ^ 1])) {
-            kind = fieldKeyKinds[slot ^ 1];
+            verdict = fieldKeyKinds[slot ^ 1];
         } else {
-            kind = keyKind(key, key.lastIndexOf('.') + 1, key.length());
+            verdict = keyKind(key, key.lastIndexOf('.') + 1, key.length())
+                    | (Storable.isStorable(key) ? STORABLE_KEY : 0);
             int to = known == null ? slot : slot ^ 1; // two ways: a pair of keys that collide both stay
             fieldKeys[to] = key;
-            fieldKeyKinds[to] = kind;
+            fieldKeyKinds[to] = verdict;
         }
+        keyWasStorable = (verdict & STORABLE_KEY) != 0;
+        int kind = verdict & ~STORABLE_KEY;
         if (kind != NOT_SENSITIVE) {
             return maskValue(kind, value, 0, value.length());
         }
@@ -141,6 +149,15 @@ public final class Redactor {
         return returnedStorable;
     }
 
+    /**
+     * Whether the key of the last {@link #redactValue} holds neither NUL nor an unpaired surrogate: its verdict is
+     * cached with the key's kind, so a caller that must make keys storable need not look the key up again. False
+     * whenever that is not known (redaction off, a null value).
+     */
+    public boolean keyWasStorable() {
+        return keyWasStorable;
+    }
+
     /** Whether the values of this key are masked. */
     public boolean isSensitiveKey(String key) {
         return keyKind(key, 0, key.length()) != NOT_SENSITIVE;
@@ -152,6 +169,8 @@ public final class Redactor {
     private static final int PLAIN = 1;
     private static final int COOKIE = 2;
     private static final int AUTHORIZATION = 3;
+    /** In {@link #fieldKeyKinds}, beside the kind: the key itself is storable. */
+    private static final int STORABLE_KEY = 8;
 
     private String redactKeyValues(String s) {
         StringBuilder out = null;

@@ -72,6 +72,14 @@ public final class LogParser {
     private String storableLogGroup;
     private String storableLogStream;
     private String storableRoutingKey;
+    /** Likewise for the coordinates of the source reference ({@link #storableSourceRef}), by {@code COORD_*}. */
+    private final String[] storableCoordinates = new String[6];
+    private static final int COORD_PATH = 0;
+    private static final int COORD_ENTRY = 1;
+    private static final int COORD_OWNER = 2;
+    private static final int COORD_TOPIC = 3;
+    private static final int COORD_GROUP = 4;
+    private static final int COORD_STREAM = 5;
 
     private final JsonFormat json = new JsonFormat();
     private final SyslogFormat syslog = new SyslogFormat();
@@ -324,7 +332,7 @@ public final class LogParser {
         if (truncated != null) {
             event.fields.put(LogFields.TRUNCATED, truncated);
         }
-        event.sourceRef = storable(event.sourceRef);
+        event.sourceRef = storableSourceRef(raw, event.sourceRef);
         if (event.routingKey != storableRoutingKey) {
             event.routingKey = storable(event.routingKey);
             storableRoutingKey = event.routingKey == raw.routingKey ? event.routingKey : null;
@@ -338,6 +346,40 @@ public final class LogParser {
         if (renamed != null) {
             putRenamed(event.fields, renamed);
         }
+    }
+
+    /**
+     * {@code ref}, the record's source reference, storable. {@link RawLog#sourceRef} joins the source's coordinates
+     * with ASCII punctuation and numbers, so it is storable when each string coordinate in it is; those repeat from
+     * record to record of a file, payload or topic, and are proven storable by identity with their last clean
+     * instance. Only a reference with a coordinate not proven so is scanned (StorableEventsTest puts NUL and a lone
+     * surrogate in every coordinate of every source kind).
+     */
+    private String storableSourceRef(RawLog raw, String ref) {
+        boolean clean;
+        if (raw.source == SourceKind.UPLOAD) {
+            clean = storableCoordinate(raw.path, COORD_PATH) && storableCoordinate(raw.entry, COORD_ENTRY);
+        } else if (raw.source == SourceKind.CLOUDWATCH) {
+            clean = storableCoordinate(raw.owner, COORD_OWNER) && storableCoordinate(raw.logGroup, COORD_GROUP)
+                    && storableCoordinate(raw.logStream, COORD_STREAM) && Storable.isStorable(raw.cloudwatchId);
+        } else if (raw.source == SourceKind.KAFKA) {
+            clean = storableCoordinate(raw.topic, COORD_TOPIC);
+        } else {
+            clean = false;
+        }
+        return clean ? ref : storable(ref);
+    }
+
+    /** Whether {@code s} is null or storable; remembers it in {@link #storableCoordinates} when it is. */
+    private boolean storableCoordinate(String s, int coordinate) {
+        if (s == null || s == storableCoordinates[coordinate]) {
+            return true;
+        }
+        if (!Storable.isStorable(s)) {
+            return false;
+        }
+        storableCoordinates[coordinate] = s;
+        return true;
     }
 
     /** {@code s} cut to {@link LogFields#MAX_IDENTIFIER_CHARS}; notes {@code name} in {@link #truncated} if it was. */

@@ -6,6 +6,8 @@ import io.logflow.model.SourceKind;
 import io.logflow.model.Storable;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -153,6 +155,69 @@ class StorableEventsTest {
         ParseOutcome rawNulInJson = parser.parse(raw("{\"msg\":\"a\u0000b\uD800\"}"));
         assertThat(rawNulInJson.reason).isEqualTo(LogParser.REASON_INVALID_JSON);
         assertThat(Storable.isStorable(rawNulInJson.detail)).as(rawNulInJson.detail).isTrue();
+    }
+
+    @Test
+    void theSourceReferenceIsStorableWhicheverCoordinateIsNot() throws IllegalAccessException {
+        // Every string field of RawLog in turn, for every source kind: the parser proves the reference storable from
+        // its coordinates, so one that the reference shows and the parser did not check would show here.
+        for (SourceKind kind : SourceKind.values()) {
+            for (Field field : RawLog.class.getFields()) {
+                if (field.getType() != String.class || Modifier.isStatic(field.getModifiers())
+                        || field.getName().equals("text") || field.getName().startsWith("error")) {
+                    continue;
+                }
+                for (String bad : new String[] {"a\u0000b", "a\uD800b", "a\uDC00"}) {
+                    LogParser fresh = new LogParser();
+                    RawLog clean = coordinates(kind);
+                    fresh.parse(clean); // the clean instances are now known
+                    RawLog raw = coordinates(kind);
+                    copyCoordinates(clean, raw); // the same instances, one of them replaced
+                    field.set(raw, bad);
+                    for (int time = 0; time < 2; time++) { // the unclean instance seen twice is still scanned
+                        ParseOutcome outcome = fresh.parse(raw);
+                        String expected = Storable.text(raw.sourceRef());
+                        assertThat(outcome.event.sourceRef).as(kind + " " + field.getName()).isEqualTo(expected);
+                        if (!expected.equals(raw.sourceRef())) {
+                            assertThat(outcome.event.fields).as(kind + " " + field.getName())
+                                    .containsEntry(LogFields.SANITIZED, "true");
+                        }
+                    }
+                    ParseOutcome again = fresh.parse(clean);
+                    assertThat(again.event.sourceRef).isEqualTo(clean.sourceRef());
+                    assertThat(again.event.fields).doesNotContainKey(LogFields.SANITIZED);
+                }
+            }
+        }
+    }
+
+    /** A record of the kind with every string coordinate set, storable. */
+    private static RawLog coordinates(SourceKind kind) {
+        RawLog raw = new RawLog();
+        raw.source = kind;
+        raw.text = "plain words";
+        raw.receiveTime = RECEIVE;
+        raw.eventId = "e";
+        raw.routingKey = "k";
+        raw.owner = "123456789012";
+        raw.logGroup = "/ecs/app";
+        raw.logStream = "stream\uD83D\uDE00";
+        raw.cloudwatchId = "3721";
+        raw.path = "s3://bucket/\u00e9t\u00e9.log";
+        raw.version = "v1";
+        raw.entry = "inner.log";
+        raw.line = 7;
+        raw.topic = "logs";
+        raw.service = "svc";
+        return raw;
+    }
+
+    private static void copyCoordinates(RawLog from, RawLog to) throws IllegalAccessException {
+        for (Field field : RawLog.class.getFields()) {
+            if (!Modifier.isStatic(field.getModifiers())) {
+                field.set(to, field.get(from));
+            }
+        }
     }
 
     private static RawLog raw(String text) {

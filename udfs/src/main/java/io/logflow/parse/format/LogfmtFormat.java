@@ -63,22 +63,32 @@ public final class LogfmtFormat implements FormatParser {
             String value;
             if (i < n && line.charAt(i) == '"') {
                 i++;
-                if (buf == null) {
-                    buf = new StringBuilder();
-                }
-                buf.setLength(0);
-                while (i < n && line.charAt(i) != '"') {
-                    char c = line.charAt(i);
-                    if (c == '\\' && i + 1 < n) {
-                        char e = line.charAt(++i);
-                        buf.append(e == 'n' ? '\n' : e == 't' ? '\t' : e);
-                    } else {
-                        buf.append(c);
-                    }
+                int vs = i;
+                while (i < n && line.charAt(i) != '"' && line.charAt(i) != '\\') {
                     i++;
                 }
+                if (i < n && line.charAt(i) == '\\') {
+                    // an escape: the value is built from here on
+                    if (buf == null) {
+                        buf = new StringBuilder();
+                    }
+                    buf.setLength(0);
+                    buf.append(line, vs, i);
+                    while (i < n && line.charAt(i) != '"') {
+                        char c = line.charAt(i);
+                        if (c == '\\' && i + 1 < n) {
+                            char e = line.charAt(++i);
+                            buf.append(e == 'n' ? '\n' : e == 't' ? '\t' : e);
+                        } else {
+                            buf.append(c);
+                        }
+                        i++;
+                    }
+                    value = buf.toString();
+                } else {
+                    value = line.substring(vs, i); // no escapes: the value as written
+                }
                 i++; // closing quote (or past the end of an unterminated value)
-                value = buf.toString();
             } else {
                 int vs = i;
                 while (i < n && line.charAt(i) != ' ') {

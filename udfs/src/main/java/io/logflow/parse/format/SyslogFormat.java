@@ -198,7 +198,7 @@ public final class SyslogFormat implements FormatParser {
      */
     private static int parseStructuredData(String line, int i, LogEvent event, ParseContext ctx) {
         int n = line.length();
-        StringBuilder value = new StringBuilder();
+        StringBuilder buf = null;
         while (i < n && line.charAt(i) == '[') {
             i++;
             int ids = i;
@@ -229,20 +229,35 @@ public final class SyslogFormat implements FormatParser {
                 if (eq > ks + key.length() || i > eq + 1) {
                     event.fields.put(DEVIATION, "space around '=' in structured data");
                 }
-                value.setLength(0);
+                String value;
                 if (i < n && line.charAt(i) == '"') {
                     i++;
-                    while (i < n && line.charAt(i) != '"') {
-                        char c = line.charAt(i);
-                        if (c == '\\' && i + 1 < n) {
-                            char e = line.charAt(i + 1);
-                            if (e == '"' || e == '\\' || e == ']') {
-                                c = e;
-                                i++;
-                            }
-                        }
-                        value.append(c);
+                    int vs = i;
+                    while (i < n && line.charAt(i) != '"' && line.charAt(i) != '\\') {
                         i++;
+                    }
+                    if (i < n && line.charAt(i) == '\\') {
+                        // a backslash: the value is built from here on
+                        if (buf == null) {
+                            buf = new StringBuilder();
+                        }
+                        buf.setLength(0);
+                        buf.append(line, vs, i);
+                        while (i < n && line.charAt(i) != '"') {
+                            char c = line.charAt(i);
+                            if (c == '\\' && i + 1 < n) {
+                                char e = line.charAt(i + 1);
+                                if (e == '"' || e == '\\' || e == ']') {
+                                    c = e;
+                                    i++;
+                                }
+                            }
+                            buf.append(c);
+                            i++;
+                        }
+                        value = buf.toString();
+                    } else {
+                        value = line.substring(vs, i); // no backslash: the value as written
                     }
                     if (i >= n) {
                         return -1;
@@ -253,10 +268,10 @@ public final class SyslogFormat implements FormatParser {
                     while (i < n && line.charAt(i) != ' ' && line.charAt(i) != ']') {
                         i++;
                     }
-                    value.append(line, vs, i);
+                    value = line.substring(vs, i);
                     event.fields.put(DEVIATION, "unquoted structured-data value");
                 }
-                ctx.put(event.fields, "sd." + id + "." + key, value.toString());
+                ctx.put(event.fields, "sd." + id + "." + key, value);
             }
         }
         return i;

@@ -316,12 +316,24 @@ public final class Redactor {
         StringBuilder out = null;
         int copied = 0;
         int n = s.length();
+        int nextLower = s.indexOf('b');
+        int nextUpper = s.indexOf('B');
         for (int i = 0; i + 7 < n; i++) {
-            char c = s.charAt(i);
+            // Jump to the next 'b' or 'B', as redactKeyValues does to its separators: most characters are neither.
+            if (nextLower >= 0 && nextLower < i) {
+                nextLower = s.indexOf('b', i);
+            }
+            if (nextUpper >= 0 && nextUpper < i) {
+                nextUpper = s.indexOf('B', i);
+            }
+            i = nextLower < 0 ? nextUpper : nextUpper < 0 ? nextLower : Math.min(nextLower, nextUpper);
+            if (i < 0 || i + 7 >= n) {
+                break;
+            }
             int len;
-            if ((c == 'B' || c == 'b') && regionIgnoreCase(s, i, "bearer ")) {
+            if (regionIgnoreCase(s, i, "bearer ")) {
                 len = 7;
-            } else if ((c == 'B' || c == 'b') && regionIgnoreCase(s, i, "basic ")) {
+            } else if (regionIgnoreCase(s, i, "basic ")) {
                 len = 6;
             } else {
                 continue;

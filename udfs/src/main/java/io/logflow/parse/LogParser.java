@@ -180,7 +180,7 @@ public final class LogParser {
                 && attempt(lambda, line, event)) {
             return true;
         }
-        if ((c == '2' || c == 'v') && attempt(vpc, line, event)) {
+        if (VpcFlowFormat.looksLikeVpc(line) && attempt(vpc, line, event)) { // not a text line's "2024-06-15 ..."
             return true;
         }
         if ((line.indexOf('[') > 0 || line.indexOf(" - ") >= 0) && AccessLogFormat.looksLikeAccess(line)

@@ -20,6 +20,11 @@ public final class VpcFlowFormat implements FormatParser {
     };
     private static final String HEADER = "version account-id interface-id srcaddr dstaddr";
 
+    /** Whether {@link #parse} may take the line: a version 2 record or the header. */
+    public static boolean looksLikeVpc(String line) {
+        return line.startsWith("2 ") || line.startsWith(HEADER);
+    }
+
     @Override
     public boolean parse(String line, LogEvent event, ParseContext ctx) {
         if (line.startsWith(HEADER)) {

@@ -34,6 +34,9 @@ public final class SyslogFormat implements FormatParser {
         "audit", "alert", "clock", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"
     };
 
+    /** The severity's digit as text, without formatting a number per line. */
+    private static final String[] SEVERITIES = {"0", "1", "2", "3", "4", "5", "6", "7"};
+
     /** Whether auto-detection should try syslog: {@code <digit} or a 3164 date at the start. */
     public static boolean looksLikeSyslog(String line) {
         if (line.length() > 2 && line.charAt(0) == '<' && line.charAt(1) >= '0' && line.charAt(1) <= '9') {
@@ -73,7 +76,7 @@ public final class SyslogFormat implements FormatParser {
             event.level = Levels.fromSyslogSeverity(pri & 7);
             int facility = pri >> 3;
             fields.put("facility", facility < FACILITIES.length ? FACILITIES[facility] : Integer.toString(facility));
-            fields.put("severity", Integer.toString(pri & 7));
+            fields.put("severity", SEVERITIES[pri & 7]);
         } else {
             Level sniffed = Levels.sniff(event.message, 0, ctx.pos);
             event.level = sniffed != null ? sniffed : Level.INFO;

@@ -13,6 +13,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Joins consecutive CloudWatch events of one log stream that belong to one event: a Lambda writes each line of a stack
@@ -27,6 +28,10 @@ import java.util.List;
  */
 public class CloudWatchMultilineFunction extends KeyedProcessFunction<String, List<RawLog>, RawLog> {
     private static final long serialVersionUID = 1L;
+
+    /** The stream's buffered record; every stream with one has it here, which the end of input walks. */
+    static final ValueStateDescriptor<RawLog> BUFFERED =
+            new ValueStateDescriptor<>("buffered-event", TypeInformation.of(RawLog.class));
 
     private final int maxLines;
     private final int maxBytes;
@@ -60,8 +65,7 @@ public class CloudWatchMultilineFunction extends KeyedProcessFunction<String, Li
     @Override
     public void open(Configuration parameters) {
         joiner = new MultilineJoiner(maxLines, maxBytes, flushTimeoutMs);
-        buffered = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("buffered-event", TypeInformation.of(RawLog.class)));
+        buffered = getRuntimeContext().getState(BUFFERED);
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("flush-timer", Types.LONG));
         joined = getRuntimeContext().getMetricGroup().addGroup("cloudwatch").counter("eventsJoined");
     }
@@ -95,6 +99,20 @@ public class CloudWatchMultilineFunction extends KeyedProcessFunction<String, Li
         joiner.restore(buffered.value());
         joiner.flushIfIdle(timestamp).forEach(out::collect);
         store(ctx);
+    }
+
+    /**
+     * Hands on the current key's buffered record and clears its state: for the end of the input (a bounded run, a stop
+     * with {@code --drain}), when Flink drops the processing-time timers that would have let it out
+     * ({@link CloudWatchMultilineOperator}). A timer left registered finds nothing when it fires.
+     */
+    void flushAtEndOfInput(Consumer<RawLog> out) throws Exception {
+        joiner.restore(buffered.value());
+        joiner.flush().forEach(out);
+        buffered.clear();
+        timer.clear();
+        joinerKey = null;
+        joinerState = null;
     }
 
     /**

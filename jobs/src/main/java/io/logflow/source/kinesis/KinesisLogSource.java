@@ -58,9 +58,10 @@ public class KinesisLogSource implements LogSource {
         // A Lambda writes each line of a stack trace as its own event: join them per log stream first.
         DataStream<RawLog> joined = decoded
                 .keyBy(new CloudWatchMultilineFunction.LogStreamKey())
-                .process(new CloudWatchMultilineFunction(MultilineJoiner.DEFAULT_MAX_LINES,
-                                MultilineJoiner.DEFAULT_MAX_BYTES, config.multilineFlushTimeout.toMillis()),
-                        TypeInformation.of(RawLog.class))
+                .transform("Join multi-line CloudWatch events", TypeInformation.of(RawLog.class),
+                        new CloudWatchMultilineOperator(new CloudWatchMultilineFunction(
+                                MultilineJoiner.DEFAULT_MAX_LINES, MultilineJoiner.DEFAULT_MAX_BYTES,
+                                config.multilineFlushTimeout.toMillis())))
                 .uid("cloudwatch-multiline")
                 .name("Join multi-line CloudWatch events");
 

@@ -337,9 +337,7 @@ public final class LogParser {
             event.routingKey = storable(event.routingKey);
             storableRoutingKey = event.routingKey == raw.routingKey ? event.routingKey : null;
         }
-        if (event.format != null) {
-            event.format = storableKey(event.format); // a constant of the format parsers: it repeats like a key
-        }
+        // event.format needs no check: every format parser sets it to one of its ASCII string constants.
         if (sanitized) {
             event.fields.put(LogFields.SANITIZED, "true");
         }
@@ -392,8 +390,7 @@ public final class LogParser {
     }
 
     /**
-     * {@link #storable} for a field key or the format name, answered from {@link #storableKeys} when an equal string
-     * was storable.
+     * {@link #storable} for a field key, answered from {@link #storableKeys} when an equal string was storable.
      */
     private String storableKey(String key) {
         int h = key.hashCode();

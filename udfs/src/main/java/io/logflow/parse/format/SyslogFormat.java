@@ -99,19 +99,22 @@ public final class SyslogFormat implements FormatParser {
         event.timestamp = ts;
         event.fields.put(LogFields.ORIGINAL_TIMESTAMP, line.substring(i, ctx.end[0]));
         i = ctx.end[0] + 1;
-        // HOSTNAME, unless the next word is already the tag: "haproxy[73411]: ..." (senders that leave it out)
-        int afterTag = tagEnd(line, i);
+        // HOSTNAME, unless the next word is already the tag: "haproxy[73411]: ..." (senders that leave it out). A tag
+        // has no space and ends in ':', so only a word ending in ':' is tried as one.
+        int hs = i;
+        while (i < n && line.charAt(i) != ' ') {
+            i++;
+        }
+        int afterTag = i > hs && line.charAt(i - 1) == ':' ? tagEnd(line, hs) : -1;
         if (afterTag < 0) {
-            int hs = i;
-            while (i < n && line.charAt(i) != ' ') {
-                i++;
-            }
             if (i == hs) {
                 return false;
             }
             event.fields.put("host", line.substring(hs, i));
             i = skipSpaces(line, i);
             afterTag = tagEnd(line, i);
+        } else {
+            i = hs;
         }
         // TAG[pid]: the tag is at most 48 characters of [A-Za-z0-9_./-]
         if (afterTag > 0) {

@@ -35,15 +35,26 @@ public final class CloudWatchCorpus {
         return String.format(KINDS[kind], String.format("tenant-%03d", workspace));
     }
 
+    /**
+     * {@code -Dbench.hot-share=0.9}: that share of the payloads goes to one routing key (tenant 0's Lambda log group,
+     * across its 20 streams), for the cost of a hot tenant. Unset, the corpus is as it always was.
+     */
+    private static final double HOT_SHARE = Double.parseDouble(System.getProperty("bench.hot-share", "0"));
+
     /** {@code count} payloads from {@code seed}; with their event counts in {@code eventsOut} if it is not null. */
     public static List<byte[]> payloads(long seed, int count, long[] eventsOut) {
         SplittableRandom r = new SplittableRandom(seed);
+        SplittableRandom hot = new SplittableRandom(seed + 1);
         List<byte[]> out = new ArrayList<>(count);
         long events = 0;
         long clock = 1_790_000_000_000L;
         for (int p = 0; p < count; p++) {
             int workspace = r.nextInt(WORKSPACES);
             int kind = r.nextInt(KINDS.length);
+            if (HOT_SHARE > 0 && hot.nextDouble() < HOT_SHARE) {
+                workspace = 0;
+                kind = 0;
+            }
             int stream = r.nextInt(20);
             int size = batchSize(r);
             List<CloudWatchPayloads.LogEvent> batch = new ArrayList<>(size + 32);

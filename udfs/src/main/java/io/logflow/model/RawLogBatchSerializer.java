@@ -3,7 +3,6 @@ package io.logflow.model;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -21,7 +20,7 @@ import java.util.List;
  * <p>For records that only cross the network ({@link #TYPE}); the format of a single record in state is
  * {@link RawLogSerializer}'s and unchanged.
  */
-public final class RawLogBatchSerializer extends TypeSerializerSingleton<List<RawLog>> {
+public final class RawLogBatchSerializer extends RecordSerializer<List<RawLog>> {
     private static final long serialVersionUID = 1L;
     public static final RawLogBatchSerializer INSTANCE = new RawLogBatchSerializer();
     /** The type of a batch on the wire. */
@@ -29,11 +28,6 @@ public final class RawLogBatchSerializer extends TypeSerializerSingleton<List<Ra
     public static final TypeInformation<List<RawLog>> TYPE = new RecordTypeInfo<>((Class) List.class, INSTANCE);
 
     private static final RawLogSerializer RECORD = RawLogSerializer.INSTANCE;
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
 
     @Override
     public List<RawLog> createInstance() {
@@ -47,16 +41,6 @@ public final class RawLogBatchSerializer extends TypeSerializerSingleton<List<Ra
             to.add(RECORD.copy(r));
         }
         return to;
-    }
-
-    @Override
-    public List<RawLog> copy(List<RawLog> from, List<RawLog> reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -85,16 +69,6 @@ public final class RawLogBatchSerializer extends TypeSerializerSingleton<List<Ra
             previous = r;
         }
         return batch;
-    }
-
-    @Override
-    public List<RawLog> deserialize(List<RawLog> reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

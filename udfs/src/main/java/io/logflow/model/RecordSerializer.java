@@ -7,8 +7,9 @@ import org.apache.flink.core.memory.DataOutputView;
 import java.io.IOException;
 
 /**
- * What {@link RawLogSerializer} and {@link LogEventSerializer} share: mutable records of variable length, never
- * reused (a copy or a read always makes a new object), and a stream-to-stream copy through a read and a write.
+ * What {@link RawLogSerializer}, {@link RawLogBatchSerializer} and {@link LogEventSerializer} share: mutable records of
+ * variable length, never reused (a copy or a read always makes a new object), and a stream-to-stream copy through a
+ * read and a write.
  */
 abstract class RecordSerializer<T> extends TypeSerializerSingleton<T> {
     private static final long serialVersionUID = 1L;

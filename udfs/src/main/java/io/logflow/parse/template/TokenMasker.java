@@ -187,22 +187,12 @@ public final class TokenMasker {
             }
             space = false;
             if (out.size >= maxTokens) {
-                out.mayBeUnstorable = suspect || mayHoldUnstorable(s, i, n);
-                foldTail(message, i, out);
+                out.mayBeUnstorable = suspect;
+                foldTail(message, i, out); // adds what it finds in the rest of the message
                 return;
             }
         }
         out.mayBeUnstorable = suspect;
-    }
-
-    /** Whether {@code s[from, to)} holds a NUL or a surrogate: the rest of a message past the token cap. */
-    private static boolean mayHoldUnstorable(char[] s, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (s[i] == 0 || Character.isSurrogate(s[i])) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -240,7 +230,10 @@ public final class TokenMasker {
         KIND[0] = NUL;
     }
 
-    /** Past the cap: the last token and the rest of the message become one hash token. */
+    /**
+     * Past the cap: the last token and the rest of the message become one hash token; a NUL or surrogate in the rest
+     * is added to {@link Tokens#mayBeUnstorable}.
+     */
     private void foldTail(String message, int from, Tokens out) {
         int keep = maxTokens - 1;
         long h = 0x84222325L;
@@ -249,6 +242,7 @@ public final class TokenMasker {
         }
         Tokens rest = new Tokens();
         new TokenMasker(Integer.MAX_VALUE).tokens(message.substring(from), rest);
+        out.mayBeUnstorable |= rest.mayBeUnstorable;
         for (int k = 0; k < rest.size; k++) {
             h = hash(h, rest.token[k]);
         }

@@ -66,20 +66,18 @@ public final class LogParser {
     private final String[] storableKeys = new String[KEY_SLOTS];
     private static final int KEY_SLOTS = 1024;
     /**
-     * The last instances of the record's coordinates found storable: records of one payload or file share their log
-     * group, stream and routing key, so an identity test stands in for a scan.
+     * The last instance of each of the record's coordinates found storable, by {@code COORD_*}: records of one payload,
+     * file or topic share their log group, stream, routing key, path..., so an identity test stands in for a scan (of
+     * the event's coordinates and of those its source reference is made of, {@link #storableSourceRef}).
      */
-    private String storableLogGroup;
-    private String storableLogStream;
-    private String storableRoutingKey;
-    /** Likewise for the coordinates of the source reference ({@link #storableSourceRef}), by {@code COORD_*}. */
-    private final String[] storableCoordinates = new String[6];
+    private final String[] storableCoordinates = new String[7];
     private static final int COORD_PATH = 0;
     private static final int COORD_ENTRY = 1;
     private static final int COORD_OWNER = 2;
     private static final int COORD_TOPIC = 3;
     private static final int COORD_GROUP = 4;
     private static final int COORD_STREAM = 5;
+    private static final int COORD_ROUTING_KEY = 6;
 
     private final JsonFormat json = new JsonFormat();
     private final SyslogFormat syslog = new SyslogFormat();
@@ -316,16 +314,8 @@ public final class LogParser {
         }
         truncated = null;
         event.service = identifier(storable(event.service), "service");
-        if (event.logGroup != storableLogGroup) {
-            event.logGroup = storable(event.logGroup);
-            storableLogGroup = event.logGroup == raw.logGroup ? event.logGroup : null;
-        }
-        event.logGroup = identifier(event.logGroup, "log_group");
-        if (event.logStream != storableLogStream) {
-            event.logStream = storable(event.logStream);
-            storableLogStream = event.logStream == raw.logStream ? event.logStream : null;
-        }
-        event.logStream = identifier(event.logStream, "log_stream");
+        event.logGroup = identifier(storableCoordinateValue(event.logGroup, COORD_GROUP), "log_group");
+        event.logStream = identifier(storableCoordinateValue(event.logStream, COORD_STREAM), "log_stream");
         event.traceId = identifier(storable(event.traceId), "trace_id");
         event.spanId = identifier(storable(event.spanId), "span_id");
         event.requestId = identifier(storable(event.requestId), "request_id");
@@ -333,10 +323,7 @@ public final class LogParser {
             event.fields.put(LogFields.TRUNCATED, truncated);
         }
         event.sourceRef = storableSourceRef(raw, event.sourceRef);
-        if (event.routingKey != storableRoutingKey) {
-            event.routingKey = storable(event.routingKey);
-            storableRoutingKey = event.routingKey == raw.routingKey ? event.routingKey : null;
-        }
+        event.routingKey = storableCoordinateValue(event.routingKey, COORD_ROUTING_KEY);
         // event.format needs no check: every format parser sets it to one of its ASCII string constants.
         if (sanitized) {
             event.fields.put(LogFields.SANITIZED, "true");
@@ -366,6 +353,11 @@ public final class LogParser {
             clean = false;
         }
         return clean ? ref : storable(ref);
+    }
+
+    /** {@link #storable} for a coordinate, without a scan when it is the coordinate's last storable instance. */
+    private String storableCoordinateValue(String s, int coordinate) {
+        return storableCoordinate(s, coordinate) ? s : storable(s);
     }
 
     /** Whether {@code s} is null or storable; remembers it in {@link #storableCoordinates} when it is. */

@@ -8,7 +8,10 @@ import io.logflow.model.RawLog;
 import io.logflow.pipeline.LogSinks;
 import io.logflow.pipeline.LogSource;
 import io.logflow.pipeline.Outputs;
+import io.logflow.pipeline.BatchRoutingKey;
 import io.logflow.pipeline.ParseFunction;
+import io.logflow.pipeline.ParseOperator;
+import io.logflow.pipeline.RecordsToEvents;
 import io.logflow.pipeline.RejectedDocuments;
 import io.logflow.sink.dlq.DlqLogSinks;
 import io.logflow.sink.dlq.KafkaRejectedDocuments;
@@ -21,18 +24,21 @@ import io.logflow.source.kinesis.KinesisLogSource;
 import io.logflow.templates.Templates;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.CheckpointingMode;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The logflow topology: sources → parse → workspace enrichment (when configured) → sinks, with every stage's
- * failures on one failure stream.
+ * The logflow topology: sources → keyed by routing key → join, parse and workspace enrichment (when configured) in one
+ * operator → template step → sinks, with every stage's failures on one failure stream.
  *
  * <p>Sources and sinks are handed in (see {@link #fromConfig}), so tests run this very topology with their own.
  * Operator uids are part of the savepoint contract: never change one once released.
@@ -94,34 +100,38 @@ public final class LogflowJob {
         }
         config.parallelism.ifPresent(env::setParallelism);
 
-        DataStream<RawLog> records = null;
+        DataStream<List<RawLog>> batches = null;
         List<DataStream<Failure>> failures = new ArrayList<>();
         for (LogSource source : sources) {
             LogSource.Streams streams = source.build(env);
-            records = records == null ? streams.records : records.union(streams.records);
+            batches = batches == null ? streams.batches : batches.union(streams.batches);
             if (streams.failures != null) {
                 failures.add(streams.failures);
             }
         }
 
-        SingleOutputStreamOperator<LogEvent> parsed = records
-                .process(new ParseFunction(config.parser, config.failureMaxRawBytes))
-                .uid("parse")
-                .name("Parse log lines");
-        failures.add(parsed.getSideOutput(Outputs.FAILURES));
-
-        Templates.Result templated;
+        // The one exchange: every record crosses the network once, raw, to the subtask of its routing key, where it is
+        // joined (multi-line CloudWatch events), parsed and enriched, and the template step follows in the same task.
+        KeyedStream<List<RawLog>, String> byRoutingKey = batches.keyBy(new BatchRoutingKey());
+        RecordsToEvents records = new RecordsToEvents(config.parser, config.failureMaxRawBytes,
+                config.kinesis.map(k -> k.multilineFlushTimeout).orElse(Duration.ZERO).toMillis()); // CloudWatch only
+        SingleOutputStreamOperator<LogEvent> parsed;
         if (config.workspaces.isPresent()) {
             // uids: workspace-registrations, enrich, postgres-workspaces, postgres-validations
-            Enrichment.Result enriched = Enrichment.withRegistrations(
-                    env, parsed, config.workspaces.get(), config.failureMaxRawBytes);
+            Enrichment.Result enriched = Enrichment.parseAndEnrich(
+                    env, byRoutingKey, records, config.workspaces.get(), config.failureMaxRawBytes);
             sinks.workspaces(enriched.registrations, enriched.validations);
-            failures.add(enriched.failures);
-            // uid templates: keyed by routing key like the enrichment, so it follows it without an exchange
-            templated = Templates.ofPartitioned(enriched.events, config.templates);
+            parsed = enriched.events;
         } else {
-            templated = Templates.of(parsed, config.templates);
+            parsed = byRoutingKey
+                    .transform("Join and parse", TypeInformation.of(LogEvent.class),
+                            new ParseOperator(new ParseFunction(records)))
+                    .uid("parse")
+                    .name("Join and parse");
         }
+        failures.add(parsed.getSideOutput(Outputs.FAILURES));
+        // uid templates: keyed by routing key like the step before, so it follows it without an exchange
+        Templates.Result templated = Templates.ofPartitioned(parsed, config.templates);
         DataStream<LogEvent> events = templated.events;
         sinks.templates(templated.reports);
 

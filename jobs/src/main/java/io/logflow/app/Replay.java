@@ -9,7 +9,11 @@ import io.logflow.model.RawLog;
 import io.logflow.pipeline.EventRecords;
 import io.logflow.pipeline.LogSinks;
 import io.logflow.pipeline.Outputs;
+import io.logflow.pipeline.BatchRoutingKey;
+import io.logflow.pipeline.LogSource;
 import io.logflow.pipeline.ParseFunction;
+import io.logflow.pipeline.ParseOperator;
+import io.logflow.pipeline.RecordsToEvents;
 import io.logflow.sink.postgres.ReplayableFailures;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.accumulators.ListAccumulator;
@@ -74,10 +78,14 @@ public final class Replay {
         List<DataStream<LogEvent>> inputs = new ArrayList<>();
         List<DataStream<Failure>> failures = new ArrayList<>();
         if (!raws.isEmpty()) {
-            SingleOutputStreamOperator<LogEvent> reparsed = env.fromData(raws, TypeInformation.of(RawLog.class))
-                    .uid("replay-raw-source")
-                    .name("Replayed parse failures")
-                    .process(new ParseFunction(config.parser, config.failureMaxRawBytes))
+            SingleOutputStreamOperator<LogEvent> reparsed = LogSource.Streams.ofRecords(
+                            env.fromData(raws, TypeInformation.of(RawLog.class))
+                                    .uid("replay-raw-source")
+                                    .name("Replayed parse failures"), "replay-batches")
+                    .batches
+                    .keyBy(new BatchRoutingKey())
+                    .transform("Parse replayed lines", TypeInformation.of(LogEvent.class), new ParseOperator(
+                            new ParseFunction(new RecordsToEvents(config.parser, config.failureMaxRawBytes, 0))))
                     .uid("replay-parse")
                     .name("Parse replayed lines");
             inputs.add(reparsed);

@@ -2,7 +2,9 @@ package io.logflow.enrich;
 
 import io.logflow.model.Failure;
 import io.logflow.model.LogEvent;
+import io.logflow.model.RawLog;
 import io.logflow.pipeline.Outputs;
+import io.logflow.pipeline.RecordsToEvents;
 import io.logflow.pipeline.RoutingKey;
 import io.logflow.workspace.WorkspaceChange;
 import io.logflow.workspace.WorkspaceConfig;
@@ -10,20 +12,26 @@ import io.logflow.workspace.WorkspaceRegistrations;
 import io.logflow.workspace.WorkspaceValidation;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.util.List;
+
 /**
- * Adds workspace enrichment to a topology: events keyed by routing key, registrations broadcast to every subtask.
+ * Adds workspace enrichment to a topology: records (or a replay's events) keyed by routing key, registrations broadcast
+ * to every subtask.
  *
  * <pre>
- *   DataStream&lt;WorkspaceChange&gt; registrations = WorkspaceRegistrations.stream(env, workspaces); // uid workspace-registrations
- *   Enrichment.Result enriched = Enrichment.apply(events, registrations, workspaces, failureMaxRawBytes); // uid enrich
- *   sinks.workspaces(registrations, enriched.validations); // uids postgres-workspaces, postgres-validations
+ *   Enrichment.Result enriched = Enrichment.parseAndEnrich(env, byRoutingKey, parse, workspaces, failureMaxRawBytes);
+ *       // uids workspace-registrations, enrich
+ *   sinks.workspaces(enriched.registrations, enriched.validations); // uids postgres-workspaces, postgres-validations
  * </pre>
  */
 public final class Enrichment {
     public static final String UID = "enrich";
+    /** The operator's name: the job's one step between its sources and the template step. */
+    public static final String NAME = "Join, parse and enrich";
 
     private Enrichment() {}
 
@@ -33,7 +41,7 @@ public final class Enrichment {
         public final SingleOutputStreamOperator<LogEvent> events;
         /** Validation lines for the workspace that owns their routing key. */
         public final DataStream<WorkspaceValidation> validations;
-        /** {@code unknown_workspace} and {@code validation_mismatch} failures (stage ENRICH). */
+        /** {@code unknown_workspace} and {@code validation_mismatch} failures (stage ENRICH), and parse failures. */
         public final DataStream<Failure> failures;
         /** The registrations the enrichment was given, for the workspaces table. */
         public final DataStream<WorkspaceChange> registrations;
@@ -47,10 +55,25 @@ public final class Enrichment {
     }
 
     /**
-     * Everything at once, as the job wires it: the registrations source (Kafka or file) and the enrichment. The
-     * caller stores {@link Result#events}, unions {@link Result#failures} into the failure sink, and hands
-     * {@link Result#registrations} and {@link Result#validations} to the workspaces sink.
+     * As the job wires it: the registrations source (Kafka or file), and raw records keyed by routing key joined, parsed
+     * and enriched in one operator. The caller stores {@link Result#events}, unions {@link Result#failures} (parse and
+     * enrichment failures) into the failure sink, takes upload progress from the events' {@code Outputs.UPLOADS}, and
+     * hands {@link Result#registrations} and {@link Result#validations} to the workspaces sink.
      */
+    public static Result parseAndEnrich(StreamExecutionEnvironment env, KeyedStream<List<RawLog>, String> records,
+            RecordsToEvents parse, WorkspaceConfig config, int failureMaxRawBytes) {
+        DataStream<WorkspaceChange> registrations = WorkspaceRegistrations.stream(env, config);
+        ParseAndEnrichFunction function = new ParseAndEnrichFunction(
+                parse, config.bufferMaxEvents, config.bufferTimeout.toMillis(), failureMaxRawBytes);
+        SingleOutputStreamOperator<LogEvent> enriched = records
+                .connect(registrations.broadcast())
+                .transform(NAME, TypeInformation.of(LogEvent.class), new EnrichOperator<>(function))
+                .uid(UID)
+                .name(NAME);
+        return new Result(enriched, registrations);
+    }
+
+    /** Parsed events (a replay's), with the registrations source: keyed by routing key and enriched. */
     public static Result withRegistrations(StreamExecutionEnvironment env, DataStream<LogEvent> events,
             WorkspaceConfig config, int failureMaxRawBytes) {
         DataStream<WorkspaceChange> registrations = WorkspaceRegistrations.stream(env, config);
@@ -64,7 +87,7 @@ public final class Enrichment {
         SingleOutputStreamOperator<LogEvent> enriched = events
                 .keyBy(new RoutingKey())
                 .connect(registrations.broadcast())
-                .transform("Enrich with workspaces", TypeInformation.of(LogEvent.class), new EnrichOperator(function))
+                .transform("Enrich with workspaces", TypeInformation.of(LogEvent.class), new EnrichOperator<>(function))
                 .uid(UID)
                 .name("Enrich with workspaces");
         return new Result(enriched, registrations);

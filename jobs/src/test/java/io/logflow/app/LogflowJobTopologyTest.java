@@ -63,13 +63,14 @@ class LogflowJobTopologyTest {
         JobConfig config = JobConfig.withoutSource(Settings.load(new String[] {
                 "--postgres.url", "jdbc:postgresql://127.0.0.1:1/never-connected",
                 "--workspaces.file", registrations.toUri().toString(),
-                // one parallel instance: the parse step counts a file's lines only when they reach it in order with
-                // the file's markers, as they do from the real source, which is chained to it
-                "--job.parallelism", "1"}, Map.of(), LogflowOptions.all()));
+                // two parallel instances: a file's markers carry its routing key, so they reach the instance of the
+                // parse step that gets the file's lines, in order, and its counts are whole
+                "--job.parallelism", "2"}, Map.of(), LogflowOptions.all()));
         CollectingSinks sinks = new CollectingSinks("topology-" + System.nanoTime());
-        LogSource source = env -> new LogSource.Streams(
-                env.fromData(input, TypeInformation.of(RawLog.class)).uid("test-source")
-                        .name("Test lines"), null);
+        // one reader for the file, as the upload source has: its records leave in order, markers included
+        LogSource source = env -> LogSource.Streams.ofRecords(
+                env.fromData(input, TypeInformation.of(RawLog.class)).setParallelism(1).uid("test-source")
+                        .name("Test lines"), "test-batches");
         new LogflowJob(config, List.of(source), sinks).execute(StreamExecutionEnvironment.getExecutionEnvironment());
 
         assertThat(sinks.events()).extracting(e -> e.message)
@@ -92,27 +93,29 @@ class LogflowJobTopologyTest {
                 .as("every non-blank line is one event, one validation or one failure").isEqualTo(lines.size() - 1);
     }
 
-    /** The template step shares the enrichment's task: no event is serialised between the two. */
+    /** One exchange: the parse, the enrichment and the template step share a task, fed by the sources' raw records. */
     @Test
-    void theTemplateStepIsChainedToTheEnrichment() throws Exception {
+    void parseEnrichmentAndTemplateStepShareOneTask() throws Exception {
         Path registrations = dir.resolve("registrations.ndjson");
         Files.writeString(registrations, "{\"id\":\"acme\",\"name\":\"ACME\",\"uploadPrefixes\":[\"acme/\"]}\n");
         JobConfig config = JobConfig.withoutSource(Settings.load(new String[] {
                 "--postgres.url", "jdbc:postgresql://127.0.0.1:1/never-connected",
                 "--workspaces.file", registrations.toUri().toString()}, Map.of(), LogflowOptions.all()));
-        LogSource source = env -> new LogSource.Streams(
+        LogSource source = env -> LogSource.Streams.ofRecords(
                 env.fromData(List.of(marker(Marker.FILE_START, 0)), TypeInformation.of(RawLog.class))
-                        .uid("test-source").name("Test lines"), null);
+                        .uid("test-source").name("Test lines"), "test-batches");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         new LogflowJob(config, List.of(source), new CollectingSinks("chain-" + System.nanoTime())).build(env);
         List<String> vertices = new ArrayList<>();
         env.getStreamGraph().getJobGraph().getVertices().forEach(v -> vertices.add(v.getName()));
         assertThat(vertices).filteredOn(name -> name.contains("Mine templates")).singleElement()
-                .satisfies(name -> assertThat(name).contains("Enrich with workspaces"));
+                .satisfies(name -> assertThat(name).contains("Join, parse and enrich"));
     }
 
     private static RawLog marker(Marker marker, long line) {
         RawLog raw = RawLog.fileMarker(marker, PATH, "v1", T0);
+        raw.routingKey = "acme"; // as the source sets it: the file's routing key, the same as its lines'
+
         raw.fileBytes = 200;
         raw.line = line;
         return raw;

@@ -42,7 +42,7 @@ class EnrichFunctionTest {
 
     static KeyedTwoInputStreamOperatorTestHarness<String, LogEvent, WorkspaceChange, LogEvent> newHarness()
             throws Exception {
-        EnrichOperator operator = new EnrichOperator(new EnrichFunction(MAX_BUFFERED, TIMEOUT, 64));
+        EnrichOperator<LogEvent> operator = new EnrichOperator<>(new EnrichFunction(MAX_BUFFERED, TIMEOUT, 64));
         KeyedTwoInputStreamOperatorTestHarness<String, LogEvent, WorkspaceChange, LogEvent> h =
                 new KeyedTwoInputStreamOperatorTestHarness<>(operator, new RoutingKey(), null, Types.STRING);
         h.getExecutionConfig().disableGenericTypes();

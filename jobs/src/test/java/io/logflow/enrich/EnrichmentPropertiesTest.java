@@ -41,7 +41,7 @@ class EnrichmentPropertiesTest {
     void noEventCarriesAWorkspaceWhoseRegistrationDoesNotClaimItsRoutingKey(
             @ForAll("scenarios") List<Action> actions) throws Exception {
         KeyedTwoInputStreamOperatorTestHarness<String, LogEvent, WorkspaceChange, LogEvent> harness =
-                new KeyedTwoInputStreamOperatorTestHarness<>(new EnrichOperator(new EnrichFunction(4, TIMEOUT, 64)),
+                new KeyedTwoInputStreamOperatorTestHarness<>(new EnrichOperator<>(new EnrichFunction(4, TIMEOUT, 64)),
                         new RoutingKey(), null, Types.STRING);
         harness.getExecutionConfig().disableGenericTypes();
         harness.setProcessingTime(0);

@@ -69,7 +69,7 @@ public final class OneSubtask {
 
         EnrichFunction function = new EnrichFunction(1_000, 60_000, 4_096);
         try (KeyedTwoInputStreamOperatorTestHarness<String, LogEvent, WorkspaceChange, LogEvent> harness =
-                new KeyedTwoInputStreamOperatorTestHarness<>(new EnrichOperator(function),
+                new KeyedTwoInputStreamOperatorTestHarness<>(new EnrichOperator<>(function),
                         new RoutingKey(), null, Types.STRING)) {
             // The hashmap backend with checkpoints in files, as in the MiniCluster runs (the harness's default keeps
             // them in memory and stops at 5 MB).
@@ -152,7 +152,7 @@ public final class OneSubtask {
     private static void restore(OperatorSubtaskState snapshot, int workspaces) throws Exception {
         EnrichFunction function = new EnrichFunction(1_000, 60_000, 4_096);
         try (KeyedTwoInputStreamOperatorTestHarness<String, LogEvent, WorkspaceChange, LogEvent> harness =
-                new KeyedTwoInputStreamOperatorTestHarness<>(new EnrichOperator(function),
+                new KeyedTwoInputStreamOperatorTestHarness<>(new EnrichOperator<>(function),
                         new RoutingKey(), null, Types.STRING)) {
             harness.setStateBackend(new HashMapStateBackend());
             harness.getExecutionConfig().setUseSnapshotCompression(compression);

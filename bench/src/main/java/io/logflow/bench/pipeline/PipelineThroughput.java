@@ -50,8 +50,6 @@ import static io.logflow.bench.Rounds.f;
 public final class PipelineThroughput {
     static final long SEED = 10;
     static final int DISTINCT = 2_000;
-    /** {@code -Dbench.one-exchange=true}: the pipeline as {@link OneExchange} prototypes it. */
-    private static final boolean ONE_EXCHANGE = Boolean.getBoolean("bench.one-exchange");
     /** Events that reached the counting sink, per pipeline run: with nothing lost, the same in every run. */
     private static final List<Long> COUNTED = new ArrayList<>();
 
@@ -202,14 +200,9 @@ public final class PipelineThroughput {
     static Rate pipeline(JobConfig config, int count, long inputEvents) throws Exception {
         Tally.reset();
         StreamExecutionEnvironment env = BenchCluster.environment(config.parallelism.orElse(1));
-        if (ONE_EXCHANGE) {
-            OneExchange.build(env, config, count);
-            env.execute(config.jobName);
-        } else {
-            PayloadSource source = new PayloadSource(SEED, DISTINCT, count, 0, config.kinesis.get(),
-                    config.failureMaxRawBytes);
-            new LogflowJob(config, List.of(source), new CountingSinks()).execute(env);
-        }
+        PayloadSource source = new PayloadSource(SEED, DISTINCT, count, 0, config.kinesis.get(),
+                config.failureMaxRawBytes);
+        new LogflowJob(config, List.of(source), new CountingSinks()).execute(env);
         if (Tally.count() == 0) {
             throw new IllegalStateException("no event reached the sink");
         }

@@ -113,6 +113,7 @@ public class LogFileFormat implements BulkFormat<RawLog, FileSourceSplit> {
             if (!started) {
                 started = true;
                 record = RawLog.fileMarker(Marker.FILE_START, file.path, file.version, System.currentTimeMillis());
+                record.routingKey = file.routingKey; // keyed with the file's lines, so counted where they are
                 record.fileBytes = split.fileSize();
             } else if (ended) {
                 return null;
@@ -121,6 +122,7 @@ public class LogFileFormat implements BulkFormat<RawLog, FileSourceSplit> {
                 if (record == null) {
                     ended = true;
                     record = RawLog.fileMarker(Marker.FILE_END, file.path, file.version, System.currentTimeMillis());
+                    record.routingKey = file.routingKey;
                     record.line = reader.recordsEmitted();
                     record.fileBytes = split.fileSize();
                     record.error = reader.stopReason();

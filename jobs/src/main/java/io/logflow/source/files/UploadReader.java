@@ -401,9 +401,11 @@ final class UploadReader {
                 if (decoded != null) {
                     if (nextEvent < decoded.events().size()) {
                         RawLog event = decoded.events().get(nextEvent++);
-                        // CloudWatch coordinates identify the event; the file's are kept so its upload row counts it
+                        // CloudWatch coordinates identify the event; the file's are kept so its upload row counts it,
+                        // and it is routed by the file's path like the file's other records (so counted where they are)
                         event.path = file.path;
                         event.version = file.version;
+                        event.routingKey = file.routingKey;
                         return event;
                     }
                     if (nextFailure < decoded.failures().size()) {
@@ -419,7 +421,10 @@ final class UploadReader {
                     }
                     if (controls < decoded.controlMessages()) {
                         controls++;
-                        return RawLog.fileMarker(Marker.CLOUDWATCH_CONTROL, file.path, file.version, receiveTime);
+                        RawLog control = RawLog.fileMarker(Marker.CLOUDWATCH_CONTROL, file.path, file.version,
+                                receiveTime);
+                        control.routingKey = file.routingKey;
+                        return control;
                     }
                 }
                 try {

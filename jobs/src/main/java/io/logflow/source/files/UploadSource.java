@@ -34,6 +34,6 @@ public class UploadSource implements LogSource {
                         source, WatermarkStrategy.noWatermarks(), "Upload files", TypeInformation.of(RawLog.class))
                 .uid("upload-source")
                 .name("Read upload files");
-        return new Streams(records, null);
+        return Streams.ofRecords(records, "upload-batches");
     }
 }

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * committed to the consumer group on each checkpoint). Rejected objects travel on as RawLogs with their reason; the
  * parse step turns them into failures, so this source has no failure stream of its own.
  *
- * <p>The uid {@code kafka-ingest-source} is part of the savepoint contract.
+ * <p>The uids {@code kafka-ingest-source} and {@code kafka-ingest-batches} are part of the savepoint contract.
  */
 public class KafkaLogSource implements LogSource {
     private final KafkaIngestConfig config;
@@ -35,7 +35,7 @@ public class KafkaLogSource implements LogSource {
                         TypeInformation.of(RawLog.class))
                 .uid("kafka-ingest-source")
                 .name("Read Kafka log topics " + config.describeTopics());
-        return new Streams(records, null);
+        return Streams.ofRecords(records, "kafka-ingest-batches");
     }
 
     KafkaSource<RawLog> source() {

@@ -86,14 +86,15 @@ public final class KinesisOptions {
     public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS = ConfigOptions.key("kinesis.max-out-of-orderness")
             .durationType()
             .defaultValue(Duration.ofMinutes(1))
-            .withDescription("How far CloudWatch event timestamps may run behind the newest one seen; the event-time "
-                    + "watermark trails by this much.");
+            .withDescription("Unused since the job keys CloudWatch events by routing key right after decoding "
+                    + "(the windowed metrics have their own event time, metrics.*); accepted so that existing "
+                    + "configurations start.");
 
     public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("kinesis.idleness")
             .durationType()
             .defaultValue(Duration.ofMinutes(1))
-            .withDescription("After this long without events a source subtask is marked idle, so quiet shards do "
-                    + "not hold back event time.");
+            .withDescription("Unused, like kinesis.max-out-of-orderness; accepted so that existing configurations "
+                    + "start.");
 
     public static final ConfigOption<Duration> MULTILINE_FLUSH_TIMEOUT =
             ConfigOptions.key("kinesis.multiline-flush-timeout")

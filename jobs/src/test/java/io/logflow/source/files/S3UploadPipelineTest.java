@@ -112,8 +112,9 @@ class S3UploadPipelineTest {
                         + "(extract(epoch FROM event_time) * 1000)::bigint || ' ' || (fields->>'timestamp_source'), "
                         + "count(*) FROM log_events WHERE message LIKE 'plain line without a time%' GROUP BY 1"))
                 .containsExactly(Map.entry("acme api " + NOV_2 + " path", 5L));
+        // a Firehose object's events keep their CloudWatch coordinates and, like every upload, take the path's routing
         assertThat(PostgresExtension.count(db, "SELECT count(*) FROM log_events WHERE source = 'CLOUDWATCH' "
-                + "AND routing_key = '111122223333//aws/lambda/checkout'")).isEqualTo(5);
+                + "AND log_group = '/aws/lambda/checkout' AND routing_key = 'acme'")).isEqualTo(5);
         assertThat(PostgresExtension.count(db, "SELECT count(*) FROM log_events "
                 + "WHERE source_ref LIKE 's3://uploads/logs/beta/web/2026/11/02/archive.zip!../../evil.log#L%'"))
                 .isEqualTo(2);

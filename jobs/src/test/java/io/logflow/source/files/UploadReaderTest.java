@@ -113,7 +113,9 @@ class UploadReaderTest {
         assertThat(records).allMatch(r -> r.source == SourceKind.CLOUDWATCH && r.error == null);
         assertThat(records).extracting(r -> r.logStream + "/" + r.cloudwatchId)
                 .containsExactly("s1/1", "s1/2", "s1/3", "s2/10", "s2/11");
-        assertThat(records.get(0).routingKey).isEqualTo("111122223333//aws/lambda/f");
+        // routed by the file's path like its other records, so the file's records stay together and counted
+        assertThat(records).extracting(r -> r.routingKey + " " + r.owner + r.logGroup).containsOnly(
+                "acme 111122223333/aws/lambda/f");
     }
 
     @Test
@@ -125,6 +127,7 @@ class UploadReaderTest {
 
         assertThat(records).extracting(r -> r.marker == null ? r.cloudwatchId : r.marker.name())
                 .containsExactly("CLOUDWATCH_CONTROL", "1", "2"); // in the order of the file
+        assertThat(records).extracting(r -> r.routingKey).containsOnly("acme"); // all where the file's counts are
     }
 
     @Test
@@ -278,7 +281,7 @@ class UploadReaderTest {
         assertThat(records).hasSize(2);
         assertThat(records.get(0).logGroup).isEqualTo("/g\uFFFDx");
         assertThat(records.get(0).logStream).isEqualTo("s\uFFFD");
-        assertThat(records.get(0).routingKey).isEqualTo("1111\uFFFD//g\uFFFDx");
+        assertThat(records.get(0).owner).isEqualTo("1111\uFFFD");
         assertThat(records.get(1).entry).isEqualTo("c\uFFFD.log");
         assertThat(records.get(1).sourceRef()).doesNotContain("\u0000");
     }

@@ -1,6 +1,7 @@
 package io.logflow.source.kafka;
 
 import io.logflow.model.RawLog;
+import io.logflow.model.RawLogBatchSerializer;
 import io.logflow.pipeline.LogSource;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -35,8 +36,12 @@ class KafkaLogSourceTest {
 
         LogSource.Streams streams = new KafkaLogSource(config()).build(env);
 
-        assertThat(streams.records.getTransformation().getUid()).isEqualTo("kafka-ingest-source");
-        assertThat(streams.records.getType()).isEqualTo(TypeInformation.of(RawLog.class)); // RawLogSerializer
+        assertThat(streams.batches.getTransformation().getUid()).isEqualTo("kafka-ingest-batches");
+        assertThat(streams.batches.getTransformation().getInputs()).singleElement().satisfies(source -> {
+            assertThat(source.getUid()).isEqualTo("kafka-ingest-source");
+            assertThat(source.getOutputType()).isEqualTo(TypeInformation.of(RawLog.class)); // RawLogSerializer
+        });
+        assertThat(streams.batches.getType()).isEqualTo(RawLogBatchSerializer.TYPE);
         assertThat(streams.failures).isNull();
     }
 

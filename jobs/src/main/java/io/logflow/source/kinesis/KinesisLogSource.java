@@ -15,7 +15,8 @@ import java.util.List;
  * CloudWatch Logs subscription payloads from a Kinesis stream: the FLIP-27 {@code KinesisStreamsSource} (checkpointed
  * shard positions) read through {@link PacedKinesisSource}, and the decode step.
  *
- * <p>The uids {@code kinesis-source} and {@code cloudwatch-decode} are part of the savepoint contract.
+ * <p>The uids {@code kinesis-source} and {@code cloudwatch-decode} are part of the savepoint contract; so is
+ * {@code cloudwatch-multiline}, for one version ({@link EarlierJoinerState}).
  */
 public class KinesisLogSource implements LogSource {
     private final KinesisConfig config;
@@ -51,6 +52,17 @@ public class KinesisLogSource implements LogSource {
                         CloudWatchDecodeFunction.BATCH)
                 .uid("cloudwatch-decode")
                 .name("Decode CloudWatch payloads");
-        return new Streams(decoded, decoded.getSideOutput(Outputs.FAILURES));
+        // Only for a restore from a savepoint of the version before the one exchange: what its joiner held. No record
+        // passes the filter, so this exchange carries none.
+        DataStream<List<RawLog>> earlier = decoded
+                .filter(batch -> false)
+                .uid("cloudwatch-multiline-input")
+                .name("Nothing (restore of an earlier joiner)")
+                .keyBy(new EarlierJoinerState.LogStreamKey())
+                .transform("Events held by an earlier joiner", CloudWatchDecodeFunction.BATCH,
+                        new EarlierJoinerState.Operator(new EarlierJoinerState()))
+                .uid("cloudwatch-multiline")
+                .name("Events held by an earlier joiner");
+        return new Streams(decoded.union(earlier), decoded.getSideOutput(Outputs.FAILURES));
     }
 }

@@ -52,6 +52,28 @@ class BackfillTest {
                 entry("a.log", 3L), entry("b.log", 4L), entry("c.log.gz", 5L));
     }
 
+    /**
+     * A BATCH run sorts each routing key's records (here, of many files) before the parse step counts them: the files'
+     * markers still come first and last, so every row is whole.
+     */
+    @Test
+    void everyFileOfARoutingKeyIsCountedWhole() throws Exception {
+        List<String> expected = new ArrayList<>();
+        for (String workspace : List.of("acme", "beta", "gamma", "delta")) {
+            for (int f = 0; f < 3; f++) {
+                write(workspace + "/api/2026/11/02/f" + f + ".log", lines(workspace + f, 40 + f));
+                expected.add(workspace + "/api/2026/11/02/f" + f + ".log DONE " + (40 + f) + "=" + (40 + f) + "+0+0");
+            }
+        }
+        PostgresConfig db = POSTGRES.freshDatabase();
+
+        backfill(db, "--from", "2026-11-02", "--to", "2026-11-02");
+
+        assertThat(PostgresExtension.counts(db, "SELECT regexp_replace(path, '^.*/([a-z]+/api/)', '\\1') || ' ' "
+                + "|| status || ' ' || lines || '=' || events || '+' || failures || '+' || skipped, 1 FROM uploads"))
+                .containsOnlyKeys(expected);
+    }
+
     @Test
     void backfillArgumentsBecomeABatchRunOverTheRange() {
         JobConfig config = JobConfig.load(Main.backfillArgs(new String[] {

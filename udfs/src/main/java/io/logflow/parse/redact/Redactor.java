@@ -29,6 +29,11 @@ public final class Redactor {
      * Shorter values (levels, status codes, methods) skip them.
      */
     private final int shortestSecret;
+    /**
+     * Whether a configured key has no letter. Every built-in sensitive key has letters, so otherwise a key of digits
+     * and punctuation in free text (the {@code 11} and {@code 53} of {@code 11:53:02}) is not sensitive without a look.
+     */
+    private final boolean letterlessKeys;
     private final StringBuilder keyBuf = new StringBuilder(32);
     /** {@link #cachedKeyKind}'s slots: a key met in free text, and its verdict. */
     private final String[] textKeys = new String[256];
@@ -50,6 +55,7 @@ public final class Redactor {
         this.rules = rules;
         int shortestKey = Math.min("pwd".length(), rules.extraKeys.stream().mapToInt(String::length).min().orElse(3));
         this.shortestSecret = shortestKey + "=x".length();
+        this.letterlessKeys = rules.extraKeys.stream().anyMatch(k -> k.chars().noneMatch(Redactor::isLetter));
         this.extraPatterns = new Pattern[rules.extraPatterns.size()];
         for (int i = 0; i < extraPatterns.length; i++) {
             extraPatterns[i] = Pattern.compile(rules.extraPatterns.get(i));
@@ -197,10 +203,12 @@ public final class Redactor {
                 keyEnd--;
             }
             int keyStart = keyEnd;
+            boolean letter = false;
             while (keyStart > 0 && keyStart > keyEnd - 64 && isKeyChar(s.charAt(keyStart - 1))) {
                 keyStart--;
+                letter |= isLetter(s.charAt(keyStart));
             }
-            if (keyStart == keyEnd) {
+            if (keyStart == keyEnd || !(letter || letterlessKeys)) {
                 continue;
             }
             int kind = cachedKeyKind(s, lastSegment(s, keyStart, keyEnd), keyEnd);
@@ -512,6 +520,10 @@ public final class Redactor {
 
     private static boolean isAlreadyMasked(CharSequence s, int from, int to) {
         return to - from >= MASK.length() && regionIgnoreCase(s, from, MASK);
+    }
+
+    private static boolean isLetter(int c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
     private static boolean isKeyChar(char c) {

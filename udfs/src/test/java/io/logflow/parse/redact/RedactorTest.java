@@ -102,6 +102,18 @@ class RedactorTest {
         assertThat(withPattern.redact("123")).isEqualTo("[REDACTED]");
     }
 
+    @Test
+    void keysWithoutLettersAreSensitiveOnlyWhenConfigured() {
+        // Times and versions are full of digit "keys" before a ':' or '=': none is sensitive by default...
+        String times = "at 11:53:02 build=1.2.3 v1.2=3";
+        assertThat(redactor.redact(times)).isSameAs(times);
+        assertThat(redactor.redact("11:53 password: hunter2")).isEqualTo("11:53 password: [REDACTED]");
+        // ...but a configured one is, with or without the punctuation the key comparison ignores.
+        Redactor withPin = new Redactor(RedactionRules.defaults().withKeys("4711"));
+        assertThat(withPin.redact("4711: 0000 then 47-11=1234")).isEqualTo("4711: [REDACTED] then 47-11=[REDACTED]");
+        assertThat(withPin.redact(times)).isSameAs(times);
+    }
+
     @Property(tries = 2000)
     void theProbingRunCheckAgreesWithACharacterByCharacterScan(
             @ForAll("credentialText") String text, @ForAll("runLengths") int min) {

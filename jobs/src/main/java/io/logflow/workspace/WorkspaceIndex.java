@@ -99,6 +99,12 @@ public final class WorkspaceIndex {
     private final TreeMap<Integer, Integer> uploadPrefixLengths = new TreeMap<>(Comparator.reverseOrder());
     private int size;
     private int conflictCount;
+    /**
+     * The last key {@link #match} answered and its answer (null for no owner): events come in runs of one routing key
+     * (a payload, a file), and the match builds strings and runs a regex. Forgotten by every {@link #update}.
+     */
+    private String lastKey;
+    private Match lastMatch;
 
     private WorkspaceIndex() {}
 
@@ -121,6 +127,8 @@ public final class WorkspaceIndex {
      * that id.
      */
     public void update(Workspace previous, Workspace current) {
+        lastKey = null;
+        lastMatch = null;
         if (previous != null) {
             remove(previous);
         }
@@ -234,6 +242,14 @@ public final class WorkspaceIndex {
         if (routingKey == null || routingKey.isEmpty()) {
             return null;
         }
+        if (!routingKey.equals(lastKey)) {
+            lastMatch = find(routingKey);
+            lastKey = routingKey;
+        }
+        return lastMatch;
+    }
+
+    private Match find(String routingKey) {
         if (CLOUDWATCH_KEY.matcher(routingKey).matches()) {
             String account = routingKey.substring(0, 12);
             String logGroup = routingKey.substring(13);

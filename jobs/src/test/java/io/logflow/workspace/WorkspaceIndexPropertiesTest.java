@@ -34,10 +34,16 @@ class WorkspaceIndexPropertiesTest {
     void updatedOneChangeAtATimeItAnswersLikeAFreshIndex(@ForAll("changes") List<Workspace> changes) {
         Map<String, Workspace> registered = new HashMap<>();
         WorkspaceIndex incremental = WorkspaceIndex.of(List.of());
-        for (Workspace change : changes) {
+        for (int i = 0; i < changes.size(); i++) {
+            Workspace change = changes.get(i);
             boolean delete = change.logGroups.isEmpty() && change.uploadPrefixes.isEmpty();
+            // A key asked just before a change is answered anew just after it (the index remembers its last answer).
+            String asked = KEYS.get(i % KEYS.size());
+            incremental.match(asked);
             Workspace previous = delete ? registered.remove(change.id) : registered.put(change.id, change);
             incremental.update(previous, delete ? null : change);
+            assertThat(String.valueOf(incremental.match(asked))).as(asked)
+                    .isEqualTo(String.valueOf(WorkspaceIndex.of(registered.values()).match(asked)));
         }
         WorkspaceIndex fresh = WorkspaceIndex.of(registered.values());
         for (String key : KEYS) {

@@ -134,7 +134,7 @@ public final class Redactor {
                 // becomes "Bearer [REDACTED]:password:v"): look for pairs once more, so redacting is idempotent.
                 out = schemes != out && (found & HAS_SEPARATOR) != 0 ? redactKeyValues(schemes) : schemes;
             }
-            out = hasCredentialRun(out, TOKEN_MIN_RUN) ? redactTokenShapes(out) : out;
+            out = mayHoldTokenShape(out) ? redactTokenShapes(out) : out;
         }
         for (Pattern p : extraPatterns) {
             java.util.regex.Matcher m = p.matcher(out);
@@ -369,7 +369,7 @@ public final class Redactor {
 
     // ---- AWS secret access keys and JWTs standing alone
 
-    private static String redactTokenShapes(String s) {
+    static String redactTokenShapes(String s) {
         StringBuilder out = null;
         int copied = 0;
         int n = s.length();
@@ -573,25 +573,34 @@ public final class Redactor {
         return found | (text.indexOf('b') >= 0 || text.indexOf('B') >= 0 ? HAS_B : 0);
     }
 
-    /** No token shape is shorter than this many credential characters in a row. */
-    private static final int TOKEN_MIN_RUN = 24;
+    /** An AWS secret access key's length, in base64 characters. */
+    private static final int AWS_SECRET_CHARS = 40;
 
     /**
-     * Whether {@code s} has {@code min} credential characters in a row. Such a run covers one of the positions
+     * Whether {@link #redactTokenShapes} can find anything in {@code s}: a JWT starts with {@code eyJ}, and a secret
+     * key is a run of 40 base64 characters. Request ids and other UUIDs, whose hyphens cut every base64 run short,
+     * are common in log lines and pass neither test.
+     */
+    static boolean mayHoldTokenShape(String s) {
+        return s.indexOf("eyJ") >= 0 || hasBase64Run(s, AWS_SECRET_CHARS);
+    }
+
+    /**
+     * Whether {@code s} has {@code min} base64 characters in a row. Such a run covers one of the positions
      * {@code min-1, 2*min-1, ...}, so only those are probed, and the run is measured around a probe that hits.
      */
-    static boolean hasCredentialRun(String s, int min) {
+    static boolean hasBase64Run(String s, int min) {
         int n = s.length();
         for (int probe = min - 1; probe < n; probe += min) {
-            if (!isCredentialChar(s.charAt(probe))) {
+            if (!isBase64Char(s.charAt(probe))) {
                 continue;
             }
             int start = probe;
-            while (start > 0 && probe - start < min && isCredentialChar(s.charAt(start - 1))) {
+            while (start > 0 && probe - start < min && isBase64Char(s.charAt(start - 1))) {
                 start--;
             }
             int end = probe + 1;
-            while (end < n && end - start < min && isCredentialChar(s.charAt(end))) {
+            while (end < n && end - start < min && isBase64Char(s.charAt(end))) {
                 end++;
             }
             if (end - start >= min) {

@@ -120,11 +120,27 @@ class RedactorTest {
         int run = 0;
         int longest = 0;
         for (char c : text.toCharArray()) {
-            boolean credential = Character.isLetterOrDigit(c) && c < 128 || "/+=.-_~".indexOf(c) >= 0;
-            run = credential ? run + 1 : 0;
+            boolean base64 = Character.isLetterOrDigit(c) && c < 128 || "/+".indexOf(c) >= 0;
+            run = base64 ? run + 1 : 0;
             longest = Math.max(longest, run);
         }
-        assertThat(Redactor.hasCredentialRun(text, min)).isEqualTo(longest >= min);
+        assertThat(Redactor.hasBase64Run(text, min)).isEqualTo(longest >= min);
+    }
+
+    @Property(tries = 3000)
+    void textThePreCheckPassesByHoldsNoTokenShape(@ForAll("tokenPieces") String text) {
+        if (!Redactor.mayHoldTokenShape(text)) {
+            assertThat(Redactor.redactTokenShapes(text)).isSameAs(text);
+        }
+    }
+
+    @Test
+    void requestIdsPassTheTokenPreCheckAndSecretsDoNot() {
+        assertThat(Redactor.mayHoldTokenShape("START RequestId: 8f507cfc-0000-4000-8000-000000011248 Version: 1"))
+                .isFalse();
+        String key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        assertThat(Redactor.mayHoldTokenShape("aws_secret " + key)).isTrue();
+        assertThat(redactor.redact("the key " + key + " leaked")).isEqualTo("the key [REDACTED] leaked");
     }
 
     @Property(tries = 300)
@@ -189,7 +205,15 @@ class RedactorTest {
 
     @Provide
     Arbitrary<Integer> runLengths() {
-        return Arbitraries.of(1, 2, 5, 24);
+        return Arbitraries.of(1, 2, 5, 24, 40);
+    }
+
+    /** JWTs, secret keys and their near misses: pieces of base64 runs, UUIDs, dots and separators. */
+    @Provide
+    Arbitrary<String> tokenPieces() {
+        return Arbitraries.of("eyJ", "eyJhbGciOiJIUzI1NiJ9", ".", "-", "_", "=", " ", "/", "+", "abcDEF0123",
+                "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "8f507cfc-0000-4000-8000-000000011248", "Zz9", "é")
+                .list().ofMaxSize(12).map(pieces -> String.join("", pieces));
     }
 
     @Test

@@ -19,8 +19,16 @@ import java.util.Map;
 public final class JsonFormat implements FormatParser {
     public static final String REASON_INVALID_JSON = "invalid_json";
 
-    // Thread-safe and expensive to create: one per JVM.
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /**
+     * Thread-safe and expensive to create: one per JVM, so its table of field names is shared by every tenant. Names
+     * crafted to collide in that table (its hash has no secret: {@code "B!"} and {@code "AB"} collide, and so do all
+     * their concatenations) must not make other tenants' lines fail: Jackson's default then fails lines with an
+     * "Internal error on SymbolTable.rehash()" from time to time, whoever sent them. Without the failure, a chain
+     * that grows too long is dropped from the table and the line is read without interning its names.
+     */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .disable(JsonFactory.Feature.FAIL_ON_SYMBOL_HASH_OVERFLOW)
+            .build();
 
     /**
      * The dotted keys of nested fields ({@code req.headers.host}), by the instances of their prefix and name. Jackson

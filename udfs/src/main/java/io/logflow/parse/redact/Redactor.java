@@ -30,10 +30,10 @@ public final class Redactor {
      */
     private final int shortestSecret;
     /**
-     * Whether a configured key has no letter. Every built-in sensitive key has letters, so otherwise a key of digits
-     * and punctuation in free text (the {@code 11} and {@code 53} of {@code 11:53:02}) is not sensitive without a look.
+     * The fewest letters a sensitive key has: 3 ({@code pwd}), or fewer for a configured key. A key in free text with
+     * fewer letters (the {@code 11} and {@code 2024-06-15T10} of times) is not sensitive without a look.
      */
-    private final boolean letterlessKeys;
+    private final int fewestKeyLetters;
     private final StringBuilder keyBuf = new StringBuilder(32);
     /** {@link #cachedKeyKind}'s slots: a key met in free text, and its verdict. */
     private final String[] textKeys = new String[256];
@@ -55,7 +55,8 @@ public final class Redactor {
         this.rules = rules;
         int shortestKey = Math.min("pwd".length(), rules.extraKeys.stream().mapToInt(String::length).min().orElse(3));
         this.shortestSecret = shortestKey + "=x".length();
-        this.letterlessKeys = rules.extraKeys.stream().anyMatch(k -> k.chars().noneMatch(Redactor::isLetter));
+        this.fewestKeyLetters = Math.min("pwd".length(), rules.extraKeys.stream()
+                .mapToInt(k -> (int) k.chars().filter(Redactor::isLetter).count()).min().orElse(3));
         this.extraPatterns = new Pattern[rules.extraPatterns.size()];
         for (int i = 0; i < extraPatterns.length; i++) {
             extraPatterns[i] = Pattern.compile(rules.extraPatterns.get(i));
@@ -203,12 +204,12 @@ public final class Redactor {
                 keyEnd--;
             }
             int keyStart = keyEnd;
-            boolean letter = false;
+            int letters = 0;
             while (keyStart > 0 && keyStart > keyEnd - 64 && isKeyChar(s.charAt(keyStart - 1))) {
                 keyStart--;
-                letter |= isLetter(s.charAt(keyStart));
+                letters += isLetter(s.charAt(keyStart)) ? 1 : 0;
             }
-            if (keyStart == keyEnd || !(letter || letterlessKeys)) {
+            if (keyStart == keyEnd || letters < fewestKeyLetters) {
                 continue;
             }
             int kind = cachedKeyKind(s, lastSegment(s, keyStart, keyEnd), keyEnd);

@@ -103,14 +103,16 @@ class RedactorTest {
     }
 
     @Test
-    void keysWithoutLettersAreSensitiveOnlyWhenConfigured() {
-        // Times and versions are full of digit "keys" before a ':' or '=': none is sensitive by default...
-        String times = "at 11:53:02 build=1.2.3 v1.2=3";
+    void keysWithFewerLettersThanAnySensitiveKeyAreSensitiveOnlyWhenConfigured() {
+        // Times and versions are full of "keys" of digits and a letter or two before a ':' or '=': none is
+        // sensitive by default (every built-in sensitive key has three letters or more)...
+        String times = "at 11:53:02 on 2024-06-15T10:07:06Z build=1.2.3 v1.2=3";
         assertThat(redactor.redact(times)).isSameAs(times);
-        assertThat(redactor.redact("11:53 password: hunter2")).isEqualTo("11:53 password: [REDACTED]");
+        assertThat(redactor.redact("11:53 pwd: hunter2")).isEqualTo("11:53 pwd: [REDACTED]");
         // ...but a configured one is, with or without the punctuation the key comparison ignores.
-        Redactor withPin = new Redactor(RedactionRules.defaults().withKeys("4711"));
+        Redactor withPin = new Redactor(RedactionRules.defaults().withKeys("4711", "T1"));
         assertThat(withPin.redact("4711: 0000 then 47-11=1234")).isEqualTo("4711: [REDACTED] then 47-11=[REDACTED]");
+        assertThat(withPin.redact("t1=x T-1: y")).isEqualTo("t1=[REDACTED] T-1: [REDACTED]");
         assertThat(withPin.redact(times)).isSameAs(times);
     }
 

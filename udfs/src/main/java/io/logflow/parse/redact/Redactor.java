@@ -34,6 +34,8 @@ public final class Redactor {
      * fewer letters (the {@code 11} and {@code 2024-06-15T10} of times) is not sensitive without a look.
      */
     private final int fewestKeyLetters;
+    /** The shortest sensitive key of {@link #keyKind}'s list, all letters: it bounds the two fields above. */
+    private static final String SHORTEST_BUILT_IN_KEY = "pwd";
     private final StringBuilder keyBuf = new StringBuilder(32);
     /** {@link #cachedKeyKind}'s slots: a key met in free text, and its verdict. */
     private final String[] textKeys = new String[256];
@@ -53,10 +55,11 @@ public final class Redactor {
 
     public Redactor(RedactionRules rules) {
         this.rules = rules;
-        int shortestKey = Math.min("pwd".length(), rules.extraKeys.stream().mapToInt(String::length).min().orElse(3));
+        int builtIn = SHORTEST_BUILT_IN_KEY.length();
+        int shortestKey = Math.min(builtIn, rules.extraKeys.stream().mapToInt(String::length).min().orElse(builtIn));
         this.shortestSecret = shortestKey + "=x".length();
-        this.fewestKeyLetters = Math.min("pwd".length(), rules.extraKeys.stream()
-                .mapToInt(k -> (int) k.chars().filter(Redactor::isLetter).count()).min().orElse(3));
+        this.fewestKeyLetters = Math.min(builtIn, rules.extraKeys.stream()
+                .mapToInt(k -> (int) k.chars().filter(Redactor::isLetter).count()).min().orElse(builtIn));
         this.extraPatterns = new Pattern[rules.extraPatterns.size()];
         for (int i = 0; i < extraPatterns.length; i++) {
             extraPatterns[i] = Pattern.compile(rules.extraPatterns.get(i));
@@ -416,8 +419,9 @@ public final class Redactor {
             }
             boolean bounded = (start == 0 || !isJwtChar(s.charAt(start - 1)))
                     && (end == n || !isJwtChar(s.charAt(end)) || s.charAt(end) == '=');
-            // 40 random base64 characters; a path ("/api/v1/...") starts with a slash and has many
-            if (end - start == 40 && upper && lower && digit && slashes <= 4 && s.charAt(start) != '/' && bounded) {
+            // AWS_SECRET_CHARS random base64 characters; a path ("/api/v1/...") starts with a slash and has many
+            if (end - start == AWS_SECRET_CHARS && upper && lower && digit && slashes <= 4 && s.charAt(start) != '/'
+                    && bounded) {
                 if (out == null) {
                     out = new StringBuilder(n);
                 }

@@ -279,6 +279,9 @@ public final class LogParser {
         }
         sanitized = false;
         boolean redact = redactor.isEnabled();
+        // A timestamp's text as a scanner accepted it has nothing to redact and is storable (ParseContext); a
+        // configured key or pattern could still match it.
+        String timestampText = !redact || redactor.hasOnlyBuiltInRules() ? ctx.timestampText : null;
         List<String[]> renamed = null;
         for (Iterator<Map.Entry<String, String>> it = event.fields.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, String> f = it.next();
@@ -288,7 +291,9 @@ public final class LogParser {
             boolean keyChecked = false;
             if (v != null) {
                 out = Storable.truncate(v, options.maxValueChars); // the message is never cut, attributes are
-                if (redact) {
+                if (v == timestampText && key == LogFields.ORIGINAL_TIMESTAMP) {
+                    keyChecked = true; // out is storable, cut or not (ParseContext#putTimestampText)
+                } else if (redact) {
                     out = redactor.redactValue(key, out);
                     out = redactor.returnedStorable() ? out : storable(out); // its scan covered storability
                     keyChecked = redactor.keyWasStorable(); // its table of key verdicts covered the key

@@ -145,7 +145,7 @@ public final class AccessLogFormat implements FormatParser {
         put(fields, "ident", line, bounds[2], bounds[3]);
         put(fields, "user", line, bounds[4], bounds[5]);
         if (tsText != null) {
-            fields.put(LogFields.ORIGINAL_TIMESTAMP, tsText);
+            ctx.putTimestampText(fields, tsText);
             event.timestamp = ts;
         }
         String request = unescape(line, rs, re);

@@ -79,7 +79,7 @@ public final class FieldRoles {
             if (ts != Timestamps.NONE) {
                 event.timestamp = ts;
                 fields.remove(key);
-                fields.put(LogFields.ORIGINAL_TIMESTAMP, v);
+                ctx.putTimestampText(fields, v); // Timestamps.parse took all of it, whitespace aside
                 break;
             }
         }

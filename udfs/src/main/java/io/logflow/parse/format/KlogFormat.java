@@ -2,7 +2,6 @@ package io.logflow.parse.format;
 
 import io.logflow.model.Level;
 import io.logflow.model.LogEvent;
-import io.logflow.parse.LogFields;
 import io.logflow.parse.Timestamps;
 
 import java.util.Map;
@@ -120,7 +119,7 @@ public final class KlogFormat implements FormatParser {
         }
         Map<String, String> fields = event.fields;
         event.timestamp = when;
-        fields.put(LogFields.ORIGINAL_TIMESTAMP, line.substring(tsStart, tsEnd));
+        ctx.putTimestampText(fields, line.substring(tsStart, tsEnd));
         fields.put(THREAD_ID, line.substring(ts, threadEnd));
         fields.put(SOURCE_FILE, line.substring(fs, colon));
         fields.put(SOURCE_LINE, line.substring(colon + 1, close));

@@ -172,7 +172,7 @@ public final class LambdaFormat implements FormatParser {
         }
         event.level = level;
         event.timestamp = ts;
-        event.fields.put(LogFields.ORIGINAL_TIMESTAMP, line.substring(tsStart, tsEnd));
+        ctx.putTimestampText(event.fields, line.substring(tsStart, tsEnd));
         event.requestId = line.substring(tsEnd + 1, idEnd);
         event.message = line.substring(idEnd + 1);
         event.format = LogFields.FORMAT_LAMBDA_TEXT;
@@ -191,7 +191,7 @@ public final class LambdaFormat implements FormatParser {
             return false;
         }
         event.timestamp = ts;
-        event.fields.put(LogFields.ORIGINAL_TIMESTAMP, line.substring(0, tsEnd));
+        ctx.putTimestampText(event.fields, line.substring(0, tsEnd));
         event.requestId = line.substring(tsEnd + 1, idEnd);
         int ms = idEnd + 1;
         int levelEnd = line.indexOf('\t', ms);

@@ -2,7 +2,6 @@ package io.logflow.parse.format;
 
 import io.logflow.model.Level;
 import io.logflow.model.LogEvent;
-import io.logflow.parse.LogFields;
 import io.logflow.parse.Levels;
 import io.logflow.parse.Timestamps;
 
@@ -53,7 +52,7 @@ public final class NginxErrorFormat implements FormatParser {
         event.timestamp = ts;
         event.level = level;
         event.format = FORMAT_NGINX_ERROR;
-        fields.put(LogFields.ORIGINAL_TIMESTAMP, line.substring(0, 19));
+        ctx.putTimestampText(fields, line.substring(0, 19));
         int i = skipSpaces(line, close + 1);
         // pid#tid:
         int p = digitsEnd(line, i);

@@ -26,6 +26,8 @@ public final class ParseContext {
     public int roleGroups;
     /** The key of an X-Ray trace header attribute, if the record has one. */
     public String amznTraceKey;
+    /** What {@link #putTimestampText} put, the instance: see there. */
+    public String timestampText;
     private int dropped;
     private int attributes;
 
@@ -41,7 +43,21 @@ public final class ParseContext {
         this.dropped = 0;
         this.roleGroups = 0;
         this.amznTraceKey = null;
+        this.timestampText = null;
         this.attributes = 0;
+    }
+
+    /**
+     * Keeps text that a {@code Timestamps} scanner accepted (or one checked as strictly), or a value
+     * {@code Timestamps.parse} took whole, as the event's {@link LogFields#ORIGINAL_TIMESTAMP}. Such text is ASCII
+     * digits, month names, {@code T}, {@code Z}, {@code UTC} and separators, with whitespace around it at most:
+     * storable as it is, and nothing in it is a secret the built-in redaction rules could find, so the parser's last
+     * step passes it without a scan. Only for text checked character by character; any other value goes through
+     * {@code fields.put} and is scanned like the rest.
+     */
+    public void putTimestampText(Map<String, String> fields, String text) {
+        fields.put(LogFields.ORIGINAL_TIMESTAMP, text);
+        timestampText = text;
     }
 
     /** Marks the record as failed and returns true: the line was this parser's, but broken. */

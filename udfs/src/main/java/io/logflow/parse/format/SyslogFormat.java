@@ -97,7 +97,7 @@ public final class SyslogFormat implements FormatParser {
             return false;
         }
         event.timestamp = ts;
-        event.fields.put(LogFields.ORIGINAL_TIMESTAMP, line.substring(i, ctx.end[0]));
+        ctx.putTimestampText(event.fields, line.substring(i, ctx.end[0]));
         i = ctx.end[0] + 1;
         // HOSTNAME, unless the next word is already the tag: "haproxy[73411]: ..." (senders that leave it out). A tag
         // has no space and ends in ':', so only a word ending in ':' is tried as one.
@@ -143,7 +143,7 @@ public final class SyslogFormat implements FormatParser {
                 return false;
             }
             event.timestamp = ts;
-            fields.put(LogFields.ORIGINAL_TIMESTAMP, line.substring(i, ctx.end[0]));
+            ctx.putTimestampText(fields, line.substring(i, ctx.end[0]));
             i = ctx.end[0];
         }
         String[] header = new String[4]; // HOSTNAME APP-NAME PROCID MSGID

@@ -29,7 +29,7 @@ public final class TextFormat implements FormatParser {
         }
         if (ts != Timestamps.NONE && (!bracket || (ctx.end[0] < n && line.charAt(ctx.end[0]) == ']'))) {
             event.timestamp = ts;
-            event.fields.put(LogFields.ORIGINAL_TIMESTAMP, line.substring(tsStart, ctx.end[0]));
+            ctx.putTimestampText(event.fields, line.substring(tsStart, ctx.end[0]));
             i = ctx.end[0] + (bracket ? 1 : 0);
             i = skipSeparators(line, i);
         }

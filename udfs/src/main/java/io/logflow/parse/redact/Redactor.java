@@ -70,6 +70,11 @@ public final class Redactor {
         return rules.enabled;
     }
 
+    /** Whether only the built-in rules apply: no configured key names, no configured patterns. */
+    public boolean hasOnlyBuiltInRules() {
+        return rules.extraKeys.isEmpty() && extraPatterns.length == 0;
+    }
+
     /** Redacts every field: by key when the key is sensitive, else by scanning the value. */
     public void redactFields(Map<String, String> fields) {
         if (!rules.enabled || fields == null) {

@@ -283,10 +283,6 @@ public final class SyslogFormat implements FormatParser {
         return i;
     }
 
-    /**
-     * When a tag ({@code sshd:}, {@code sshd[812]:}) starts at {@code i} and is followed by a space or the end of the
-     * line, the index after its colon; otherwise -1.
-     */
     /** Index of {@code c} in {@code line} from {@code from} up to (not including) {@code to}, or -1. */
     private static int indexOf(String line, char c, int from, int to) {
         for (int i = from; i < to; i++) {
@@ -297,6 +293,10 @@ public final class SyslogFormat implements FormatParser {
         return -1;
     }
 
+    /**
+     * When a tag ({@code sshd:}, {@code sshd[812]:}) starts at {@code i} and is followed by a space or the end of the
+     * line, the index after its colon; otherwise -1.
+     */
     private static int tagEnd(String line, int i) {
         int n = line.length();
         int s = i;

@@ -4,13 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.logflow.decode.CloudWatchDecoder;
 import io.logflow.model.RawLog;
 import io.logflow.parse.LogParser;
-import io.logflow.parse.multiline.MultilineJoiner;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
@@ -35,15 +33,7 @@ public final class ParseCpuComparison {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 9;
         List<byte[]> payloads = CloudWatchCorpus.payloads(PipelineThroughput.SEED, PipelineThroughput.DISTINCT,
                 null);
-        List<RawLog> records = new ArrayList<>();
-        CloudWatchDecoder decoder = new CloudWatchDecoder(64 << 20, 4096);
-        for (byte[] payload : payloads) {
-            MultilineJoiner joiner = new MultilineJoiner(); // one payload is one log stream
-            for (RawLog record : decoder.decode(payload, 1_790_000_000_000L).events()) {
-                records.addAll(joiner.offer(record));
-            }
-            records.addAll(joiner.flush());
-        }
+        List<RawLog> records = PipelineThroughput.joined(new CloudWatchDecoder(), payloads, payloads.size());
         ObjectMapper mapper = new ObjectMapper();
         LogParser parser = new LogParser();
         long sink = 0;

@@ -165,8 +165,12 @@ public final class PipelineThroughput {
      * for each round so that the parser meets new strings, as in the job, and not ones it has hashed before.
      */
     static List<RawLog> joined(JobConfig config, List<byte[]> payloads, int count) {
-        CloudWatchDecoder decoder = new CloudWatchDecoder(config.kinesis.get().maxDecompressedBytes,
-                config.failureMaxRawBytes);
+        return joined(new CloudWatchDecoder(config.kinesis.get().maxDecompressedBytes, config.failureMaxRawBytes),
+                payloads, count);
+    }
+
+    /** {@link #joined(JobConfig, List, int)} with the decoder given. */
+    static List<RawLog> joined(CloudWatchDecoder decoder, List<byte[]> payloads, int count) {
         List<RawLog> records = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             MultilineJoiner joiner = new MultilineJoiner();

@@ -54,6 +54,12 @@ public final class LogParser {
     private final ParserOptions options;
     private final ParseContext ctx;
     private final Redactor redactor;
+    /**
+     * Whether {@link #complete} passes a timestamp's text as a scanner accepted it
+     * ({@link ParseContext#putTimestampText}) without the redaction and storable scans: it has nothing the built-in
+     * rules redact and is storable, but a configured key or pattern could still match it.
+     */
+    private final boolean passTimestampText;
     /** Scratch for {@link #complete}: whether a string of the event had to be made storable. */
     private boolean sanitized;
     /** Names of the identifiers {@link #identifier} cut in the event being completed, or null. */
@@ -99,6 +105,7 @@ public final class LogParser {
         this.options = options;
         this.ctx = new ParseContext(options);
         this.redactor = new Redactor(options.redaction);
+        this.passTimestampText = !redactor.isEnabled() || redactor.hasOnlyBuiltInRules();
     }
 
     public ParserOptions options() {
@@ -279,9 +286,7 @@ public final class LogParser {
         }
         sanitized = false;
         boolean redact = redactor.isEnabled();
-        // A timestamp's text as a scanner accepted it has nothing to redact and is storable (ParseContext); a
-        // configured key or pattern could still match it.
-        String timestampText = !redact || redactor.hasOnlyBuiltInRules() ? ctx.timestampText : null;
+        String timestampText = passTimestampText ? ctx.timestampText : null;
         List<String[]> renamed = null;
         for (Iterator<Map.Entry<String, String>> it = event.fields.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<String, String> f = it.next();

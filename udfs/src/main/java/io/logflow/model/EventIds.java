@@ -9,7 +9,9 @@ import java.security.NoSuchAlgorithmException;
  * idempotent sinks (Postgres {@code ON CONFLICT}, Elasticsearch {@code _id}) effectively-once.
  *
  * <p>The id is a name-based (version 3) UUID over the parts joined by a NUL separator, so {@code ("a","bc")} and
- * {@code ("ab","c")} differ.
+ * {@code ("ab","c")} differ. It is {@link java.util.UUID#nameUUIDFromBytes} of their UTF-8 bytes (a lone surrogate
+ * encodes as {@code ?}, as {@link String#getBytes} has it), and must stay so: ids already stored depend on it. MD5
+ * itself is most of its cost (some 0.3 µs for a CloudWatch event's 110 bytes); encoding the parts is little.
  */
 public final class EventIds {
     private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(EventIds::newMd5);
